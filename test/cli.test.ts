@@ -1,0 +1,100 @@
+/**
+ * The `ganforge` command as a user runs it: a real process, its exit code, stdout and stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../packages/cli/src/program.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = 'packages/cli/bin/ganforge.mjs';
+const VERSION = (JSON.parse(readFileSync(`${ROOT}packages/cli/package.json`, 'utf8')) as { version: string })
+  .version;
+
+function ganforge(...args: string[]) {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1', GANFORGE_DEBUG: '' },
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
+
+describe('ganforge (process)', () => {
+  it('--help prints the usage and every subcommand, exit 0', () => {
+    const r = ganforge('--help');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^Usage: ganforge \[options\]/);
+    expect(r.stdout).toContain('-V, --version');
+    expect(r.stdout).toContain('-h, --help');
+    for (const sub of buildProgram().commands) expect(r.stdout).toContain(sub.name());
+  });
+
+  it('--version prints the package version, exit 0', () => {
+    const r = ganforge('--version');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toBe(VERSION);
+    expect(r.stderr).toBe('');
+  });
+
+  it('an unknown option exits 2 with exactly one line on stderr naming it', () => {
+    const r = ganforge('--no-such-option');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain("'--no-such-option'");
+  });
+
+  it('an unknown subcommand exits 2 with one line naming it', () => {
+    const r = ganforge('frobnicate');
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain('frobnicate');
+  });
+});
+
+type Command = ReturnType<typeof buildProgram>['commands'][number];
+
+/** The help text a subcommand prints for `ganforge <name> --help`. */
+function helpOf(sub: Command): string {
+  let out = '';
+  sub.configureOutput({ writeOut: (s: string) => (out += s), writeErr: (s: string) => (out += s) });
+  sub.outputHelp();
+  return out;
+}
+
+describe('ganforge subcommands (in process)', () => {
+  const subs = buildProgram().commands;
+
+  it.skipIf(subs.length === 0)(
+    'each --help lists every option, and each option that takes a value shows its default',
+    () => {
+      for (const sub of subs) {
+        const help = helpOf(sub);
+        expect(help, sub.name()).toMatch(new RegExp(`^Usage: ganforge ${sub.name()}`));
+        for (const opt of sub.options) {
+          expect(help, `${sub.name()} ${opt.flags}`).toContain(opt.flags);
+          if ((opt.required || opt.optional) && !opt.hidden) {
+            expect(
+              opt.defaultValue,
+              `${sub.name()} ${opt.flags} has no default shown in --help`,
+            ).not.toBeUndefined();
+          }
+        }
+      }
+    },
+  );
+
+  it.skipIf(subs.length === 0)('an unknown option on a subcommand exits 2 with one line naming it', () => {
+    const name = subs[0]!.name();
+    const r = ganforge(name, '--no-such-option');
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toContain("'--no-such-option'");
+  });
+});
