@@ -1,0 +1,137 @@
+import { Option } from 'commander';
+import { GanforgeError } from '@ganforge/core';
+import type { DeviceChoice } from '@ganforge/serve';
+import { collect, integer } from '../options.ts';
+import type { RegisterCommand } from './index.ts';
+import { version } from '../version.ts';
+
+interface ServeFlags {
+  models: string;
+  port: number;
+  host: string;
+  device: DeviceChoice;
+  workers: number;
+  threads: number;
+  maxBatch: number;
+  maxDelayMs: number;
+  queueLimit: number;
+  maxN: number;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  corsOrigin: string[];
+  rateLimit: number;
+  watch: boolean;
+  logLevel: string;
+}
+
+export const registerServe: RegisterCommand = (program) => {
+  program
+    .command('serve')
+    .description(
+      'Serve every model in a models folder over HTTP (REST /v1, KServe v2, /metrics, /openapi.json)',
+    )
+    .option('--models <dir>', 'folder of <name>/model.onnx + card.json', 'models')
+    .option('--port <n>', 'port to listen on (0 = any free port)', integer(0, 65535), 8080)
+    .option('--host <address>', 'address to bind (0.0.0.0 to accept other machines)', '127.0.0.1')
+    .addOption(
+      new Option(
+        '--device <device>',
+        'execution provider: auto tries CUDA then CPU; cuda fails if CUDA is missing',
+      )
+        .choices(['auto', 'cuda', 'cpu'])
+        .default('auto'),
+    )
+    .option('--workers <n>', 'session worker threads (each holds one session per model)', integer(1, 64), 1)
+    .option('--threads <n>', 'intra-op threads per session (0 = cores / workers)', integer(0, 256), 0)
+    .option('--max-batch <n>', 'dynamic batching: most latents per session.run', integer(1, 4096), 64)
+    .option(
+      '--max-delay-ms <ms>',
+      'dynamic batching: longest wait for a batch to fill',
+      integer(0, 10_000),
+      5,
+    )
+    .option('--queue-limit <n>', 'requests waiting per model before 429', integer(1, 1_000_000), 256)
+    .option('--max-n <n>', 'most samples per request', integer(1, 65_536), 256)
+    .option('--timeout-ms <ms>', 'per-request deadline (504 past it)', integer(1, 3_600_000), 30_000)
+    .option('--max-body-bytes <n>', 'largest JSON body (413 past it)', integer(64, 1 << 30), 1 << 20)
+    .addOption(
+      new Option('--cors-origin <origin>', "allowed CORS origin, repeatable ('*' = any, 'none' = CORS off)")
+        .argParser(collect)
+        .default([], "'*' (any origin)"),
+    )
+    .option('--rate-limit <n>', 'requests per minute per client IP (0 = no limit)', integer(0, 1_000_000), 0)
+    .option('--no-watch', 'do not reload models when the folder changes')
+    .addOption(
+      new Option('--log-level <level>', 'log level')
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])
+        .default('info'),
+    )
+    .action(async (flags: ServeFlags) => {
+      const origins =
+        flags.corsOrigin.length === 0 ? ['*'] : flags.corsOrigin.includes('none') ? [] : flags.corsOrigin;
+      // Loaded on use: onnxruntime-node, sharp and express are not needed by the other commands.
+      const { createServer } = await import('@ganforge/serve');
+      const { mountWeb } = await import('@ganforge/web');
+      const server = createServer({
+        modelsDir: flags.models,
+        device: flags.device,
+        workers: flags.workers,
+        ...(flags.threads > 0 ? { intraOpThreads: flags.threads } : {}),
+        maxBatch: flags.maxBatch,
+        maxDelayMs: flags.maxDelayMs,
+        queueLimit: flags.queueLimit,
+        maxN: flags.maxN,
+        requestTimeoutMs: flags.timeoutMs,
+        maxBodyBytes: flags.maxBodyBytes,
+        corsOrigins: origins,
+        ...(flags.rateLimit > 0 ? { rateLimit: { windowMs: 60_000, limit: flags.rateLimit } } : {}),
+        watch: flags.watch,
+        logLevel: flags.logLevel,
+        version,
+        // The browser sampler page at / and the embeddable <gan-sampler> at /embed/gan-sampler.js.
+        mount: (app) => mountWeb(app, { modelsDir: flags.models }),
+      });
+      try {
+        await server.loaded;
+      } catch (e) {
+        await server.close();
+        throw e;
+      }
+      const models = server.registry.list();
+      if (flags.device === 'cuda') {
+        const noCuda = models.find((m) => m.status === 'failed' && /cuda/i.test(m.error?.message ?? ''));
+        if (noCuda) {
+          await server.close();
+          throw new GanforgeError(
+            'cuda_unavailable',
+            `--device cuda: the CUDA execution provider is not available (${noCuda.error?.message.slice(0, 200)})`,
+            {
+              hint: 'install onnxruntime-node with its CUDA libraries (see README), or use --device auto',
+            },
+          );
+        }
+      }
+      if (models.length === 0)
+        server.logger.warn(
+          { models: flags.models },
+          `no models found in ${flags.models}; waiting for some to appear`,
+        );
+      const { url } = await server.listen(flags.port, flags.host);
+      process.stderr.write(
+        `ganforge: serving ${models.filter((m) => m.status === 'ready').length}/${models.length} model(s) at ${url}` +
+          ` (sampler page: ${url}, embed: ${url.replace(/\/$/, '')}/embed/gan-sampler.js)\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          server.logger.info({ signal }, 'draining in-flight requests');
+          process.off('SIGTERM', onTerm);
+          process.off('SIGINT', onInt);
+          void server.close().then(resolve);
+        };
+        const onTerm = () => stop('SIGTERM');
+        const onInt = () => stop('SIGINT');
+        process.on('SIGTERM', onTerm);
+        process.on('SIGINT', onInt);
+      });
+    });
+};

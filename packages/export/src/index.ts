@@ -1,0 +1,15 @@
+export { convertToOnnx, SUPPORTED_OPSETS, IR_VERSION, BATCH_DIM } from './convert/toOnnx.ts';
+export type { ConvertOptions, ConvertedModel, Opset } from './convert/toOnnx.ts';
+export { encodeModel, decodeModel } from './onnx/proto.ts';
+export { checkParity, maxAbsDiff, predictTfjs, DEFAULT_TOLERANCE } from './parity/check.ts';
+export type { ParityReport, ParityRequest } from './parity/check.ts';
+export { RUNTIMES, runOrtNode, runOrtWeb, ortWebDistDir } from './parity/runtimes.ts';
+export type { RuntimeName } from './parity/runtimes.ts';
+export { buildCard, CARD_METADATA_KEY, GANFORGE_VERSION } from './card/buildCard.ts';
+export type { ModelProvenance, Network } from './card/buildCard.ts';
+export { writeModelDir, prepareModelDir, MODEL_FILE, CARD_FILE } from './write/atomicModelDir.ts';
+export { exportNetwork, parityInput, IO_NAMES } from './exportModel.ts';
+export type { ExportSettings, LoadedNetwork, ExportResult } from './exportModel.ts';
+export { loadNetwork, configSummary } from './load/fromRun.ts';
+export { runExport, resolveOut, describeExport } from './runExport.ts';
+export type { ExportCommandOptions } from './runExport.ts';

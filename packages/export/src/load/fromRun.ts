@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { GanforgeError } from '@ganforge/core';
+import type { ModelCard } from '@ganforge/core';
+import type { RunMeta, TrainConfig } from '@ganforge/train';
+import { RUN_FILES, loadCheckpoint, loadGenerator, readRunMeta, techniquesOn } from '@ganforge/train';
+import type { ModelProvenance, Network } from '../card/buildCard.ts';
+import type { LoadedNetwork } from '../exportModel.ts';
+
+/** A short, JSON-only summary of the training config for the card. */
+export function configSummary(config: TrainConfig | undefined): ModelCard['training']['config'] {
+  if (!config) return {};
+  return JSON.parse(
+    JSON.stringify({
+      name: config.name,
+      generator: config.generator,
+      discriminator: config.discriminator,
+      loss: config.loss,
+      optimizers: config.optimizers,
+      batchSize: config.batchSize,
+      techniques: techniquesOn(config),
+    }),
+  ) as ModelCard['training']['config'];
+}
+
+function readMeta(runDir: string | undefined): RunMeta | undefined {
+  if (runDir === undefined || !existsSync(join(runDir, RUN_FILES.meta))) return undefined;
+  return readRunMeta(join(runDir, RUN_FILES.meta));
+}
+
+function provenance(args: {
+  latent: { dim: number; distribution: ModelCard['latent']['distribution'] };
+  step: number;
+  config: TrainConfig | undefined;
+  runDir: string | undefined;
+}): ModelProvenance {
+  const meta = readMeta(args.runDir);
+  const dataset: ModelCard['dataset'] = meta
+    ? { name: meta.dataset.name, split: meta.dataset.split, size: meta.dataset.size }
+    : args.config
+      ? { name: args.config.dataset.kind, split: args.config.dataset.split }
+      : { name: 'unknown' };
+  return {
+    latent: { size: args.latent.dim, distribution: args.latent.distribution },
+    dataset,
+    training: {
+      config: configSummary(args.config),
+      stepsTrained: args.step,
+      backend: meta
+        ? {
+            name: meta.backend.name,
+            version: meta.backend.version,
+            threads: Math.max(1, meta.backend.threads),
+          }
+        : { name: 'unknown', version: 'unknown', threads: 1 },
+      seed: meta?.seed ?? args.config?.seed ?? 0,
+    },
+  };
+}
+
+/**
+ * Loads the generator (via @ganforge/train's loadGenerator) or the discriminator of a run directory or checkpoint,
+ * with what the card needs to know about it. `step` picks one of a run's checkpoints (default the latest).
+ */
+export async function loadNetwork(
+  path: string,
+  options: { network: Network; step?: number },
+): Promise<LoadedNetwork> {
+  if (!existsSync(path)) {
+    throw new GanforgeError('checkpoint_not_found', `${path} does not exist`, {
+      hint: 'pass a run directory (runs/<name>-<time>) or one of its checkpoints/step-XXXXXX folders',
+    });
+  }
+  const step = options.step === undefined ? {} : { step: options.step };
+  if (options.network === 'generator') {
+    const g = await loadGenerator(path, step);
+    return { model: g.model, network: 'generator', provenance: provenance({ ...g, latent: g.latent }) };
+  }
+  const c = await loadCheckpoint(path, step);
+  const model: tfl.LayersModel = c.discriminator;
+  return {
+    model,
+    network: 'discriminator',
+    provenance: provenance({
+      latent: c.state.latent,
+      step: c.state.step,
+      config: c.config,
+      runDir: c.runDir,
+    }),
+  };
+}

@@ -1,0 +1,88 @@
+// A real run directory with one checkpoint, written by @ganforge/train's own writers (no training: the weights are
+// set at random, which is all an exporter can tell apart).
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { RunMeta } from '@ganforge/train';
+import {
+  RUN_FILES,
+  buildDiscriminator,
+  buildGenerator,
+  createRngStreams,
+  createRunDir,
+  parseTrainConfig,
+  writeCheckpoint,
+} from '@ganforge/train';
+import { randomizeWeights } from './fixtures.ts';
+
+export interface FixtureRun {
+  /** The temporary folder holding the run; remove it when done. */
+  readonly root: string;
+  readonly runDir: string;
+  readonly checkpointDir: string;
+  readonly generator: tfl.LayersModel;
+  readonly discriminator: tfl.LayersModel;
+}
+
+export async function writeFixtureRun(
+  opts: { step?: number; spectralNorm?: boolean; minibatch?: 'none' | 'stddev' | 'mean_difference' } = {},
+): Promise<FixtureRun> {
+  const root = await mkdtemp(join(tmpdir(), 'ganforge-export-run-'));
+  const config = parseTrainConfig({
+    name: 'tiny',
+    seed: 3,
+    latent: { dim: 8, distribution: 'normal' },
+    generator: { kind: 'dcgan', baseFilters: 2, kernelSize: 4 },
+    discriminator: {
+      kind: 'dcgan',
+      baseFilters: 2,
+      kernelSize: 3,
+      spectralNorm: opts.spectralNorm ?? false,
+      minibatch: opts.minibatch ?? 'none',
+    },
+  });
+  const shape = { height: 28, width: 28, channels: 1 as const };
+  const generator = buildGenerator(config.generator, { latentDim: 8, shape, seed: 1 });
+  const discriminator = buildDiscriminator(config.discriminator, { shape, seed: 2 });
+  randomizeWeights(generator, { seed: 4 });
+  randomizeWeights(discriminator, { seed: 5, weightStd: 0.1 });
+  const runDir = createRunDir(root, 'tiny');
+  await writeFile(join(runDir, RUN_FILES.config), JSON.stringify(config));
+  const meta = {
+    format: 'ganforge-run/1',
+    name: 'tiny',
+    seed: 3,
+    backend: { name: 'cpu', tfjsName: 'cpu', version: '4.22.0', threads: 1 },
+    versions: {},
+    techniques: {},
+    dataset: { name: 'mnist', split: 'train', size: 60000, shape },
+    totalSteps: 10,
+    parameters: { generator: generator.countParams(), discriminator: discriminator.countParams() },
+    startedAt: '2026-11-23T19:00:00Z',
+    resumes: [],
+    status: 'completed',
+  } as unknown as RunMeta;
+  await writeFile(join(runDir, RUN_FILES.meta), JSON.stringify(meta));
+  const rng = createRngStreams(3);
+  const checkpointDir = await writeCheckpoint(runDir, {
+    generator,
+    discriminator,
+    gOptimizer: tf.train.adam(),
+    dOptimizer: tf.train.adam(),
+    state: {
+      step: opts.step ?? 10,
+      epoch: 0,
+      batchInEpoch: 10,
+      rng: {
+        dataAtEpochStart: rng.data.getState(),
+        latent: rng.latent.getState(),
+        noise: rng.noise.getState(),
+      },
+      controller: { l2: 0 },
+      latent: { dim: 8, distribution: 'normal' },
+    },
+  });
+  return { root, runDir, checkpointDir, generator, discriminator };
+}

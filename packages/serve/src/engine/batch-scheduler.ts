@@ -1,0 +1,279 @@
+import { GanforgeError } from '@ganforge/core';
+import type { RunResult, WorkerPool } from './worker-pool.ts';
+
+/** How one model's requests are merged into batches. */
+export interface BatchingOptions {
+  /** A batch closes when it holds this many latents... */
+  readonly maxBatch: number;
+  /** ...or when its oldest request has waited this long. */
+  readonly maxDelayMs: number;
+  /** Requests waiting (not yet running) past this count are refused with 429. */
+  readonly queueLimit: number;
+}
+
+/** Where a model's batches run. */
+export interface BatchTarget {
+  readonly key: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly latentDim: number;
+}
+
+/** Observers for metrics; all optional. */
+export interface BatchObserver {
+  onBatch?(model: string, size: number, requests: number, runMs: number): void;
+  onQueueWait?(model: string, seconds: number): void;
+}
+
+interface Job {
+  readonly latents: Float32Array;
+  readonly n: number;
+  readonly enqueuedAt: number;
+  readonly resolve: (images: Float32Array) => void;
+  readonly reject: (e: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+}
+
+class ModelQueue {
+  readonly jobs: Job[] = [];
+  running = 0;
+  constructor(
+    readonly name: string,
+    readonly target: BatchTarget,
+  ) {}
+  rows(): number {
+    let r = 0;
+    for (const j of this.jobs) r += j.n;
+    return r;
+  }
+}
+
+/**
+ * Dynamic batching: concurrent requests for one model wait in its queue and are merged into one
+ * `session.run` when a worker is free and either `maxBatch` latents are waiting or the oldest
+ * request has waited `maxDelayMs`; the output rows are split back to each request in order.
+ */
+export class BatchScheduler {
+  private readonly queues = new Map<string, ModelQueue>();
+  /** Queues of replaced or removed versions, kept until what they accepted has run. */
+  private readonly retired: ModelQueue[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private cursor = 0;
+  /** Moving average of session.run time, for the Retry-After estimate. */
+  private runMsAverage = 10;
+
+  constructor(
+    private readonly pool: WorkerPool,
+    private readonly options: BatchingOptions,
+    private readonly observer: BatchObserver = {},
+  ) {
+    pool.onIdle = () => this.pump();
+  }
+
+  /** Adds or replaces the target for a model name; requests already queued run on the new target. */
+  setTarget(name: string, target: BatchTarget): void {
+    const q = this.queues.get(name);
+    if (q) {
+      const next = new ModelQueue(name, target);
+      next.jobs.push(...q.jobs);
+      this.queues.set(name, next);
+      // In-flight batches of the old queue finish on the old session; see `drained`.
+      this.retired.push(q);
+    } else this.queues.set(name, new ModelQueue(name, target));
+  }
+
+  /** Removes a model from new requests; the ones already accepted (waiting or running) still finish. */
+  remove(name: string): void {
+    const q = this.queues.get(name);
+    if (!q) return;
+    this.queues.delete(name);
+    this.retired.push(q);
+    this.pump();
+  }
+
+  /** Resolves when no batch of `key` is running any more (so its session can be released). */
+  async drained(key: string): Promise<void> {
+    const busy = () =>
+      [...this.queues.values(), ...this.retired].some(
+        (q) => q.target.key === key && (q.running > 0 || q.jobs.length > 0),
+      );
+    while (busy()) await new Promise((r) => setTimeout(r, 5));
+    for (let i = this.retired.length - 1; i >= 0; i--) {
+      if (this.retired[i]!.target.key === key) this.retired.splice(i, 1);
+    }
+  }
+
+  /** Requests waiting or running across all models. */
+  inFlight(): number {
+    let n = 0;
+    for (const q of [...this.queues.values(), ...this.retired]) n += q.jobs.length + q.running;
+    return n;
+  }
+
+  queueDepth(name: string): number {
+    return this.queues.get(name)?.jobs.length ?? 0;
+  }
+
+  /** Queues `n` latents for `name`; resolves with n images, NHWC float32, row-major. */
+  submit(name: string, latents: Float32Array, n: number, deadlineMs: number): Promise<Float32Array> {
+    const q = this.queues.get(name);
+    if (!q)
+      return Promise.reject(
+        new GanforgeError('model_not_found', `model '${name}' is not loaded`, { status: 404 }),
+      );
+    if (q.jobs.length >= this.options.queueLimit) {
+      return Promise.reject(
+        Object.assign(
+          new GanforgeError(
+            'queue_full',
+            `the queue for model '${name}' is full (${this.options.queueLimit} requests waiting)`,
+            {
+              status: 429,
+              hint: 'retry after the time in the Retry-After header',
+            },
+          ),
+          { retryAfterSeconds: this.retryAfterSeconds(q) },
+        ),
+      );
+    }
+    return new Promise<Float32Array>((resolve, reject) => {
+      const job: Job = {
+        latents,
+        n,
+        enqueuedAt: performance.now(),
+        resolve,
+        reject,
+        timer: undefined,
+        settled: false,
+      };
+      job.timer = setTimeout(() => {
+        const idx = q.jobs.indexOf(job);
+        if (idx >= 0) q.jobs.splice(idx, 1);
+        this.settle(
+          job,
+          new GanforgeError('deadline_exceeded', `the request did not finish within ${deadlineMs} ms`, {
+            status: 504,
+            hint: 'ask for fewer samples or retry when the server is less busy',
+          }),
+        );
+      }, deadlineMs);
+      q.jobs.push(job);
+      this.pump();
+    });
+  }
+
+  /** Seconds until the queue has likely drained: its batches times the average run time (at least 1). */
+  private retryAfterSeconds(q: ModelQueue): number {
+    const batches = Math.ceil(q.rows() / this.options.maxBatch) + 1;
+    return Math.max(1, Math.ceil((batches * this.runMsAverage) / 1000 / Math.max(1, this.pool.size)));
+  }
+
+  private settle(job: Job, result: Float32Array | Error): void {
+    if (job.settled) return;
+    job.settled = true;
+    clearTimeout(job.timer);
+    if (result instanceof Error) job.reject(result);
+    else job.resolve(result);
+  }
+
+  /** Starts every batch that is due and for which a worker is idle; re-arms the delay timer. */
+  private pump(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const now = performance.now();
+    let nextDue = Infinity;
+    // Retired queues (a removed model) still drain what they accepted.
+    const queues = [...this.queues.values(), ...this.retired.filter((q) => q.jobs.length > 0)];
+    // Round-robin over models so one busy model cannot starve the others.
+    for (let k = 0; k < queues.length && this.pool.idleCount() > 0; k++) {
+      const q = queues[(this.cursor + k) % queues.length]!;
+      while (q.jobs.length > 0 && this.pool.idleCount() > 0) {
+        const due = q.jobs[0]!.enqueuedAt + this.options.maxDelayMs;
+        if (q.rows() < this.options.maxBatch && due > now) {
+          nextDue = Math.min(nextDue, due);
+          break;
+        }
+        this.start(q, this.take(q));
+      }
+    }
+    this.cursor++;
+    for (const q of queues) {
+      if (q.jobs.length > 0) nextDue = Math.min(nextDue, q.jobs[0]!.enqueuedAt + this.options.maxDelayMs);
+    }
+    if (nextDue !== Infinity && this.pool.idleCount() > 0) {
+      this.timer = setTimeout(() => this.pump(), Math.max(0, nextDue - now));
+    }
+  }
+
+  /** Takes whole requests from the head of the queue up to maxBatch latents (at least one request). */
+  private take(q: ModelQueue): Job[] {
+    const batch: Job[] = [];
+    let rows = 0;
+    while (q.jobs.length > 0) {
+      const j = q.jobs[0]!;
+      if (batch.length > 0 && rows + j.n > this.options.maxBatch) break;
+      q.jobs.shift();
+      batch.push(j);
+      rows += j.n;
+    }
+    return batch;
+  }
+
+  private start(q: ModelQueue, jobs: Job[]): void {
+    const { latentDim } = q.target;
+    const n = jobs.reduce((s, j) => s + j.n, 0);
+    const latents = new Float32Array(n * latentDim);
+    let offset = 0;
+    const now = performance.now();
+    for (const j of jobs) {
+      latents.set(j.latents, offset * latentDim);
+      offset += j.n;
+      this.observer.onQueueWait?.(q.name, (now - j.enqueuedAt) / 1000);
+    }
+    q.running++;
+    this.pool
+      .run({
+        key: q.target.key,
+        inputName: q.target.inputName,
+        outputName: q.target.outputName,
+        latents,
+        n,
+        latentDim,
+      })
+      .then(
+        (result: RunResult) => {
+          this.observer.onBatch?.(q.name, n, jobs.length, result.runMs);
+          this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
+          const per = n === 0 ? 0 : result.data.length / n;
+          let row = 0;
+          for (const j of jobs) {
+            this.settle(j, result.data.slice(row * per, (row + j.n) * per));
+            row += j.n;
+          }
+        },
+        (e: unknown) => {
+          const err = new GanforgeError(
+            'inference_failed',
+            `inference failed for model '${q.name}': ${e instanceof Error ? e.message : String(e)}`,
+            {
+              status: 500,
+            },
+          );
+          for (const j of jobs) this.settle(j, err);
+        },
+      )
+      .finally(() => {
+        q.running--;
+      });
+  }
+
+  /** Refuses everything still waiting (shutdown). */
+  close(): void {
+    clearTimeout(this.timer);
+    for (const q of [...this.queues.values(), ...this.retired]) {
+      for (const j of q.jobs.splice(0))
+        this.settle(j, new GanforgeError('shutting_down', 'the server is shutting down', { status: 503 }));
+    }
+  }
+}

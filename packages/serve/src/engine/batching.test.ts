@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue, rawRequest, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import { writeTinyModel } from '../testing/tiny-generator.ts';
+
+/** A generator whose session.run takes ~1 ms per latent on one thread (1024-wide, 100 Gemm layers). */
+const SLOW = { hidden: { width: 1024, layers: 100 } } as const;
+
+describe('dynamic batching', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer((dir) => writeTinyModel(dir, 'tiny').then(() => {}), {
+      workers: 1,
+      maxBatch: 64,
+      maxDelayMs: 100,
+    });
+  });
+  afterAll(() => t?.close());
+
+  const metrics = async () => (await rawRequest(t.port, 'GET', '/metrics')).body.toString();
+
+  it('merges concurrent requests into one session.run and splits the rows back to each request', async () => {
+    const before = await metrics();
+    const seeds = [0, 1, 2, 3, 4, 5, 6, 7];
+    const together = await Promise.all(
+      seeds.map((seed) =>
+        rawRequest(t.port, 'POST', '/v1/models/tiny/samples', { n: 2, seed, format: 'json' }),
+      ),
+    );
+    const after = await metrics();
+    const delta = (series: string) => (metricValue(after, series) ?? 0) - (metricValue(before, series) ?? 0);
+    // 8 requests of 2 latents: fewer batches than requests, all 16 latents generated, no request ran alone.
+    expect(delta('ganforge_batch_size_count{model="tiny"}')).toBeLessThan(8);
+    expect(delta('ganforge_batch_size_sum{model="tiny"}')).toBe(16);
+    expect(delta('ganforge_batch_requests_bucket{le="1",model="tiny"}')).toBe(0);
+    expect(delta('ganforge_batch_requests_sum{model="tiny"}')).toBe(8);
+
+    // Each merged answer is that request's own answer: the same as asking alone.
+    for (const [i, seed] of seeds.entries()) {
+      const solo = (
+        await rawRequest(t.port, 'POST', '/v1/models/tiny/samples', { n: 2, seed, format: 'json' })
+      ).json();
+      const merged = together[i]!.json();
+      expect(merged.latents).toEqual(solo.latents);
+      const a = (merged.images as number[][]).flat();
+      const b = (solo.images as number[][]).flat();
+      expect(a).toHaveLength(128);
+      for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-6);
+    }
+  });
+});
+
+describe('queue limit and deadline', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer((dir) => writeTinyModel(dir, 'slow', SLOW).then(() => {}), {
+      workers: 1,
+      intraOpThreads: 1,
+      maxBatch: 4,
+      maxDelayMs: 1,
+      queueLimit: 2,
+      maxN: 256,
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('refuses requests past the queue limit with 429 + Retry-After, and serves the rest', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, seed) =>
+        rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 4, seed, format: 'json' }),
+      ),
+    );
+    const refused = results.filter((r) => r.status === 429);
+    const served = results.filter((r) => r.status === 200);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(served.length).toBeGreaterThanOrEqual(2); // at least the queue limit
+    expect(refused.length + served.length).toBe(12);
+    for (const r of refused) {
+      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(r.json().error.code).toBe('queue_full');
+    }
+    for (const r of served) expect(r.json().shape).toEqual([4, 8, 8, 1]);
+  });
+});
+
+describe('per-request deadline', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer((dir) => writeTinyModel(dir, 'slow', SLOW).then(() => {}), {
+      workers: 1,
+      intraOpThreads: 1,
+      requestTimeoutMs: 50,
+      maxN: 256,
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('answers 504 when a request misses its deadline', async () => {
+    // 256 latents through 100 1024-wide layers on one thread: ~300 ms, past the 50 ms deadline.
+    const r = await rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 256, seed: 1, format: 'npy' });
+    expect(r.status).toBe(504);
+    expect(r.json().error.code).toBe('deadline_exceeded');
+    // The server is still healthy afterwards (once the abandoned batch has left the worker).
+    await waitFor(
+      async () => (await rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 1 })).status === 200,
+      5000,
+      'a 200',
+    );
+  });
+});

@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../testing/harness.ts';
+import { writeTinyModel } from '../testing/tiny-generator.ts';
+import { WorkerPool } from './worker-pool.ts';
+
+describe('WorkerPool', () => {
+  let dir: string;
+  let pool: WorkerPool;
+  const run = () =>
+    pool.run({
+      key: 'm#1',
+      inputName: 'latent',
+      outputName: 'image',
+      latents: new Float32Array([0.1, -0.2, 0.3, 0.4]),
+      n: 1,
+      latentDim: 4,
+    });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ganforge-pool-'));
+    await writeTinyModel(dir, 'm');
+    pool = new WorkerPool({ workers: 2, intraOpThreads: 1 });
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('loads a session in every worker and runs it off the main thread', async () => {
+    const loaded = await pool.load('m#1', join(dir, 'm', 'model.onnx'), 'cpu');
+    expect(loaded).toMatchObject({ provider: 'cpu', inputNames: ['latent'], outputNames: ['image'] });
+    expect(loaded.outputs[0]?.shape).toEqual([-1, 8, 8, 1]);
+    const r = await run();
+    expect(r.dims).toEqual([1, 8, 8, 1]);
+    expect(r.data).toHaveLength(64);
+  });
+
+  it('reports a corrupt model as a load error', async () => {
+    await expect(pool.load('bad#1', join(dir, 'nope.onnx'), 'cpu')).rejects.toThrow(
+      /nope\.onnx|No such file|Load model/i,
+    );
+  });
+
+  it('replaces a worker that dies, with the same sessions loaded', async () => {
+    const before = await run();
+    const workers = (pool as unknown as { workers: { worker: Worker }[] }).workers;
+    const dead = workers[0]!.worker;
+    await dead.terminate();
+    await waitFor(() => workers[0]!.worker !== dead && pool.idleCount() === 2, 10_000, 'replacement worker');
+    // Both workers answer (the busy flag makes the pool pick the other one for the second run).
+    const [a, b] = await Promise.all([run(), run()]);
+    expect(Array.from(a.data)).toEqual(Array.from(before.data));
+    expect(Array.from(b.data)).toEqual(Array.from(before.data));
+  });
+});

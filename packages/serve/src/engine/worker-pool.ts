@@ -1,0 +1,184 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+export type DeviceChoice = 'auto' | 'cuda' | 'cpu';
+export type ExecutionProvider = 'cuda' | 'cpu';
+
+/** What a worker reports after creating a session. */
+export interface LoadedSession {
+  readonly provider: ExecutionProvider;
+  readonly fallbacks: readonly { provider: string; message: string }[];
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly inputs: readonly { name: string; shape: readonly number[] }[];
+  readonly outputs: readonly { name: string; shape: readonly number[] }[];
+}
+
+export interface RunRequest {
+  readonly key: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly latents: Float32Array;
+  readonly n: number;
+  readonly latentDim: number;
+}
+
+export interface RunResult {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+  readonly runMs: number;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+class SessionWorker {
+  readonly worker: Worker;
+  busy = false;
+  dead = false;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+
+  constructor(intraOpThreads: number, onExit: (w: SessionWorker, err: Error) => void) {
+    this.worker = new Worker(new URL('./session-worker.mjs', import.meta.url), {
+      workerData: { intraOpThreads },
+    });
+    this.worker.on(
+      'message',
+      (msg: { id: number; ok: boolean; result?: unknown; error?: { message: string } }) => {
+        const p = this.pending.get(msg.id);
+        if (!p) return;
+        this.pending.delete(msg.id);
+        if (msg.ok) p.resolve(msg.result);
+        else p.reject(new Error(msg.error?.message ?? 'worker error'));
+      },
+    );
+    const fail = (err: Error) => {
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+      if (this.dead) return;
+      this.dead = true;
+      onExit(this, err);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`session worker exited with code ${code}`)));
+  }
+
+  call<T>(msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...msg, id }, transfer);
+    });
+  }
+}
+
+export interface WorkerPoolOptions {
+  /** Number of worker threads, each with one session per model. */
+  readonly workers: number;
+  /** Intra-op threads per session; default: the machine's cores divided among the workers. */
+  readonly intraOpThreads?: number;
+}
+
+/**
+ * Worker threads that each hold one onnxruntime-node session per loaded model. `run` needs an idle
+ * worker: the batch scheduler asks `idleCount()` first and is told through `onIdle` when one frees up.
+ */
+export class WorkerPool {
+  private readonly workers: SessionWorker[];
+  /** What every worker must hold, so a replacement for a crashed worker can load it again. */
+  private readonly sessions = new Map<string, { path: string; device: DeviceChoice }>();
+  private closed = false;
+  readonly intraOpThreads: number;
+  onIdle: () => void = () => {};
+  /** Told when a worker thread dies and is replaced (logs). */
+  onWorkerExit: (err: Error) => void = () => {};
+
+  constructor(options: WorkerPoolOptions) {
+    const count = Math.max(1, Math.floor(options.workers));
+    this.intraOpThreads = options.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / count));
+    this.workers = Array.from({ length: count }, () => this.spawn());
+  }
+
+  private spawn(): SessionWorker {
+    return new SessionWorker(this.intraOpThreads, (dead, err) => this.replace(dead, err));
+  }
+
+  /** A worker died (native crash, out of memory): its requests have failed; start another with the same sessions. */
+  private replace(dead: SessionWorker, err: Error): void {
+    const i = this.workers.indexOf(dead);
+    if (this.closed || i < 0) return;
+    this.onWorkerExit(err);
+    const fresh = this.spawn();
+    fresh.busy = true; // not schedulable until its sessions are loaded
+    this.workers[i] = fresh;
+    void Promise.allSettled(
+      [...this.sessions].map(([key, s]) => fresh.call({ type: 'load', key, path: s.path, device: s.device })),
+    ).then(() => {
+      fresh.busy = false;
+      this.onIdle();
+    });
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  idleCount(): number {
+    return this.closed ? 0 : this.workers.filter((w) => !w.busy && !w.dead).length;
+  }
+
+  /** Creates the session in every worker; all must agree on the execution provider. */
+  async load(key: string, path: string, device: DeviceChoice): Promise<LoadedSession> {
+    const results = await Promise.allSettled(
+      this.workers.map((w) => w.call<LoadedSession>({ type: 'load', key, path, device })),
+    );
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) {
+      await this.unload(key);
+      throw (failed as PromiseRejectedResult).reason;
+    }
+    this.sessions.set(key, { path, device });
+    return (results[0] as PromiseFulfilledResult<LoadedSession>).value;
+  }
+
+  async unload(key: string): Promise<void> {
+    this.sessions.delete(key);
+    await Promise.allSettled(this.workers.map((w) => w.call({ type: 'unload', key })));
+  }
+
+  /** Runs on an idle worker (throws if none is idle: callers check `idleCount()`). */
+  async run(req: RunRequest): Promise<RunResult> {
+    const w = this.workers.find((x) => !x.busy && !x.dead);
+    if (!w || this.closed) throw new Error('no idle session worker');
+    return this.runOn(w, req);
+  }
+
+  /** Runs once on every worker (warm-up: each session's first run allocates and plans). */
+  async runOnEach(req: Omit<RunRequest, 'latents'> & { latents: Float32Array }): Promise<RunResult[]> {
+    return Promise.all(
+      this.workers.map((w) => w.call<RunResult>({ type: 'run', ...req, latents: req.latents.slice() })),
+    );
+  }
+
+  private async runOn(w: SessionWorker, req: RunRequest): Promise<RunResult> {
+    w.busy = true;
+    try {
+      const latents =
+        req.latents.byteOffset === 0 && req.latents.byteLength === req.latents.buffer.byteLength
+          ? req.latents
+          : req.latents.slice();
+      return await w.call<RunResult>({ type: 'run', ...req, latents }, [latents.buffer as ArrayBuffer]);
+    } finally {
+      w.busy = false;
+      queueMicrotask(() => this.onIdle());
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+  }
+}

@@ -1,0 +1,54 @@
+import { GanforgeError } from '@ganforge/core';
+import type { BatchScheduler } from '../engine/batch-scheduler.ts';
+import type { ModelEntry, ModelRegistry } from '../registry/model-registry.ts';
+import type { ModelSpec } from '../registry/model-spec.ts';
+import type { ImageBatch } from '../render/images.ts';
+import type { ServeMetrics } from './metrics.ts';
+import type { RequestSchemas } from './schemas.ts';
+
+/** What the route modules share. */
+export interface ServeContext {
+  readonly registry: ModelRegistry;
+  readonly scheduler: BatchScheduler;
+  readonly metrics: ServeMetrics;
+  readonly schemas: RequestSchemas;
+  readonly requestTimeoutMs: number;
+  /** Most frames one interpolation may have (same as max n). */
+  readonly maxFrames: number;
+  readonly isClosing: () => boolean;
+}
+
+export type ReadyEntry = ModelEntry & { spec: ModelSpec };
+
+/** The entry for a request's model name: 404 when unknown (the name never reaches the file system), 503 when not ready. */
+export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
+  const e = ctx.registry.get(name);
+  if (!e) {
+    throw new GanforgeError('model_not_found', `no model named '${name.slice(0, 80)}'`, {
+      status: 404,
+      hint: 'GET /v1/models lists the models',
+    });
+  }
+  if (e.status !== 'ready' || !e.spec) {
+    throw new GanforgeError(
+      'model_not_ready',
+      `model '${name}' is ${e.status}${e.error ? `: ${e.error.message}` : ''}`,
+      {
+        status: 503,
+      },
+    );
+  }
+  return e as ReadyEntry;
+}
+
+/** Runs the generator on `n` latents through the batching queue. */
+export async function generate(
+  ctx: ServeContext,
+  e: ReadyEntry,
+  latents: Float32Array,
+  n: number,
+): Promise<ImageBatch> {
+  const data = await ctx.scheduler.submit(e.name, latents, n, ctx.requestTimeoutMs);
+  ctx.metrics.samples.inc({ model: e.name }, n);
+  return { data, n, height: e.spec.height, width: e.spec.width, channels: e.spec.channels };
+}

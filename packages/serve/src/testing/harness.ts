@@ -1,0 +1,109 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer, type GanforgeServer, type ServeOptions } from '../http/app.ts';
+
+export interface TestServer {
+  readonly server: GanforgeServer;
+  readonly url: string;
+  readonly port: number;
+  readonly modelsDir: string;
+  close(): Promise<void>;
+}
+
+/** A temp models folder, filled by `setup`, served on 127.0.0.1 at a free port once every model is loaded. */
+export async function startTestServer(
+  setup: (modelsDir: string) => Promise<void>,
+  options: Partial<ServeOptions> = {},
+): Promise<TestServer> {
+  const root = await mkdtemp(join(tmpdir(), 'ganforge-serve-'));
+  const modelsDir = join(root, 'models');
+  await mkdir(modelsDir);
+  await setup(modelsDir);
+  const server = createServer({ modelsDir, logLevel: 'silent', watch: false, ...options });
+  const { url, port } = await server.listen(0, '127.0.0.1');
+  await server.loaded;
+  return {
+    server,
+    url,
+    port,
+    modelsDir,
+    async close() {
+      await server.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/**
+ * An HTTP request with the path sent exactly as written (fetch would normalize '..' and '%2e%2e'
+ * away before the server ever saw them).
+ */
+export function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  body?: string | Buffer | object,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
+  const payload =
+    body === undefined
+      ? undefined
+      : typeof body === 'string' || Buffer.isBuffer(body)
+        ? body
+        : JSON.stringify(body);
+  const hdrs: Record<string, string | number> = { ...headers };
+  if (payload !== undefined) {
+    hdrs['content-type'] ??= 'application/json';
+    hdrs['content-length'] = Buffer.byteLength(payload);
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: hdrs, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const buf = Buffer.concat(chunks);
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: buf,
+          json: () => JSON.parse(buf.toString('utf8')),
+        });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** Polls `check` until it returns true (or throws after `timeoutMs`). */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Value of one Prometheus series in a /metrics text, or undefined. */
+export function metricValue(text: string, series: string): number | undefined {
+  for (const line of text.split('\n')) {
+    if (line.startsWith(`${series} `)) return Number(line.slice(series.length + 1));
+  }
+  return undefined;
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+export const MarginBalanceConfigSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(false)
+      .describe('Skip the update of whichever network is winning by more than the margin (reference/002)'),
+    margin: z
+      .number()
+      .gt(0)
+      .lt(0.5)
+      .default(0.3)
+      .describe('Skip D if err_R or err_F < margin; skip G if err_R or err_F > 1 - margin'),
+  })
+  .strict()
+  .default({ enabled: false, margin: 0.3 })
+  .describe('Margin balance between D and G (reference/002, panel B)');
+export type MarginBalanceConfig = z.infer<typeof MarginBalanceConfigSchema>;
+
+export interface UpdateDecision {
+  readonly updateD: boolean;
+  readonly updateG: boolean;
+}
+
+/**
+ * Margin balance, exactly as reference/002: with err_R, err_F D's losses on real and fake,
+ * skip D if err_F < margin or err_R < margin (D is too good); skip G if err_F > 1 - margin or
+ * err_R > 1 - margin (D is too bad); if both would be skipped, update both.
+ */
+export function decideUpdates(args: { errReal: number; errFake: number; margin: number }): UpdateDecision {
+  const { errReal, errFake, margin } = args;
+  const updateD = !(errFake < margin || errReal < margin);
+  const updateG = !(errFake > 1 - margin || errReal > 1 - margin);
+  if (!updateD && !updateG) return { updateD: true, updateG: true };
+  return { updateD, updateG };
+}

@@ -1,0 +1,49 @@
+import { realpath, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { GanforgeError } from '@ganforge/core';
+
+/** Model names: a letter or digit, then letters, digits, `.`, `_`, `-`; no `..`, no slashes. */
+export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** The files of a model directory the browser may fetch. Nothing else in the directory is served. */
+export const MODEL_FILES = ['model.onnx', 'card.json'] as const;
+export type ModelFileName = (typeof MODEL_FILES)[number];
+
+export function isValidModelName(name: string): boolean {
+  return MODEL_NAME_PATTERN.test(name) && !name.includes('..');
+}
+
+/**
+ * The absolute path of `<modelsDir>/<name>/<file>`, after checking the name strictly and that the
+ * resolved file (symlinks followed) is a regular file inside modelsDir. Throws GanforgeError
+ * (400 for a bad name, 404 for a missing model or file).
+ */
+export async function resolveModelFile(
+  modelsDir: string,
+  name: string,
+  file: ModelFileName,
+): Promise<string> {
+  if (!isValidModelName(name)) {
+    throw new GanforgeError('bad_model_name', `invalid model name ${JSON.stringify(name)}`, {
+      hint: 'model names use letters, digits, ".", "_" and "-" only',
+      status: 400,
+    });
+  }
+  const notFound = (): GanforgeError =>
+    new GanforgeError('model_not_found', `model "${name}" has no ${file}`, {
+      hint: 'list the available models with GET /v1/models',
+      status: 404,
+    });
+  let root: string;
+  let real: string;
+  try {
+    root = await realpath(modelsDir);
+    real = await realpath(join(root, name, file));
+  } catch {
+    throw notFound();
+  }
+  if (!real.startsWith(root + sep)) throw notFound();
+  const info = await stat(real);
+  if (!info.isFile()) throw notFound();
+  return real;
+}

@@ -1,0 +1,51 @@
+/** The browser benchmark's report plumbing: the table it writes and the BENCHMARKS.md section it replaces. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { formatWebBench, stats } from '../packages/web/src/bench/browser-bench.ts';
+import { writeMarkdownSection } from '../scripts/bench-web.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-md-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('browser benchmark report', () => {
+  it('summarizes timings as median and p90', () => {
+    expect(stats([5, 1, 4, 2, 3, 10, 6, 7, 8, 9])).toEqual({ median: 6, p90: 10, reps: 10 });
+  });
+
+  it('formats one row per runtime and thread count, batch 1 and 16 side by side', () => {
+    const s = (median: number) => ({ median, p90: median * 2, reps: 30 });
+    const md = formatWebBench(
+      {
+        model: 'm',
+        shape: 'latent 100 -> 28x28x1',
+        browser: 'headless Chromium 1',
+        cpu: '2 x cpu',
+        rows: [
+          { runtime: 'onnxruntime-web wasm (Chromium)', threads: 2, batch: 1, run: s(1), draw: s(1.5) },
+          { runtime: 'onnxruntime-web wasm (Chromium)', threads: 2, batch: 16, run: s(8), draw: s(9) },
+          { runtime: 'onnxruntime-node (CPU)', threads: 2, batch: 1, run: s(0.5) },
+          { runtime: 'onnxruntime-node (CPU)', threads: 2, batch: 16, run: s(12.25) },
+        ],
+      },
+      new Date('2026-11-23T00:00:00Z'),
+    );
+    expect(md.startsWith('## Browser\n')).toBe(true);
+    expect(md).toContain('| onnxruntime-web wasm (Chromium) | 2 | 1.00 (2.00) | 8.00 (16.0) | 1.50 | 9.00 |');
+    expect(md).toContain('| onnxruntime-node (CPU) | 2 | 0.50 (1.00) | 12.3 (24.5) | - | - |');
+  });
+
+  it('replaces only the Browser section of BENCHMARKS.md, or appends it', async () => {
+    const file = join(dir, 'BENCHMARKS.md');
+    writeFileSync(file, '# Benchmarks\n\n## Training\n\nt\n\n## Browser\n\nold\n\n## Serving\n\ns\n');
+    await writeMarkdownSection(file, 'Browser', '## Browser\n\nnew\n');
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# Benchmarks\n\n## Training\n\nt\n\n## Browser\n\nnew\n\n## Serving\n\ns\n',
+    );
+    const other = join(dir, 'other.md');
+    writeFileSync(other, '# Benchmarks\n\n## Training\n\nt\n');
+    await writeMarkdownSection(other, 'Browser', '## Browser\n\nnew\n');
+    expect(readFileSync(other, 'utf8')).toBe('# Benchmarks\n\n## Training\n\nt\n\n## Browser\n\nnew\n');
+  });
+});
