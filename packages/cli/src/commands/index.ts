@@ -1,6 +1,19 @@
 import type { Command } from 'commander';
+import { registerEval } from './eval.ts';
+import { registerExport } from './export.ts';
+import { registerReport } from './report.ts';
+import { registerSample } from './sample.ts';
+import { registerServe } from './serve.ts';
+import { registerTrain } from './train.ts';
 
 /** Each subcommand lives in its own file and adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [
+  registerTrain,
+  registerExport,
+  registerServe,
+  registerSample,
+  registerReport,
+  registerEval,
+];

@@ -1,0 +1,96 @@
+import { writeFileSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Option } from 'commander';
+import { integer } from '../options.ts';
+import type { RegisterCommand } from './index.ts';
+
+interface EvalFlags {
+  evaluator: string;
+  n: number;
+  seed: number;
+  k: number;
+  reference: 'train' | 'test';
+  step?: number;
+  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
+  json: boolean;
+  out: string;
+  writeCard: boolean;
+}
+
+function writeAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(4));
+
+export const registerEval: RegisterCommand = (program) => {
+  program
+    .command('eval')
+    .description(
+      'Measure a generator against real images on an evaluator classifier: Fréchet distance, classifier score, ' +
+        'class coverage/KL, precision/recall, density/coverage',
+    )
+    .argument(
+      '<path>',
+      'a model folder (model.onnx + card.json), a run folder (runs/<name>) or a checkpoint folder',
+    )
+    .option(
+      '--evaluator <name>',
+      "evaluator: 'auto' (the generator's dataset), mnist, fashion-mnist, or a folder",
+      'auto',
+    )
+    .option('--n <n>', 'generated images (and as many reference images)', integer(10, 10000), 1000)
+    .option('--seed <n>', 'latent seed (the reference subset uses it too)', integer(0, 0xffffffff), 0)
+    .option('--k <n>', 'k of the k-NN manifolds (precision/recall, density/coverage)', integer(1, 100), 5)
+    .addOption(
+      new Option('--reference <split>', 'real images to compare with')
+        .choices(['test', 'train'])
+        .default('test'),
+    )
+    .option('--step <n>', 'run folders: evaluate the checkpoint at this step (default: latest)', integer(0))
+    .addOption(
+      new Option('--backend <name>', 'run folders: tfjs backend for the generator')
+        .choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+        .default('auto'),
+    )
+    .option('--json', 'print the result as JSON', false)
+    .option('--out <file>', "also write the result as JSON to this file ('' = don't)", '')
+    .option('--write-card', "model folders: store the metrics and protocol in card.json's evaluation", false)
+    .action(async (path: string, flags: EvalFlags) => {
+      const { evaluateGenerator } = await import('@ganforge/eval');
+      const result = await evaluateGenerator({
+        path,
+        evaluator: flags.evaluator,
+        n: flags.n,
+        seed: flags.seed,
+        k: flags.k,
+        referenceSplit: flags.reference,
+        backend: flags.backend,
+        writeCard: flags.writeCard,
+        ...(flags.step !== undefined ? { step: flags.step } : {}),
+      });
+      const text = `${JSON.stringify(result, null, 2)}\n`;
+      if (flags.out !== '') writeAtomic(flags.out, text);
+      if (flags.json) {
+        process.stdout.write(text);
+        return;
+      }
+      const p = result.protocol;
+      const lines = [
+        `${result.source.kind} ${result.source.name}${result.source.step !== undefined ? ` (step ${result.source.step})` : ''}: ` +
+          `${p.samples} samples vs ${p.reference.count} ${p.reference.dataset} ${p.reference.split} images, ` +
+          `evaluator ${p.evaluator.name} (${p.evaluator.sha256.slice(0, 12)}), seed ${p.seed}, k ${p.k}`,
+        ...Object.entries(result.metrics).map(([name, v]) => `  ${name.padEnd(16)} ${fmt(v)}`),
+      ];
+      if (result.cardUpdated) lines.push(`  card.json evaluation updated`);
+      if (flags.out !== '') lines.push(`  wrote ${flags.out}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+};

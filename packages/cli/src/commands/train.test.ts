@@ -1,0 +1,119 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/** `ganforge train` end to end, as a user runs it (a child process, real MNIST, cpu backend). */
+
+const BIN = join(import.meta.dirname, '../../bin/ganforge.mjs');
+
+function ganforge(args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 90_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const TINY = [
+  '--set',
+  'name=cli-tiny',
+  '--set',
+  'dataset.limit=64',
+  '--set',
+  'batchSize=16',
+  '--set',
+  'steps=5',
+  '--set',
+  'generator={kind: mlp, hidden: [16]}',
+  '--set',
+  'discriminator={kind: mlp, hidden: [16]}',
+  '--set',
+  'logging={sampleEvery: 5, checkpointEvery: 5, gridSize: 2}',
+];
+
+describe('ganforge train', () => {
+  test('trains a tiny config: backend line, progress lines, run directory', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-train-'));
+    const r = ganforge(['train', ...TINY, '--backend', 'cpu', '--out', out]);
+    expect(r.stderr).not.toContain('ganforge:');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^backend: cpu \(tfjs cpu 4\.22\.0\), threads 1$/m);
+    expect(r.stdout).toMatch(/^step 5\/5 epoch 1 \| D real \d/m);
+    expect(r.stdout).toContain('done: 5 steps');
+    const [run] = readdirSync(out);
+    expect(run).toMatch(/^cli-tiny-\d{8}-\d{6}$/);
+    expect(
+      existsSync(join(out, run as string, 'checkpoints', 'step-000005', 'generator', 'model.json')),
+    ).toBe(true);
+    expect(existsSync(join(out, run as string, 'samples', 'step-000005.png'))).toBe(true);
+  });
+
+  test('--print-config prints the resolved config with --set applied', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ganforge-cli-config-'));
+    const file = join(dir, 'c.yaml');
+    writeFileSync(file, 'name: from-file\nseed: 9\n');
+    const r = ganforge(['train', '--config', file, '--set', 'optimizers.d.lr=4e-4', '--print-config']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^name: from-file$/m);
+    expect(r.stdout).toMatch(/^seed: 9$/m);
+    expect(r.stdout).toMatch(/^ {4}lr: 0\.0004$/m);
+  });
+
+  test('bad inputs: one line, exit 1 (config) or 2 (usage)', () => {
+    const unknown = ganforge(['train', '--set', 'optimizer.d.lr=1', '--print-config']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
+    expect(unknown.stderr).toContain('did you mean optimizers?');
+    const backend = ganforge(['train', '--backend', 'gpu']);
+    expect(backend.code).toBe(2);
+    const notRun = mkdtempSync(join(tmpdir(), 'ganforge-cli-notrun-'));
+    const resume = ganforge(['train', '--resume', notRun]);
+    expect(resume.code).toBe(1);
+    expect(resume.stderr).toContain('is neither a ganforge run directory nor a checkpoint');
+    const both = ganforge(['train', '--resume', notRun, '--config', 'configs/dcgan-mnist.yaml']);
+    expect(both.code).toBe(2);
+  });
+
+  test('Ctrl-C writes a checkpoint and says how to resume; --resume finishes the run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-sigint-'));
+    const args = [...TINY, '--set', 'steps=120', '--set', 'logging.checkpointEvery=0'];
+    const child = spawn(process.execPath, [
+      BIN,
+      'train',
+      ...args,
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+      '--progress',
+      'lines',
+    ]);
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/^step \d+\/120/m.test(stdout) && !child.killed) child.kill('SIGINT');
+    });
+    expect(await exited).toBe(0);
+    const match = /interrupted at step (\d+)\/120/.exec(stdout);
+    expect(match).not.toBeNull();
+    const step = Number(match?.[1]);
+    const run = join(out, readdirSync(out)[0] as string);
+    expect(stdout).toContain(`resume with: ganforge train --resume`);
+    expect(readFileSync(join(run, 'latest'), 'utf8').trim()).toBe(`step-${String(step).padStart(6, '0')}`);
+    const frozen = ganforge(['train', '--resume', run, '--set', 'generator.hidden=[8]']);
+    expect(frozen.code).toBe(2);
+    expect(frozen.stderr).toContain('--set generator.hidden cannot change a resumed run');
+    const resumed = ganforge([
+      'train',
+      '--resume',
+      run,
+      '--progress',
+      'lines',
+      '--set',
+      'optimizers.d.lr=0.0001',
+    ]);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`from step ${step} of 120`);
+    expect(resumed.stdout).toContain('done: 120 steps');
+  });
+});

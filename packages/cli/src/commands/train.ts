@@ -1,0 +1,161 @@
+import { relative } from 'node:path';
+import { Option } from 'commander';
+import { GanforgeError } from '@ganforge/core';
+import type { ProgressReporter, RunStart } from '@ganforge/train';
+import { collect, integer } from '../options.ts';
+import type { RegisterCommand } from './index.ts';
+
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+
+interface TrainFlags {
+  config?: string;
+  set: string[];
+  printConfig: boolean;
+  resume?: string;
+  backend: (typeof BACKENDS)[number];
+  out: string;
+  progress: 'auto' | 'bar' | 'lines';
+  onFailure: 'stop' | 'warn' | 'rescue';
+  dashboard: boolean;
+  dashboardPort: number;
+}
+
+function show(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
+}
+
+function describeStart(info: RunStart): string {
+  const b = info.backend;
+  const extras = [`threads ${b.threads}`, ...(b.simd === undefined ? [] : [`simd ${b.simd ? 'on' : 'off'}`])];
+  const { height, width, channels } = info.dataset.shape;
+  return [
+    `backend: ${b.name} (tfjs ${b.tfjsName} ${b.version}), ${extras.join(', ')}`,
+    `dataset: ${info.dataset.name}, ${info.dataset.size} images ${height}x${width}x${channels}`,
+    info.resumedFrom
+      ? `resuming ${show(info.runDir)} from step ${info.startStep} of ${info.totalSteps}`
+      : `run: ${show(info.runDir)} (${info.totalSteps} steps, batch ${info.config.batchSize})`,
+  ].join('\n');
+}
+
+export const registerTrain: RegisterCommand = (program) => {
+  program
+    .command('train')
+    .description(
+      'Train a GAN: writes a run directory with config, metrics.jsonl, sample grids and checkpoints',
+    )
+    .option(
+      '-c, --config <file>',
+      'YAML or JSON config (see configs/); without it, the built-in defaults (= configs/dcgan-mnist.yaml)',
+    )
+    .option(
+      '--set <key=value>',
+      'override one config field, e.g. --set optimizers.d.lr=0.0004 (repeatable)',
+      collect,
+      [],
+    )
+    .option('--print-config', 'print the fully resolved config (YAML) and exit', false)
+    .option(
+      '--resume <run>',
+      "continue a run directory from its latest checkpoint, with the run's own config; --set may change steps, epochs, lr, logging, techniques (default: none, start a new run)",
+    )
+    .addOption(
+      new Option('--backend <name>', "tfjs backend (overrides the config's backend field)")
+        .choices(BACKENDS)
+        .default('auto'),
+    )
+    .option('--out <dir>', 'parent folder of new run directories', 'runs')
+    .addOption(
+      new Option('--progress <mode>', 'progress display: bar on a terminal, lines otherwise')
+        .choices(['auto', 'bar', 'lines'])
+        .default('auto'),
+    )
+    .addOption(
+      new Option('--on-failure <mode>', 'what a detected failure (NaN, D overpowering, collapse, ...) does')
+        .choices(['stop', 'warn', 'rescue'])
+        .default('warn'),
+    )
+    .option('--dashboard', 'serve live charts on http://127.0.0.1:<port>/ while training', false)
+    .option('--dashboard-port <port>', 'port of --dashboard (0 = any free port)', integer(0, 65535), 6006)
+    .action(async (flags: TrainFlags, command: { getOptionValueSource(key: string): string | undefined }) => {
+      // Loaded here, not at the top: other commands should not pay for (or depend on) tfjs.
+      const {
+        createProgressReporter,
+        formatEvent,
+        formatTrainConfig,
+        resolveTrainConfig,
+        startDashboard,
+        trainSupervised,
+      } = await import('@ganforge/train');
+      const backendGiven = command.getOptionValueSource('backend') === 'cli';
+      if (flags.resume !== undefined && flags.config !== undefined) {
+        throw new GanforgeError(
+          'usage',
+          '--resume continues a run with the config it recorded; --config cannot be combined with it',
+          {
+            hint: 'drop --config (a few fields may still change with --set, e.g. steps or optimizers.d.lr)',
+          },
+        );
+      }
+      const config =
+        flags.resume === undefined
+          ? resolveTrainConfig({
+              file: flags.config,
+              set: backendGiven ? [...flags.set, `backend=${flags.backend}`] : flags.set,
+            })
+          : undefined;
+      if (flags.printConfig) {
+        if (!config)
+          throw new GanforgeError('usage', '--print-config needs a config, not --resume', {
+            hint: 'cat <run>/config.json',
+          });
+        process.stdout.write(formatTrainConfig(config));
+        return;
+      }
+      let progress: ProgressReporter | undefined;
+      let dashboard: { url: string; close(): Promise<void> } | undefined;
+      let dashboardStarted = false;
+      const { result, stoppedBy } = await trainSupervised({
+        config,
+        resume: flags.resume,
+        resumeSet: flags.resume === undefined ? undefined : flags.set,
+        out: flags.out,
+        backend: backendGiven ? flags.backend : undefined,
+        handleSigint: true,
+        onFailure: flags.onFailure,
+        onStart: (info) => {
+          // Called once per training segment (a rescue resumes the run in a new segment).
+          progress?.stop();
+          process.stdout.write(`${describeStart(info)}\n`);
+          progress = createProgressReporter({
+            totalSteps: info.totalSteps,
+            startStep: info.startStep,
+            plain: flags.progress === 'auto' ? undefined : flags.progress === 'lines',
+          });
+          if (flags.dashboard && !dashboardStarted) {
+            dashboardStarted = true;
+            void startDashboard({ runDir: info.runDir, port: flags.dashboardPort }).then((d) => {
+              dashboard = d;
+              process.stdout.write(`dashboard: ${d.url}\n`);
+            });
+          }
+        },
+        onStep: (m) => progress?.update(m),
+        onEvent: (e) => process.stdout.write(`\n${formatEvent(e)}\n`),
+        onDecision: (d) => process.stdout.write(`${d.message}\n`),
+      }).finally(async () => {
+        progress?.stop();
+        await dashboard?.close();
+      });
+      if (stoppedBy) process.stdout.write(`stopped: ${stoppedBy.message}\n`);
+      const where = show(result.runDir);
+      if (result.status === 'interrupted') {
+        process.stdout.write(
+          `interrupted at step ${result.step}/${result.totalSteps}; checkpoint ${show(result.lastCheckpoint ?? where)}\n` +
+            `resume with: ganforge train --resume ${where}\n`,
+        );
+      } else {
+        process.stdout.write(`done: ${result.step} steps; run ${where}; samples in ${where}/samples\n`);
+      }
+    });
+};

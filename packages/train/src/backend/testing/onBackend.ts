@@ -1,0 +1,35 @@
+/**
+ * Test helpers for comparing backends inside one process. tfjs's engine is global, so every
+ * switch goes through `onBackend`, which restores the backend that was active before.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Runs `f` with `name` as the active backend, then switches back. */
+export async function onBackend<T>(name: string, f: () => T): Promise<T> {
+  const previous = tf.getBackend();
+  if (!(await tf.setBackend(name))) throw new Error(`backend ${name} did not start`);
+  try {
+    return f();
+  } finally {
+    if (previous !== undefined && previous !== name) await tf.setBackend(previous);
+  }
+}
+
+/** Deterministic values in [-1, 1) (a small LCG), the same on every backend. */
+export function pseudoRandom(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = (seed * 2654435761) >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
+/** Largest absolute elementwise difference. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} != ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
+  return m;
+}

@@ -1,0 +1,19 @@
+/** The training backends ganforge knows, fastest first. */
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** What `selectBackend` chose: printed at start and written into a run's metadata. */
+export interface BackendInfo {
+  /** ganforge's name for the backend. */
+  name: BackendName;
+  /** The name tfjs knows it by (`tf.getBackend()`): 'tensorflow', 'wasm' or 'cpu'. */
+  tfjsName: string;
+  /** Version of the npm package that provides the backend. */
+  version: string;
+  /** Worker threads the backend computes with (1 = single-threaded). */
+  threads: number;
+  /** Whether WebAssembly SIMD is in use (wasm only). */
+  simd?: boolean;
+}
+
+/** Order tried by `selectBackend('auto')`. */
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];

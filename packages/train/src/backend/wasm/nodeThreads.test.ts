@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../selectBackend.ts';
+import { maxAbsDiff, onBackend } from '../testing/onBackend.ts';
+import { convWorkload } from '../testing/threadProbe.ts';
+import type { BackendInfo } from '../types.ts';
+import { defaultWasmThreads } from './setupWasm.ts';
+
+// The thread count is fixed when wasm first starts in a process, so the threaded run gets its own.
+const main = fileURLToPath(new URL('../testing/threadProbeMain.ts', import.meta.url));
+const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
+
+describe('multithreaded wasm in Node', () => {
+  let previous: string | undefined;
+  beforeAll(async () => {
+    previous = tf.getBackend();
+    await selectBackend('cpu');
+  });
+  afterAll(async () => {
+    if (previous !== undefined) await tf.setBackend(previous);
+  });
+
+  it('runs 2 XNNPACK threads, matches cpu on conv forward/backward, and the process exits', async () => {
+    const started = Date.now();
+    const child = spawnSync(process.execPath, ['--import', 'tsx', main, '2'], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(child.error).toBeUndefined(); // a timeout here = the pthread pool kept Node alive
+    expect(child.status, child.stderr).toBe(0);
+    const { backend, values } = JSON.parse(child.stdout) as { backend: BackendInfo; values: number[][] };
+    expect(backend).toMatchObject({ name: 'wasm', threads: 2, simd: true });
+    const cpu = await onBackend('cpu', convWorkload);
+    cpu.forEach((expected, i) => {
+      const scale = Math.max(...expected.map(Math.abs));
+      expect(maxAbsDiff(values[i]!, expected)).toBeLessThan(1e-5 * scale);
+    });
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('asks for threads only from 4 cores up (2 measured slower than 1 on a busy 2-core box)', () => {
+    expect(defaultWasmThreads(1)).toBe(1);
+    expect(defaultWasmThreads(2)).toBe(1);
+    expect(defaultWasmThreads(4)).toBe(4);
+    expect(defaultWasmThreads(32)).toBe(8);
+  });
+});

@@ -1,0 +1,11 @@
+export * from './schema.ts';
+export {
+  formatTrainConfig,
+  parseTrainConfig,
+  readConfigFile,
+  resolveTrainConfig,
+  type ResolveConfigOptions,
+} from './resolve.ts';
+export { applyOverride, parseOverride, type ConfigOverride } from './overrides.ts';
+export { didYouMean } from './suggest.ts';
+export { assertShapeFits } from './shape.ts';

@@ -1,0 +1,122 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseTrainConfig } from '../config/resolve.ts';
+import type { TrainConfigInput } from '../config/schema.ts';
+import { loadDataset, type Dataset } from '../data/index.ts';
+import { train } from '../loop/train.ts';
+import sharp from 'sharp';
+import { renderLatentWalkFrames } from '../report/latentWalkFrames.ts';
+import { writeReport } from '../report/writeReport.ts';
+import { diagnosticsConfig } from './config.ts';
+import { appendEvent, EVENTS_FILE, readEvents } from './events.ts';
+import { createDiagnostics } from './monitor.ts';
+import { trainSupervised } from './supervise.ts';
+import type { FailureEvent } from './types.ts';
+
+/**
+ * Real tiny MLP GAN runs (cpu backend, MNIST 512 images, batch 32) with the default detectors fed
+ * from the training loop's own per-step metrics, as the loop hook does (DIAGNOSTICS_HOOK.md).
+ */
+
+let mnist: Dataset;
+const out = mkdtempSync(join(tmpdir(), 'ganforge-diag-e2e-'));
+beforeAll(async () => {
+  mnist = await loadDataset({ kind: 'mnist', limit: 512 });
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+const base = {
+  seed: 5,
+  backend: 'cpu',
+  dataset: { kind: 'mnist', limit: 512 },
+  batchSize: 32,
+  steps: 130,
+  generator: { kind: 'mlp', hidden: [32] },
+  discriminator: { kind: 'mlp', hidden: [32] },
+  logging: { sampleEvery: 65, checkpointEvery: 0, gridSize: 3 },
+} satisfies TrainConfigInput;
+
+async function runWithDetectors(
+  name: string,
+  over: TrainConfigInput,
+): Promise<{ runDir: string; events: FailureEvent[] }> {
+  const config = parseTrainConfig({
+    ...base,
+    name,
+    ...over,
+  });
+  const diagnostics = createDiagnostics(diagnosticsConfig());
+  let runDir = '';
+  const events: FailureEvent[] = [];
+  await train({
+    config,
+    dataset: mnist,
+    out,
+    onStart: (info) => {
+      runDir = info.runDir;
+    },
+    onStep: (metrics) => {
+      for (const e of diagnostics.observe(metrics)) {
+        appendEvent(join(runDir, EVENTS_FILE), e);
+        events.push(e);
+      }
+    },
+  });
+  return { runDir, events };
+}
+
+describe('detectors on real training runs', () => {
+  test('a far too strong D (lr 0.01 vs G 1e-6) trips discriminatorOverpowering within 120 steps; the report shows it', async () => {
+    const { runDir, events } = await runWithDetectors('strong-d', {
+      optimizers: { d: { lr: 0.01 }, g: { lr: 1e-6 } },
+    });
+    expect(events.map((e) => e.detector)).toEqual(['discriminatorOverpowering']);
+    const e = events[0] as FailureEvent;
+    expect(e.step).toBeLessThanOrEqual(120);
+    expect(e.evidence.dFake as number).toBeLessThan(0.05);
+    expect(e.evidence.dReal as number).toBeGreaterThan(0.95);
+    expect(readEvents(join(runDir, EVENTS_FILE))).toEqual(events);
+    // a latent walk through the run's own generator (its final checkpoint) goes into the report
+    const frames = await renderLatentWalkFrames({ path: runDir, frames: 6, walkers: 4, backend: 'cpu' });
+    expect(frames).toHaveLength(6);
+    const grid = await sharp(frames[0] as Buffer).metadata();
+    expect([grid.width, grid.height]).toEqual([2 * 28 + 3 * 2, 2 * 28 + 3 * 2]);
+    const report = await writeReport({ runDir, latentWalkFrames: frames });
+    const html = readFileSync(report.html, 'utf8');
+    expect(html).toContain('id="latent-walk" src="data:image/gif;base64,');
+    expect(html).toContain('data-detector="discriminatorOverpowering"');
+    expect(html).toMatch(/data-series="D\(G\(z\)\)" data-points="130"/);
+  });
+
+  test('a diverging learning rate (Adam lr 0.5, least squares) trips explodingGradients within 10 steps', async () => {
+    const { events } = await runWithDetectors('diverging', {
+      steps: 20,
+      loss: 'least_squares',
+      optimizers: { d: { lr: 0.5 }, g: { lr: 0.5 } },
+    });
+    expect(events[0]?.detector).toBe('explodingGradients');
+    expect(events[0]?.step).toBeLessThanOrEqual(10);
+    expect(events[0]?.remedies[0]?.technique).toBe('optimizers');
+  });
+
+  test('a healthy tiny run (same model, lr 2e-4 both; sample grids every 10 steps decoded for diversity) trips none', async () => {
+    const r = await trainSupervised({
+      config: parseTrainConfig({
+        ...base,
+        name: 'healthy',
+        logging: { sampleEvery: 10, checkpointEvery: 0, gridSize: 4 },
+      }),
+      dataset: mnist,
+      out,
+      onFailure: 'stop',
+    });
+    expect(r.events).toEqual([]);
+    expect(r.result.status).toBe('completed');
+    // the collapse and oscillation detectors really saw the decoded grids
+    expect(r.diagnostics.modeCollapse.realDiversity).toBeGreaterThan(5);
+    expect(r.diagnostics.modeCollapse.peakRatio).toBeGreaterThan(0.01);
+    expect(r.diagnostics.oscillation.snapshots.length).toBe(6);
+  });
+});

@@ -1,0 +1,51 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { fmt } from './series.ts';
+import type { FailureEvent } from './types.ts';
+
+/** The run directory's event log: one FailureEvent (JSON) per line, appended as they happen. */
+export const EVENTS_FILE = 'events.jsonl';
+
+/** Rescues done by `--on-failure rescue` (see supervise.ts), one RescueRecord (JSON) per line. */
+export const RESCUES_FILE = 'rescues.jsonl';
+
+/** Appends one event line. A line is small, so an append is all or nothing. */
+export function appendEvent(file: string, event: FailureEvent): void {
+  appendFileSync(file, `${JSON.stringify(event)}\n`);
+}
+
+/** Every complete event line of an events.jsonl file ([] when it does not exist; a torn last line is ignored). */
+export function readEvents(file: string): FailureEvent[] {
+  if (!existsSync(file)) return [];
+  const out: FailureEvent[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      out.push(JSON.parse(line) as FailureEvent);
+    } catch {
+      break;
+    }
+  }
+  return out;
+}
+
+/**
+ * The event for a terminal: one headline plus the remedies, e.g.
+ *   [step 412] CRITICAL discriminatorOverpowering: the discriminator is overpowering ...
+ *     try: techniques.instanceNoise - Add instance noise ... (reference/001; reference/003)
+ */
+export function formatEvent(event: FailureEvent, maxRemedies = 3): string {
+  const lines = [`[step ${event.step}] ${event.severity.toUpperCase()} ${event.detector}: ${event.message}`];
+  for (const r of event.remedies.slice(0, maxRemedies)) {
+    lines.push(`  try: ${r.technique} - ${r.text} (${r.source})${r.rescuable ? '' : ' [needs a new run]'}`);
+  }
+  if (event.remedies.length > maxRemedies)
+    lines.push(`  (+${event.remedies.length - maxRemedies} more in events.jsonl)`);
+  return lines.join('\n');
+}
+
+/** Evidence as `key=value` pairs (for logs and the report). */
+export function formatEvidence(event: FailureEvent): string {
+  return Object.entries(event.evidence)
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : String(v)}`)
+    .join(' ');
+}

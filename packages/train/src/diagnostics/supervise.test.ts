@@ -1,0 +1,106 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tileGrid, createRng } from '@ganforge/core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { parseTrainConfig } from '../config/resolve.ts';
+import type { TrainConfigInput } from '../config/schema.ts';
+import { loadDataset, type Dataset } from '../data/index.ts';
+import { writeReport } from '../report/writeReport.ts';
+import { readMetrics } from '../runs/metricsLog.ts';
+import { diagnosticsConfig } from './config.ts';
+import { readEvents, RESCUES_FILE } from './events.ts';
+import { untileGrid } from './sampleGrid.ts';
+import { trainSupervised } from './supervise.ts';
+
+let mnist: Dataset;
+const out = mkdtempSync(join(tmpdir(), 'ganforge-supervise-'));
+beforeAll(async () => {
+  mnist = await loadDataset({ kind: 'mnist', limit: 512 });
+});
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function tiny(name: string, over: TrainConfigInput = {}) {
+  return parseTrainConfig({
+    name,
+    seed: 5,
+    backend: 'cpu',
+    dataset: { kind: 'mnist', limit: 512 },
+    batchSize: 32,
+    steps: 150,
+    generator: { kind: 'mlp', hidden: [32] },
+    discriminator: { kind: 'mlp', hidden: [32] },
+    logging: { sampleEvery: 10, checkpointEvery: 20, gridSize: 4 },
+    ...over,
+  });
+}
+const strongD = { optimizers: { d: { lr: 0.01 }, g: { lr: 1e-6 } } };
+const fast = diagnosticsConfig({ discriminatorOverpowering: { window: 20 }, maxRescues: 2 });
+
+test('untileGrid inverts tileGrid (to 8-bit precision)', () => {
+  const rng = createRng(1);
+  const n = 5;
+  const images = Float32Array.from({ length: n * 3 * 4 * 3 }, () => rng.nextFloat() * 2 - 1);
+  const grid = tileGrid({ images, n, height: 3, width: 4, channels: 3 });
+  const back = untileGrid(grid.pixels, grid.width, { n, shape: { height: 3, width: 4, channels: 3 } });
+  expect(back.length).toBe(images.length);
+  for (let i = 0; i < images.length; i++)
+    expect(Math.abs((back[i] as number) - (images[i] as number))).toBeLessThan(1 / 127);
+});
+
+describe('trainSupervised on real tiny runs', () => {
+  test('--on-failure stop: the strong-D run stops at the overpowering event, with its checkpoint', async () => {
+    const r = await trainSupervised({
+      config: tiny('stop', strongD),
+      dataset: mnist,
+      out,
+      diagnostics: fast,
+      onFailure: 'stop',
+    });
+    expect(r.stoppedBy?.event.detector).toBe('discriminatorOverpowering');
+    expect(r.result.status).toBe('interrupted');
+    expect(r.result.step).toBe(r.stoppedBy?.event.step);
+    expect(r.result.lastCheckpoint).toMatch(/step-0000\d\d$/);
+    expect(readEvents(join(r.result.runDir, 'events.jsonl')).map((e) => e.detector)).toEqual([
+      'discriminatorOverpowering',
+    ]);
+  });
+
+  test('--on-failure rescue: rolls back to the checkpoint before the onset and turns on instance noise, then the next remedy', async () => {
+    const seen: string[] = [];
+    const r = await trainSupervised({
+      config: tiny('rescue', { ...strongD, steps: 110 }),
+      dataset: mnist,
+      out,
+      diagnostics: fast,
+      onFailure: 'rescue',
+      onDecision: (d) => seen.push(d.message),
+    });
+    expect(r.rescues.length).toBeGreaterThanOrEqual(1);
+    const first = r.rescues[0];
+    const firstEvent = r.events[0];
+    expect(firstEvent?.detector).toBe('discriminatorOverpowering');
+    expect(first?.changes).toEqual([{ path: 'techniques.instanceNoise.enabled', value: true }]);
+    expect(first?.source).toBe('reference/001; reference/003');
+    // the newest checkpoint (every 20 steps) from before the onset of the failure
+    expect(first?.rollbackToStep).toBe(Math.floor(((firstEvent?.onsetStep ?? 0) - 1) / 20) * 20);
+    expect(firstEvent?.onsetStep).toBeLessThanOrEqual((firstEvent?.step ?? 0) - 20 + 1); // at or before the window's start
+    expect(seen[0]).toMatch(
+      /rolling back to the checkpoint at step \d+ and setting techniques\.instanceNoise\.enabled=true/,
+    );
+    const runDir = r.result.runDir;
+    const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
+    expect(config.techniques.instanceNoise.enabled).toBe(true);
+    if (r.rescues.length > 1)
+      expect(r.rescues[1]?.changes[0]?.path).toBe('techniques.labels.oneSidedSmoothing');
+    // metrics.jsonl was cut back to the rollback step and continued: steps 1..N with no gaps or repeats
+    const steps = readMetrics(join(runDir, 'metrics.jsonl')).map((m) => m.step);
+    expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
+    expect(existsSync(join(runDir, RESCUES_FILE))).toBe(true);
+    // the report lists the rescues
+    const report = await writeReport({ runDir });
+    expect(readFileSync(report.html, 'utf8')).toContain('rolling back to the checkpoint at step');
+    // the far too strong D wins again after each remedy: after maxRescues (2) the run stops, or it completes
+    if (r.stoppedBy) expect(r.stoppedBy.message).toMatch(/2 rescue\(s\) already tried/);
+  });
+});

@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import { isGanforgeError } from '@ganforge/core';
+import { applyOverride } from '../config/overrides.ts';
+import { parseTrainConfig } from '../config/resolve.ts';
+import type { TrainConfig } from '../config/schema.ts';
+import { loadDataset, type Dataset } from '../data/index.ts';
+import { train, type TrainOptions, type TrainResult } from '../loop/train.ts';
+import { writeFileAtomic } from '../runs/atomic.ts';
+import { listCheckpoints } from '../runs/checkpoint.ts';
+import { RUN_FILES, stepName } from '../runs/runDir.ts';
+import { appendFileSync } from 'node:fs';
+import { diagnosticsConfig, type DiagnosticsConfig, type OnFailure } from './config.ts';
+import { meanPairwiseDistance } from './diversity.ts';
+import { appendEvent, EVENTS_FILE, RESCUES_FILE } from './events.ts';
+import { createDiagnostics, type DiagnosticsState } from './monitor.ts';
+import type { ConfigChange } from './remedies.ts';
+import { planRescue, type RescueDecision } from './rescue.ts';
+import { readSampleGrid } from './sampleGrid.ts';
+import type { FailureEvent, SampleBatch } from './types.ts';
+
+/** One line of <run>/rescues.jsonl. */
+export interface RescueRecord {
+  readonly atStep: number;
+  readonly detector: FailureEvent['detector'];
+  readonly rollbackToStep: number;
+  readonly changes: readonly ConfigChange[];
+  readonly source: string;
+  readonly message: string;
+  /** Run directory in which the failure happened (training goes on there, or in a new one from step 0). */
+  readonly runDir: string;
+}
+
+export interface SupervisedTrainOptions extends TrainOptions {
+  /** Detector settings; default: the config's `diagnostics` section if it has one, else the defaults. */
+  readonly diagnostics?: DiagnosticsConfig | undefined;
+  /** Overrides diagnostics.onFailure (the CLI's --on-failure). */
+  readonly onFailure?: OnFailure | undefined;
+  /** Called for every failure event (the CLI prints formatEvent(event)). */
+  readonly onEvent?: ((event: FailureEvent, runDir: string) => void) | undefined;
+  /** Called when a failure stops or rescues the run. */
+  readonly onDecision?: ((decision: RescueDecision) => void) | undefined;
+}
+
+export interface SupervisedResult {
+  /** The result of the last training segment. */
+  readonly result: TrainResult;
+  readonly events: FailureEvent[];
+  readonly rescues: RescueRecord[];
+  /** Set when a failure stopped the run (--on-failure stop, or nothing left to rescue with). */
+  readonly stoppedBy: { readonly event: FailureEvent; readonly message: string } | undefined;
+  /** The detectors' state at the end of the last segment (what they measured). */
+  readonly diagnostics: DiagnosticsState;
+}
+
+function withChanges(config: TrainConfig, changes: readonly ConfigChange[]): TrainConfig {
+  let raw: unknown = config;
+  for (const c of changes) raw = applyOverride(raw, { path: c.path.split('.'), value: c.value });
+  return parseTrainConfig(raw, 'rescued config');
+}
+
+/**
+ * train() with the failure detectors attached from the outside, through its onStep/onArtifact hooks:
+ * every step's metrics (and each fixed-z sample grid, decoded) go to the detectors; events are
+ * appended to <run>/events.jsonl; with onFailure 'stop' the run stops at the first failure, with
+ * 'rescue' it is stopped, its config.json gets the remedy, and training resumes from the newest
+ * checkpoint before the failure's onset (or starts over in a new run directory when there is none).
+ */
+export async function trainSupervised(options: SupervisedTrainOptions): Promise<SupervisedResult> {
+  const firstConfig = options.config;
+  const dconf =
+    options.diagnostics ??
+    (firstConfig as { diagnostics?: DiagnosticsConfig } | undefined)?.diagnostics ??
+    diagnosticsConfig();
+  const mode = options.onFailure ?? dconf.onFailure;
+  const dataset: Dataset | undefined =
+    options.dataset ?? (firstConfig && !options.resume ? await loadDataset(firstConfig.dataset) : undefined);
+  const realDiversity = dataset
+    ? meanPairwiseDistance(
+        dataset.images.subarray(0, Math.min(64, dataset.size) * (dataset.images.length / dataset.size)),
+        Math.min(64, dataset.size),
+      )
+    : undefined;
+
+  const events: FailureEvent[] = [];
+  const rescues: RescueRecord[] = [];
+  let config = firstConfig;
+  let resume = options.resume;
+  for (;;) {
+    const controller = new AbortController();
+    const forward = (): void => controller.abort();
+    options.signal?.addEventListener('abort', forward);
+    const diagnostics = createDiagnostics(dconf, { realDiversity });
+    let runDir = '';
+    let runConfig: TrainConfig | undefined;
+    let gridLayout: { n: number; shape: Dataset['shape'] } | undefined;
+    let decision: RescueDecision | undefined;
+    let trigger: FailureEvent | undefined;
+    let pendingSamples: SampleBatch | undefined;
+    const decoding: Promise<void>[] = [];
+    let result: TrainResult | undefined;
+    let failure: unknown;
+    try {
+      result = await train({
+        ...options,
+        config,
+        resume,
+        dataset,
+        signal: controller.signal,
+        onStart: (info) => {
+          runDir = info.runDir;
+          runConfig = info.config;
+          gridLayout = { n: info.config.logging.gridSize ** 2, shape: info.dataset.shape };
+          options.onStart?.(info);
+        },
+        onArtifact: (kind, path, step) => {
+          if (kind === 'sample' && gridLayout) {
+            decoding.push(
+              readSampleGrid(path, gridLayout).then(
+                (s) => {
+                  pendingSamples = s;
+                },
+                () => undefined,
+              ),
+            );
+          }
+          options.onArtifact?.(kind, path, step);
+        },
+        onStep: (metrics) => {
+          options.onStep?.(metrics);
+          const samples = pendingSamples;
+          pendingSamples = undefined;
+          for (const event of diagnostics.observe(metrics, samples ? { samples } : undefined)) {
+            events.push(event);
+            appendEvent(join(runDir, EVENTS_FILE), event);
+            options.onEvent?.(event, runDir);
+            if (decision !== undefined || mode === 'warn') continue;
+            decision = planRescue({
+              event,
+              mode,
+              config: runConfig,
+              checkpointSteps: listCheckpoints(runDir),
+              rescuesSoFar: rescues.length,
+              maxRescues: dconf.maxRescues,
+            });
+            trigger = event;
+            options.onDecision?.(decision);
+            if (decision.action !== 'continue') controller.abort();
+          }
+        },
+      });
+    } catch (e) {
+      failure = e;
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
+      await Promise.all(decoding);
+    }
+    // A NaN stops train() with an error; a rescue decided on that very step still goes ahead.
+    if (failure !== undefined && !(decision?.action === 'rescue' && isGanforgeError(failure))) throw failure;
+    if (decision?.action === 'rescue' && trigger && runConfig && !options.signal?.aborted) {
+      const next = withChanges(runConfig, decision.changes);
+      const record: Omit<RescueRecord, 'runDir'> = {
+        atStep: trigger.step,
+        detector: trigger.detector,
+        rollbackToStep: decision.rollbackToStep,
+        changes: decision.changes,
+        source: decision.remedy.source,
+        message: decision.message,
+      };
+      if (decision.rollbackToStep > 0) {
+        writeFileAtomic(join(runDir, RUN_FILES.config), `${JSON.stringify(next, null, 2)}\n`);
+        resume = join(runDir, RUN_FILES.checkpoints, stepName(decision.rollbackToStep));
+        config = undefined;
+        rescues.push({ ...record, runDir });
+      } else {
+        config = next;
+        resume = undefined;
+        rescues.push({ ...record, runDir });
+      }
+      appendFileSync(join(runDir, RESCUES_FILE), `${JSON.stringify(rescues[rescues.length - 1])}\n`);
+      continue;
+    }
+    if (result === undefined) throw failure;
+    const stoppedBy =
+      decision?.action === 'stop' && trigger ? { event: trigger, message: decision.message } : undefined;
+    return { result, events, rescues, stoppedBy, diagnostics: diagnostics.state };
+  }
+}

@@ -1,0 +1,24 @@
+export { buildCharts, eventMarkers, type Chart, type MetricsRow } from './chartSet.ts';
+export {
+  downsample,
+  lineChart,
+  type ChartMarker,
+  type ChartPoint,
+  type ChartSeries,
+  type LineChartOptions,
+} from './lineChart.ts';
+export { renderReportHtml, type ReportPage, type SampleImage } from './html.ts';
+export { encodeAnimation, type AnimationOptions } from './latentWalk.ts';
+export {
+  evenlySpaced,
+  listSampleGrids,
+  loadRunData,
+  type EvaluationFile,
+  type RescueLine,
+  type RunData,
+  type SampleGridFile,
+} from './runData.ts';
+export { parseJsonl, tailJsonl } from './jsonl.ts';
+export { writeReport, type WriteReportOptions, type WrittenReport } from './writeReport.ts';
+export { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.ts';
+export { latentLoop, renderLatentWalkFrames, type LatentWalkOptions } from './latentWalkFrames.ts';

@@ -1,0 +1,171 @@
+import { escapeXml, niceTicks, r1, tickLabel } from './svg.ts';
+
+export interface ChartPoint {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface ChartSeries {
+  readonly name: string;
+  readonly color: string;
+  readonly points: readonly ChartPoint[];
+}
+
+export interface ChartMarker {
+  readonly step: number;
+  readonly label: string;
+  readonly severity: 'warning' | 'critical';
+}
+
+export interface LineChartOptions {
+  readonly title: string;
+  readonly series: readonly ChartSeries[];
+  /** Log-scale y axis (values <= 0 are left out). */
+  readonly log?: boolean;
+  /** Vertical lines at steps, e.g. detector events. */
+  readonly markers?: readonly ChartMarker[];
+  readonly width?: number;
+  readonly height?: number;
+  /** At most this many points are drawn per series (min/max per bucket keeps spikes visible). */
+  readonly maxPoints?: number;
+}
+
+const MARGIN = { left: 56, right: 12, top: 28, bottom: 30 };
+
+/** Keeps the first/last point and each bucket's min and max (in x order). */
+export function downsample(points: readonly ChartPoint[], maxPoints: number): ChartPoint[] {
+  if (points.length <= maxPoints) return [...points];
+  const buckets = Math.max(1, Math.floor(maxPoints / 2));
+  const size = points.length / buckets;
+  const out: ChartPoint[] = [];
+  for (let b = 0; b < buckets; b++) {
+    const slice = points.slice(Math.floor(b * size), Math.floor((b + 1) * size));
+    if (slice.length === 0) continue;
+    let lo = slice[0] as ChartPoint;
+    let hi = lo;
+    for (const p of slice) {
+      if (p.y < lo.y) lo = p;
+      if (p.y > hi.y) hi = p;
+    }
+    if (lo === hi) out.push(lo);
+    else if (lo.x < hi.x) out.push(lo, hi);
+    else out.push(hi, lo);
+  }
+  return out;
+}
+
+/**
+ * A line chart as a standalone SVG string (inline attributes only, so it renders in a page, in an
+ * <img> and through sharp to PNG). Each series is one <path class="series" data-series="name">;
+ * each marker one <line class="marker" data-step="N"> with a <title> tooltip.
+ */
+export function lineChart(opts: LineChartOptions): string {
+  const width = opts.width ?? 640;
+  const height = opts.height ?? 240;
+  const maxPoints = opts.maxPoints ?? 1200;
+  const log = opts.log ?? false;
+  const ty = (y: number): number => (log ? Math.log10(y) : y);
+  const series = opts.series.map((s) => ({
+    ...s,
+    points: downsample(
+      s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y) && (!log || p.y > 0)),
+      maxPoints,
+    ),
+  }));
+  const all = series.flatMap((s) => s.points);
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotH = height - MARGIN.top - MARGIN.bottom;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(opts.title)}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold" fill="#222">${escapeXml(opts.title)}</text>`,
+  );
+  if (all.length === 0) {
+    parts.push(
+      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#888">no data yet</text></svg>`,
+    );
+    return parts.join('');
+  }
+  const xMin = Math.min(...all.map((p) => p.x));
+  let xMax = Math.max(...all.map((p) => p.x));
+  if (xMax === xMin) xMax = xMin + 1;
+  let yMin = Math.min(...all.map((p) => ty(p.y)));
+  let yMax = Math.max(...all.map((p) => ty(p.y)));
+  if (log) {
+    yMin = Math.floor(yMin);
+    yMax = Math.ceil(yMax);
+    if (yMax === yMin) yMax = yMin + 1;
+  } else {
+    const pad = (yMax - yMin) * 0.05 || Math.abs(yMax) * 0.1 || 1;
+    yMin -= pad;
+    yMax += pad;
+  }
+  const sx = (x: number): number => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;
+  const sy = (v: number): number => MARGIN.top + plotH - ((v - yMin) / (yMax - yMin)) * plotH;
+
+  // grid + axes
+  const yTicks = log
+    ? Array.from({ length: yMax - yMin + 1 }, (_, i) => yMin + i).filter(
+        (_, i, a) => a.length <= 8 || i % Math.ceil(a.length / 8) === 0,
+      )
+    : niceTicks(yMin, yMax);
+  for (const t of yTicks) {
+    const y = r1(sy(t));
+    parts.push(
+      `<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`,
+      `<text x="${MARGIN.left - 4}" y="${y}" dy="3" text-anchor="end" fill="#555">${escapeXml(log ? tickLabel(Math.pow(10, t)) : tickLabel(t))}</text>`,
+    );
+  }
+  for (const t of niceTicks(xMin, xMax, 6)) {
+    const x = r1(sx(t));
+    parts.push(
+      `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#f0f0f0"/>`,
+      `<text x="${x}" y="${height - 14}" text-anchor="middle" fill="#555">${escapeXml(tickLabel(t))}</text>`,
+    );
+  }
+  parts.push(
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
+    `<text x="${width - MARGIN.right}" y="${height - 2}" text-anchor="end" fill="#777">step</text>`,
+  );
+
+  // event markers
+  for (const m of opts.markers ?? []) {
+    if (m.step < xMin || m.step > xMax) continue;
+    const x = r1(sx(m.step));
+    const color = m.severity === 'critical' ? '#d62728' : '#ff7f0e';
+    parts.push(
+      `<g class="marker" data-step="${m.step}"><title>${escapeXml(`step ${m.step}: ${m.label}`)}</title>`,
+      `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="${color}" stroke-width="1.5" stroke-dasharray="4 3"/>`,
+      `<path d="M${x} ${MARGIN.top} l-5 -7 h10 z" fill="${color}"/></g>`,
+    );
+  }
+
+  // series
+  for (const s of series) {
+    if (s.points.length === 0) continue;
+    const d = s.points.map((p, i) => `${i === 0 ? 'M' : 'L'}${r1(sx(p.x))} ${r1(sy(ty(p.y)))}`).join('');
+    parts.push(
+      `<path class="series" data-series="${escapeXml(s.name)}" data-points="${s.points.length}" d="${d}" fill="none" stroke="${s.color}" stroke-width="1.3" stroke-linejoin="round"/>`,
+    );
+  }
+
+  // legend
+  let lx = MARGIN.left + 8;
+  let ly = MARGIN.top + 12;
+  for (const s of series) {
+    const label = escapeXml(s.name);
+    const w = 22 + s.name.length * 6.2;
+    if (lx + w > width - MARGIN.right && lx > MARGIN.left + 8) {
+      lx = MARGIN.left + 8;
+      ly += 13;
+    }
+    parts.push(
+      `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${s.color}"/>`,
+      `<text x="${lx + 14}" y="${ly + 1}" fill="#222">${label}</text>`,
+    );
+    lx += w;
+  }
+  parts.push('</svg>');
+  return parts.join('');
+}

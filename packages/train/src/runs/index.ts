@@ -1,0 +1,23 @@
+export { writeDirAtomic, writeFileAtomic } from './atomic.ts';
+export { assertRunDir, createRunDir, isRunDir, parseStepName, RUN_FILES, stepName } from './runDir.ts';
+export { appendMetrics, readMetrics, truncateMetrics } from './metricsLog.ts';
+export { createRunMeta, readRunMeta, writeRunMeta, type RunMeta, type RunResume, type RunStatus } from './meta.ts';
+export { techniquesOn } from './techniques.ts';
+export { loadLayersModel, saveLayersModel, MODEL_JSON, WEIGHTS_BIN } from './modelFiles.ts';
+export {
+  CHECKPOINT_FILES,
+  listCheckpoints,
+  loadCheckpoint,
+  locateCheckpoint,
+  readCheckpointState,
+  readRunConfig,
+  readRunTrainConfig,
+  restoreOptimizers,
+  writeCheckpoint,
+  type CheckpointContents,
+  type CheckpointLocation,
+  type CheckpointState,
+  type LoadedCheckpoint,
+} from './checkpoint.ts';
+export { loadGenerator, type LoadedGenerator } from './loadGenerator.ts';
+export { generateImages, writeSampleGrid } from './samples.ts';

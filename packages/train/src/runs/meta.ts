@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { GanforgeError } from '@ganforge/core';
+import type { BackendInfo } from '../backend/types.ts';
+import type { TrainConfig } from '../config/schema.ts';
+import type { Dataset, ImageShape } from '../data/dataset.ts';
+import pkg from '../../package.json' with { type: 'json' };
+import { writeFileAtomic } from './atomic.ts';
+import { techniquesOn } from './techniques.ts';
+
+export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
+
+export interface RunResume {
+  readonly at: string;
+  readonly fromStep: number;
+  readonly backend: string;
+  /** The --set overrides given with --resume. */
+  readonly set: string[];
+}
+
+/** <run>/meta.json: what ran, on what, and how it ended. */
+export interface RunMeta {
+  readonly format: 'ganforge-run/1';
+  readonly name: string;
+  readonly seed: number;
+  readonly backend: BackendInfo;
+  /** Versions of ganforge, Node.js and the tfjs packages. */
+  readonly versions: Record<string, string>;
+  /** techniquesOn(config): every technique and whether it is on. */
+  readonly techniques: Record<string, boolean>;
+  readonly dataset: { readonly name: string; readonly split: 'train' | 'test'; readonly size: number; readonly shape: ImageShape };
+  readonly totalSteps: number;
+  readonly parameters: { readonly generator: number; readonly discriminator: number };
+  readonly startedAt: string;
+  resumes: RunResume[];
+  status: RunStatus;
+  finishedStep?: number;
+  error?: string;
+}
+
+export function createRunMeta(args: {
+  config: TrainConfig;
+  backend: BackendInfo;
+  dataset: Dataset;
+  totalSteps: number;
+  generator: tfl.LayersModel;
+  discriminator: tfl.LayersModel;
+}): RunMeta {
+  const { config, backend, dataset } = args;
+  return {
+    format: 'ganforge-run/1',
+    name: config.name,
+    seed: config.seed,
+    backend,
+    versions: {
+      ganforge: pkg.version,
+      node: process.versions.node,
+      'tfjs-core': tf.version_core,
+      'tfjs-layers': tfl.version_layers,
+      [`backend-${backend.name}`]: backend.version,
+    },
+    techniques: techniquesOn(config),
+    dataset: { name: dataset.name, split: dataset.split, size: dataset.size, shape: dataset.shape },
+    totalSteps: args.totalSteps,
+    parameters: { generator: args.generator.countParams(), discriminator: args.discriminator.countParams() },
+    startedAt: new Date().toISOString(),
+    resumes: [],
+    status: 'running',
+  };
+}
+
+export function readRunMeta(file: string): RunMeta {
+  if (!existsSync(file)) {
+    throw new GanforgeError('not_a_run', `${file} does not exist`, {
+      hint: 'pass a run directory made by ganforge train',
+    });
+  }
+  let meta: unknown;
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new GanforgeError('bad_run', `${file} is not valid JSON`, { cause: e });
+  }
+  if (meta === null || typeof meta !== 'object' || (meta as { format?: unknown }).format !== 'ganforge-run/1') {
+    throw new GanforgeError('bad_run', `${file} is not a ganforge run's meta.json (format ganforge-run/1)`);
+  }
+  return meta as RunMeta;
+}
+
+export function writeRunMeta(file: string, meta: RunMeta): void {
+  writeFileAtomic(file, `${JSON.stringify(meta, null, 2)}\n`);
+}

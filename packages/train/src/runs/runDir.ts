@@ -1,0 +1,76 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { GanforgeError } from '@ganforge/core';
+
+/**
+ * The files of a run directory (<out>/<name>-<time>/):
+ *   config.json     the resolved config in force
+ *   meta.json       backend, versions, techniques on, dataset, status (RunMeta)
+ *   metrics.jsonl   one StepMetrics per line
+ *   samples/        step-XXXXXX.png grids of G(fixed z)
+ *   checkpoints/    step-XXXXXX/ folders (see checkpoint.ts)
+ *   latest          the name of the newest checkpoint folder
+ */
+export const RUN_FILES = {
+  config: 'config.json',
+  meta: 'meta.json',
+  metrics: 'metrics.jsonl',
+  samples: 'samples',
+  checkpoints: 'checkpoints',
+  latest: 'latest',
+} as const;
+
+/** step 12 -> "step-000012" (names sort in step order up to a million steps). */
+export function stepName(step: number): string {
+  return `step-${String(step).padStart(6, '0')}`;
+}
+
+/** "step-000012" -> 12, or undefined for any other name. */
+export function parseStepName(name: string): number | undefined {
+  const m = /^step-(\d+)$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+function timestamp(date: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}-${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`;
+}
+
+/** Makes a new, empty run directory <parent>/<name>-<time> (with -2, -3... when taken) and returns its path. */
+export function createRunDir(parent: string, name: string, now: Date = new Date()): string {
+  mkdirSync(parent, { recursive: true });
+  const base = join(parent, `${name}-${timestamp(now)}`);
+  for (let i = 1; ; i++) {
+    const dir = i === 1 ? base : `${base}-${i}`;
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw e;
+    }
+    mkdirSync(join(dir, RUN_FILES.samples));
+    mkdirSync(join(dir, RUN_FILES.checkpoints));
+    return dir;
+  }
+}
+
+/** Whether `dir` looks like a run directory written by `ganforge train`. */
+export function isRunDir(dir: string): boolean {
+  return existsSync(join(dir, RUN_FILES.config)) || existsSync(join(dir, RUN_FILES.meta));
+}
+
+/** The absolute path of a run directory, or a clear error when `dir` is not one. */
+export function assertRunDir(dir: string): string {
+  const abs = resolve(dir);
+  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
+    throw new GanforgeError('not_a_run', `run directory ${dir} does not exist`, {
+      hint: 'pass a folder made by ganforge train (runs/<name>-<time>)',
+    });
+  }
+  if (!isRunDir(abs)) {
+    throw new GanforgeError('not_a_run', `${dir} is not a run directory (it has no ${RUN_FILES.meta} or ${RUN_FILES.config})`, {
+      hint: 'pass a folder made by ganforge train (runs/<name>-<time>)',
+    });
+  }
+  return abs;
+}
