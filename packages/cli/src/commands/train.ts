@@ -46,7 +46,7 @@ export const registerTrain: RegisterCommand = (program) => {
     )
     .option(
       '-c, --config <file>',
-      'YAML or JSON config (see configs/); without it, the built-in defaults (= configs/dcgan-mnist.yaml)',
+      'YAML or JSON config (see configs/) (default: none: the built-in defaults, = configs/dcgan-mnist.yaml)',
     )
     .option(
       '--set <key=value>',

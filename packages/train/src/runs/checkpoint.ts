@@ -105,19 +105,19 @@ export function locateCheckpoint(path: string, options: { step?: number | undefi
   const abs = resolve(path);
   if (!existsSync(abs)) throw new GanforgeError('not_found', `${path} does not exist`, { hint: WHAT_TO_PASS });
   if (!statSync(abs).isDirectory())
-    throw new GanforgeError('not_a_run', `${path} is a file, not a run directory or a checkpoint`, { hint: WHAT_TO_PASS });
+    throw new GanforgeError('not_a_run', `${path} is a file, neither a ganforge run directory nor a checkpoint`, { hint: WHAT_TO_PASS });
   if (existsSync(join(abs, CHECKPOINT_FILES.state))) return ofCheckpointDir(abs);
   if (existsSync(join(abs, MODEL_JSON)) && existsSync(join(dirname(abs), CHECKPOINT_FILES.state)))
     return ofCheckpointDir(dirname(abs));
   if (!isRunDir(abs) && !existsSync(join(abs, RUN_FILES.checkpoints))) {
-    throw new GanforgeError('not_a_run', `${path} is not a run directory or a checkpoint`, { hint: WHAT_TO_PASS });
+    throw new GanforgeError('not_a_run', `${path} is neither a ganforge run directory nor a checkpoint`, { hint: WHAT_TO_PASS });
   }
   const steps = listCheckpoints(abs);
-  const available = steps.length ? `its checkpoints are at steps ${steps.join(', ')}` : 'it has none yet';
+  const available = steps.length ? `checkpoints: ${steps.join(', ')}` : 'it has no checkpoints yet';
   if (options.step !== undefined) {
     if (!steps.includes(options.step)) {
       throw new GanforgeError('checkpoint_not_found', `${path} has no checkpoint at step ${options.step}`, {
-        hint: `${available}; pick one of them with --step`,
+        hint: available,
       });
     }
     return { dir: join(abs, RUN_FILES.checkpoints, stepName(options.step)), runDir: abs, step: options.step };

@@ -68,7 +68,7 @@ export function assertRunDir(dir: string): string {
     });
   }
   if (!isRunDir(abs)) {
-    throw new GanforgeError('not_a_run', `${dir} is not a run directory (it has no ${RUN_FILES.meta} or ${RUN_FILES.config})`, {
+    throw new GanforgeError('not_a_run', `${dir} is not a ganforge run directory (it has no ${RUN_FILES.meta} or ${RUN_FILES.config})`, {
       hint: 'pass a folder made by ganforge train (runs/<name>-<time>)',
     });
   }
