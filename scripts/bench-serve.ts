@@ -5,16 +5,13 @@
  *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5] [--workers 1]
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
 import { benchServe, formatServeBench } from '../packages/serve/src/bench/serve-bench.ts';
 import { writeTinyModel } from '../packages/serve/src/testing/tiny-generator.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BenchServingOptions {
   readonly modelsDir?: string;
@@ -23,32 +20,6 @@ export interface BenchServingOptions {
   readonly workers?: number;
   /** Default: BENCHMARKS.md at the repository root. */
   readonly benchmarksFile?: string;
-}
-
-function firstModel(modelsDir: string): string | undefined {
-  if (!existsSync(modelsDir)) return undefined;
-  return readdirSync(modelsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .find((n) => existsSync(join(modelsDir, n, 'model.onnx')) && existsSync(join(modelsDir, n, 'card.json')));
-}
-
-/** Replaces (or appends) the `## <heading>` section of a Markdown file, atomically. */
-async function writeSection(file: string, heading: string, section: string): Promise<void> {
-  const old = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n';
-  const start = old.search(new RegExp(`^## ${heading}\\s*$`, 'm'));
-  let next: string;
-  if (start < 0) next = `${old.trimEnd()}\n\n${section.trimEnd()}\n`;
-  else {
-    const rest = old.slice(start + 3);
-    const end = rest.search(/^## /m);
-    const tail = end < 0 ? '' : rest.slice(end);
-    next = `${old.slice(0, start)}${section.trimEnd()}\n${tail ? `\n${tail}` : ''}`;
-  }
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, next);
-  await rename(tmp, file);
 }
 
 /** Runs the serving benchmark and writes the "Serving" section. Returns the section's Markdown. */
@@ -78,14 +49,14 @@ export async function benchServing(options: BenchServingOptions = {}): Promise<s
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
     });
     const section = formatServeBench(result, note);
-    await writeSection(options.benchmarksFile ?? join(ROOT, 'BENCHMARKS.md'), 'Serving', section);
+    await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Serving', section);
     return section;
   } finally {
     if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: {
       models: { type: 'string' },

@@ -7,17 +7,14 @@
  * -> 28x28x1, random weights) exported by packages/export.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
 import { benchWeb, formatWebBench } from '../packages/web/src/bench/browser-bench.ts';
 import { chromiumSkipReason, launchChromium } from '../test/support/chromium.ts';
 import { writeDcganModel } from '../test/support/web-models.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BenchBrowserOptions {
   readonly modelsDir?: string;
@@ -25,33 +22,6 @@ export interface BenchBrowserOptions {
   readonly reps?: number;
   /** Default: BENCHMARKS.md at the repository root. */
   readonly benchmarksFile?: string;
-}
-
-function firstModel(modelsDir: string): string | undefined {
-  if (!existsSync(modelsDir)) return undefined;
-  return readdirSync(modelsDir, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort()
-    .find((n) => existsSync(join(modelsDir, n, 'model.onnx')) && existsSync(join(modelsDir, n, 'card.json')));
-}
-
-/** Replaces (or appends) the `## <heading>` section of a Markdown file, atomically. */
-export async function writeMarkdownSection(file: string, heading: string, section: string): Promise<void> {
-  const old = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n';
-  const start = old.search(new RegExp(`^## ${heading}\\s*$`, 'm'));
-  let next: string;
-  if (start < 0) {
-    next = `${old.trimEnd()}\n\n${section.trimEnd()}\n`;
-  } else {
-    const rest = old.slice(start + 3);
-    const end = rest.search(/^## /m);
-    const tail = end < 0 ? '' : rest.slice(end);
-    next = `${old.slice(0, start)}${section.trimEnd()}\n${tail ? `\n${tail}` : ''}`;
-  }
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, next);
-  await rename(tmp, file);
 }
 
 /** Runs the browser benchmark and writes the "Browser" section. Returns the section's Markdown. */
@@ -76,14 +46,14 @@ export async function benchBrowser(options: BenchBrowserOptions = {}): Promise<s
       ...(options.reps ? { reps: options.reps } : {}),
     });
     const section = formatWebBench(result);
-    await writeMarkdownSection(options.benchmarksFile ?? join(ROOT, 'BENCHMARKS.md'), 'Browser', section);
+    await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Browser', section);
     return section;
   } finally {
     if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (isMain(import.meta.url)) {
   const { values } = parseArgs({
     options: { models: { type: 'string' }, model: { type: 'string' }, reps: { type: 'string' } },
   });

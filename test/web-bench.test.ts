@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatWebBench, stats } from '../packages/web/src/bench/browser-bench.ts';
-import { writeMarkdownSection } from '../scripts/bench-web.ts';
+import { writeMarkdownSection } from '../scripts/bench-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-md-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -20,6 +20,8 @@ describe('broken model directories at startup', () => {
       await writeTinyModel(dir, 'mismatch', {
         card: { ...tinyCard('mismatch'), latent: { size: 5, distribution: 'normal' } },
       });
+      // models/evaluators/ (the eval classifiers) is not a generator and is not served
+      await mkdir(join(dir, 'evaluators', 'mnist'), { recursive: true });
     });
   });
   afterAll(() => t?.close());
@@ -36,6 +38,7 @@ describe('broken model directories at startup', () => {
     expect(byName.badcard).toMatchObject({ status: 'failed', error: { code: 'bad_model_card' } });
     expect(byName.badcard!.error.message).toMatch(/output\.channels/);
     expect(byName.mismatch).toMatchObject({ status: 'failed', error: { code: 'model_mismatch' } });
+    expect(Object.keys(byName).sort()).toEqual(['badcard', 'corrupt', 'good', 'mismatch', 'missing']);
     expect((await rawRequest(t.port, 'POST', '/v1/models/good/samples', { n: 2 })).status).toBe(200);
     const failed = await rawRequest(t.port, 'POST', '/v1/models/corrupt/samples', { n: 2 });
     expect(failed.status).toBe(503);

@@ -5,6 +5,9 @@ import { GanforgeError, parseModelCard, sampleLatents, type ModelCard } from '@g
 import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { DeviceChoice, ExecutionProvider, WorkerPool } from '../engine/worker-pool.ts';
 import { isValidModelName } from './model-name.ts';
+
+/** models/evaluators/ holds the classifiers `ganforge eval` scores with, not generators to serve. */
+export const EVALUATORS_DIR = 'evaluators';
 import { specFromCard, type ModelSpec } from './model-spec.ts';
 
 export type ModelStatus = 'loading' | 'ready' | 'failed';
@@ -89,7 +92,9 @@ export class ModelRegistry {
     let names: string[];
     try {
       const dirents = await readdir(modelsDir, { withFileTypes: true });
-      names = dirents.filter((d) => d.isDirectory() && isValidModelName(d.name)).map((d) => d.name);
+      names = dirents
+        .filter((d) => d.isDirectory() && d.name !== EVALUATORS_DIR && isValidModelName(d.name))
+        .map((d) => d.name);
     } catch (e) {
       throw new GanforgeError(
         'models_dir_unreadable',

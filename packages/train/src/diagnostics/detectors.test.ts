@@ -174,6 +174,18 @@ describe('oscillation', () => {
     expect((events[0] as FailureEvent).evidence.period).toBe(10);
   });
 
+  test('the step-to-step see-saw of alternating updates (lag 1) does not, unless minLag is 1', () => {
+    const seesaw = healthyStream(600).map((m) => {
+      const s = m.step % 2 === 0 ? 1 : -1;
+      return { ...m, dLossReal: m.dLossReal + 0.25 * s, gLoss: (m.gLoss as number) - 0.5 * s };
+    });
+    const quiet = run(seesaw);
+    expect(quiet).toEqual([]);
+    const strict = run(seesaw, diagnosticsConfig({ oscillation: { minLag: 1 } }));
+    expect(strict.map((e) => e.detector)).toEqual(['oscillation']);
+    expect(strict[0]?.evidence.lag).toBe(1);
+  });
+
   test('a small wiggle below minAmplitude does not', () => {
     expect(run(oscillatingStream(800, { onset: 100, amplitude: 0.01 }))).toEqual([]);
   });

@@ -1,0 +1,21 @@
+/**
+ * `npm run bench` (= `pnpm bench`): every benchmark, each writing its section of BENCHMARKS.md with
+ * how it was taken — training steps on wasm, serving under load against raw session.run, and
+ * sampling in headless Chromium against onnxruntime-node. Run one alone with its own script.
+ */
+import { benchBrowser } from './bench-web.ts';
+import { benchServing } from './bench-serve.ts';
+import { benchTraining } from './bench-train.ts';
+
+const started = Date.now();
+for (const [name, run] of [
+  ['training', () => benchTraining()],
+  ['serving', () => benchServing()],
+  ['browser', () => benchBrowser()],
+] as const) {
+  process.stdout.write(`bench: ${name}...\n`);
+  process.stdout.write(`${await run()}\n`);
+}
+process.stdout.write(
+  `bench: done in ${Math.round((Date.now() - started) / 1000)} s; figures in BENCHMARKS.md\n`,
+);
