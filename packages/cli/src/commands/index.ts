@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDiagnose } from './diagnose.ts';
 import { registerEval } from './eval.ts';
 import { registerExport } from './export.ts';
 import { registerReport } from './report.ts';
@@ -15,5 +16,6 @@ export const commands: RegisterCommand[] = [
   registerServe,
   registerSample,
   registerReport,
+  registerDiagnose,
   registerEval,
 ];

@@ -39,7 +39,7 @@ export function formatEvent(event: FailureEvent, maxRemedies = 3): string {
     lines.push(`  try: ${r.technique} - ${r.text} (${r.source})${r.rescuable ? '' : ' [needs a new run]'}`);
   }
   if (event.remedies.length > maxRemedies)
-    lines.push(`  (+${event.remedies.length - maxRemedies} more in events.jsonl)`);
+    lines.push(`  (+${event.remedies.length - maxRemedies} more remedies)`);
   return lines.join('\n');
 }
 

@@ -24,3 +24,4 @@ export {
   type SupervisedTrainOptions,
 } from './supervise.ts';
 export { planRescue, type RescueDecision, type RescueInput } from './rescue.ts';
+export { replayDiagnostics, type ReplayOptions, type ReplayResult } from './replay.ts';

@@ -1,0 +1,38 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeFakeRun } from '../report/fakeRun.testutil.ts';
+import { diagnosticsConfig } from './config.ts';
+import { readEvents } from './events.ts';
+import { replayDiagnostics } from './replay.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'ganforge-replay-'));
+const runDir = join(tmp, 'fake-20261123-190000');
+beforeAll(async () => {
+  await writeFakeRun(runDir, { steps: 400, onset: 200 });
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('replayDiagnostics', () => {
+  test("finds what the detectors found during training, from the run's logs alone", async () => {
+    const r = await replayDiagnostics(runDir);
+    expect(r.steps).toBe(400);
+    const recorded = readEvents(join(runDir, 'events.jsonl'));
+    expect(recorded.map((e) => e.detector)).toEqual(['discriminatorOverpowering']);
+    expect(r.events.map((e) => [e.detector, e.step])).toEqual(recorded.map((e) => [e.detector, e.step]));
+    // the fixed-z grids reached the collapse/oscillation detectors (one per 100 steps, steps 0-300)
+    expect(r.diagnostics.oscillation.snapshots.length).toBe(4);
+  });
+
+  test('other thresholds give other verdicts', async () => {
+    const off = await replayDiagnostics(runDir, {
+      diagnostics: diagnosticsConfig({ discriminatorOverpowering: { enabled: false } }),
+    });
+    expect(off.events).toEqual([]);
+  });
+
+  test('a folder that is not a run is a clear error', async () => {
+    await expect(replayDiagnostics(tmp)).rejects.toMatchObject({ code: 'not_a_run' });
+  });
+});

@@ -1,0 +1,64 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatasetSpec } from '../data/spec.ts';
+import { loadDataset, type Dataset } from '../data/index.ts';
+import { readRunTrainConfig } from '../runs/checkpoint.ts';
+import { readMetrics } from '../runs/metricsLog.ts';
+import { assertRunDir, RUN_FILES } from '../runs/runDir.ts';
+import { diagnosticsConfig, type DiagnosticsConfig } from './config.ts';
+import { meanPairwiseDistance } from './diversity.ts';
+import { createDiagnostics, type DiagnosticsState } from './monitor.ts';
+import { readSampleGrid } from './sampleGrid.ts';
+import type { FailureEvent } from './types.ts';
+
+export interface ReplayOptions {
+  /** Detector settings; default: the run's config.json `diagnostics` section. */
+  readonly diagnostics?: DiagnosticsConfig | undefined;
+  /** The real data the run's diversity is compared with; default: the first 64 images of its dataset. */
+  readonly dataset?: Dataset | undefined;
+}
+
+export interface ReplayResult {
+  readonly runDir: string;
+  readonly steps: number;
+  readonly events: FailureEvent[];
+  readonly diagnostics: DiagnosticsState;
+}
+
+/**
+ * Runs the failure detectors again over a run's logs (metrics.jsonl and the fixed-z sample grids),
+ * exactly as trainSupervised fed them during training — a grid written after step N reaches the
+ * detectors with step N + 1 — but with today's detectors and thresholds. So a finished run can be
+ * checked with other thresholds, or with detectors it was not trained with.
+ */
+export async function replayDiagnostics(dir: string, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const runDir = assertRunDir(dir);
+  const config = readRunTrainConfig(runDir);
+  const dconf = options.diagnostics ?? config?.diagnostics ?? diagnosticsConfig();
+  const spec: DatasetSpec | undefined = config ? { ...config.dataset, limit: 64 } : undefined;
+  const real = options.dataset ?? (spec ? await loadDataset(spec) : undefined);
+  const n = real ? Math.min(64, real.size) : 0;
+  const realDiversity = real
+    ? meanPairwiseDistance(real.images.subarray(0, n * (real.images.length / real.size)), n)
+    : undefined;
+  const diagnostics = createDiagnostics(dconf, { realDiversity });
+
+  const samplesDir = join(runDir, RUN_FILES.samples);
+  const grids = new Map<number, string>();
+  if (existsSync(samplesDir)) {
+    for (const name of readdirSync(samplesDir)) {
+      const m = /^step-(\d+)\.png$/.exec(name);
+      if (m) grids.set(Number(m[1]), join(samplesDir, name));
+    }
+  }
+  const layout = config && real ? { n: config.logging.gridSize ** 2, shape: real.shape } : undefined;
+
+  const metrics = readMetrics(join(runDir, RUN_FILES.metrics));
+  const events: FailureEvent[] = [];
+  for (const m of metrics) {
+    const grid = grids.get(m.step - 1);
+    const samples = grid && layout ? await readSampleGrid(grid, layout).catch(() => undefined) : undefined;
+    events.push(...diagnostics.observe(m, samples ? { samples } : undefined));
+  }
+  return { runDir, steps: metrics.length, events, diagnostics: diagnostics.state };
+}
