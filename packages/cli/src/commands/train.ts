@@ -46,7 +46,7 @@ export const registerTrain: RegisterCommand = (program) => {
     )
     .option(
       '-c, --config <file>',
-      'YAML or JSON config (see configs/) (default: none: the built-in defaults, = configs/dcgan-mnist.yaml)',
+      'YAML or JSON config (see configs/) (default: none: the built-in defaults, a DCGAN on MNIST for 1 epoch; see --print-config)',
     )
     .option(
       '--set <key=value>',
