@@ -111,7 +111,18 @@ describe('ganforge eval', () => {
       /^run tiny-\S+ \(step 2\): 60 samples vs 60 mnist test images, evaluator mnist \([0-9a-f]{12}\), seed 0, k 5/,
     );
     for (const m of METRICS) expect(r.stdout).toMatch(new RegExp(`^  ${m} +[0-9.]+$`, 'm'));
-    expect((JSON.parse(readFileSync(out, 'utf8')) as { source: { step: number } }).source.step).toBe(2);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { source: { step: number }; metrics: object };
+    expect(written.source.step).toBe(2);
+    // the run keeps the result for `ganforge report` and `ganforge export` (which puts it in the card)
+    const recorded = join(run, 'eval', 'step-000002.json');
+    expect(r.stdout).toContain(`recorded in ${recorded}`);
+    expect((JSON.parse(readFileSync(recorded, 'utf8')) as { metrics: object }).metrics).toEqual(
+      written.metrics,
+    );
+    const exported = join(dir, 'models', 'tiny');
+    expect(ganforge('export', run, '--out', exported, '--no-check').code).toBe(0);
+    const card = parseModelCard(JSON.parse(readFileSync(join(exported, 'card.json'), 'utf8')));
+    expect(card.evaluation?.metrics).toEqual(written.metrics);
   });
 
   it('fails with one line for a missing folder, a shape the evaluator does not take, an unknown dataset', () => {

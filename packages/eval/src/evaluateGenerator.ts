@@ -5,6 +5,7 @@ import type { EvaluationResult } from './evaluate.ts';
 import { DEFAULT_K, evaluate } from './evaluate.ts';
 import { loadEvaluator, SHIPPED_EVALUATORS } from './evaluator/session.ts';
 import { loadReference } from './reference.ts';
+import { recordRunEvaluation } from './runEvaluation.ts';
 import { isModelDir, sampleModelDir, writeCardEvaluation } from './sampling/modelDir.ts';
 import { sampleRunDir } from './sampling/runDir.ts';
 import type { GeneratedSamples } from './sampling/samples.ts';
@@ -29,6 +30,8 @@ export interface EvaluateGeneratorOptions {
 export interface GeneratorEvaluation extends EvaluationResult {
   readonly source: GeneratedSamples['source'];
   readonly cardUpdated: boolean;
+  /** Run sources: where the result was recorded (<run>/eval/step-XXXXXX.json; export puts it in the card). */
+  readonly recorded?: string;
 }
 
 function evaluatorFor(flag: string, dataset: string | undefined): string {
@@ -106,7 +109,14 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
         protocol: JSON.parse(JSON.stringify(result.protocol)) as Record<string, unknown>,
       });
     }
-    return { ...result, source: samples.source, cardUpdated: Boolean(opts.writeCard) };
+    const evaluation: GeneratorEvaluation = {
+      ...result,
+      source: samples.source,
+      cardUpdated: Boolean(opts.writeCard),
+    };
+    const { runDir, step } = samples.source;
+    if (runDir === undefined || step === undefined) return evaluation;
+    return { ...evaluation, recorded: recordRunEvaluation(runDir, step, evaluation) };
   } finally {
     await evaluator.session.release();
   }

@@ -90,6 +90,10 @@ export const registerEval: RegisterCommand = (program) => {
         ...Object.entries(result.metrics).map(([name, v]) => `  ${name.padEnd(16)} ${fmt(v)}`),
       ];
       if (result.cardUpdated) lines.push(`  card.json evaluation updated`);
+      if (result.recorded !== undefined)
+        lines.push(
+          `  recorded in ${result.recorded} (ganforge report shows it; ganforge export puts it in the card)`,
+        );
       if (flags.out !== '') lines.push(`  wrote ${flags.out}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -45,6 +45,7 @@ export async function sampleRunDir(
       name: basename(g.runDir ?? path),
       dataset: g.config?.dataset.kind,
       step: g.step,
+      ...(g.runDir !== undefined ? { runDir: g.runDir } : {}),
     },
   };
 }

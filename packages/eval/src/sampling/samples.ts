@@ -10,5 +10,7 @@ export interface GeneratedSamples {
     /** The dataset the generator was trained on, when known (picks the evaluator by default). */
     readonly dataset: string | undefined;
     readonly step?: number;
+    /** Run sources: the run directory the checkpoint belongs to. */
+    readonly runDir?: string;
   };
 }

@@ -14,6 +14,8 @@ export interface ModelProvenance {
   readonly latent: ModelCard['latent'];
   readonly dataset: ModelCard['dataset'];
   readonly training: ModelCard['training'];
+  /** `ganforge eval` of the exported checkpoint, when the run recorded one. */
+  readonly evaluation?: ModelCard['evaluation'];
   readonly description?: string;
 }
 
@@ -39,6 +41,7 @@ export function buildCard(input: CardInput): ModelCard {
     output: { height, width, channels, valueRange: [-1, 1] },
     dataset: input.provenance.dataset,
     training: input.provenance.training,
+    ...(input.provenance.evaluation ? { evaluation: input.provenance.evaluation } : {}),
     ...(input.parity
       ? {
           parity: {

@@ -1,7 +1,9 @@
-import { readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GanforgeError, parseModelCard } from '@ganforge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARD_METADATA_KEY } from '../card/buildCard.ts';
+import { decodeModel } from '../onnx/proto.ts';
 import { runExport } from '../runExport.ts';
 import { writeFixtureRun } from '../testing/checkpoint.ts';
 import type { FixtureRun } from '../testing/checkpoint.ts';
@@ -55,5 +57,28 @@ describe('export from a run directory or checkpoint', () => {
     expect(e).toBeInstanceOf(GanforgeError);
     expect((e as GanforgeError).code).toBe('checkpoint_not_found');
     expect((e as GanforgeError).message).toContain('no checkpoint at step 999');
+  });
+
+  it("puts the run's recorded evaluation of the exported step into card.json and metadata_props", async () => {
+    const evalDir = join(run.runDir, 'eval');
+    await mkdir(evalDir, { recursive: true });
+    const recorded = {
+      metrics: { frechetDistance: 12.5, classCoverage: 10 },
+      protocol: { samples: 100, seed: 0, evaluator: { name: 'mnist' } },
+      source: { kind: 'run', step: 10 },
+    };
+    await writeFile(join(evalDir, 'step-000010.json'), JSON.stringify(recorded));
+    // an evaluation of another step is not this model's
+    await writeFile(
+      join(evalDir, 'step-000009.json'),
+      JSON.stringify({ ...recorded, metrics: { frechetDistance: 99 } }),
+    );
+    const out = join(run.runDir, '..', 'models', 'tiny-evaluated');
+    const r = await runExport(run.runDir, { ...base, out, check: false });
+    expect(r.card.evaluation).toEqual({ metrics: recorded.metrics, protocol: recorded.protocol });
+    const onnx = decodeModel(await readFile(join(out, 'model.onnx')));
+    const meta = onnx.metadataProps.find((p) => p.key === CARD_METADATA_KEY);
+    expect(JSON.parse(meta?.value ?? '{}').evaluation).toEqual(r.card.evaluation);
+    await rm(evalDir, { recursive: true });
   });
 });

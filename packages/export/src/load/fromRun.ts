@@ -1,10 +1,18 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanforgeError } from '@ganforge/core';
 import type { ModelCard } from '@ganforge/core';
 import type { RunMeta, TrainConfig } from '@ganforge/train';
-import { RUN_FILES, loadCheckpoint, loadGenerator, readRunMeta, techniquesOn } from '@ganforge/train';
+import {
+  RUN_EVAL_DIR,
+  RUN_FILES,
+  loadCheckpoint,
+  loadGenerator,
+  readRunMeta,
+  stepName,
+  techniquesOn,
+} from '@ganforge/train';
 import type { ModelProvenance, Network } from '../card/buildCard.ts';
 import type { LoadedNetwork } from '../exportModel.ts';
 
@@ -29,6 +37,23 @@ function readMeta(runDir: string | undefined): RunMeta | undefined {
   return readRunMeta(join(runDir, RUN_FILES.meta));
 }
 
+/** The evaluation `ganforge eval` recorded for this step of the run (<run>/eval/step-XXXXXX.json), if any. */
+function recordedEvaluation(runDir: string | undefined, step: number): ModelCard['evaluation'] {
+  if (runDir === undefined) return undefined;
+  const file = join(runDir, RUN_EVAL_DIR, `${stepName(step)}.json`);
+  if (!existsSync(file)) return undefined;
+  let recorded: { metrics?: unknown; protocol?: unknown };
+  try {
+    recorded = JSON.parse(readFileSync(file, 'utf8')) as typeof recorded;
+  } catch (e) {
+    throw new GanforgeError('bad_evaluation', `${file} is not valid JSON`, {
+      cause: e,
+      hint: 'run ganforge eval on the run again, or delete the file',
+    });
+  }
+  return { metrics: recorded.metrics, protocol: recorded.protocol } as ModelCard['evaluation'];
+}
+
 function provenance(args: {
   latent: { dim: number; distribution: ModelCard['latent']['distribution'] };
   step: number;
@@ -41,8 +66,10 @@ function provenance(args: {
     : args.config
       ? { name: args.config.dataset.kind, split: args.config.dataset.split }
       : { name: 'unknown' };
+  const evaluation = recordedEvaluation(args.runDir, args.step);
   return {
     latent: { size: args.latent.dim, distribution: args.latent.distribution },
+    ...(evaluation ? { evaluation } : {}),
     dataset,
     training: {
       config: configSummary(args.config),

@@ -20,6 +20,9 @@ export const RUN_FILES = {
   latest: 'latest',
 } as const;
 
+/** <run>/eval/step-XXXXXX.json: `ganforge eval` results of a run's checkpoints. */
+export const RUN_EVAL_DIR = 'eval';
+
 /** step 12 -> "step-000012" (names sort in step order up to a million steps). */
 export function stepName(step: number): string {
   return `step-${String(step).padStart(6, '0')}`;
