@@ -128,7 +128,10 @@ export const discriminatorOverpoweringDetector: Detector<
         message:
           `the discriminator is overpowering the generator: over the last ${config.window} steps D's loss was ` +
           `${fmt(evidence.dLoss)} (${fmt(evidence.dLossFake)} on fakes), D(x) ${fmt(evidence.dReal)}, D(G(z)) ${fmt(evidence.dFake)}, G's gradient norm ` +
-          `${fmt(evidence.gGradNorm)} and G's loss ${fmt(evidence.gLoss)}: G gets no useful gradient`,
+          `${fmt(evidence.gGradNorm)} and G's loss ${fmt(evidence.gLoss)}: G gets no useful gradient ` +
+          (evidence.gGradNorm !== null && evidence.gGradNorm < config.gGradNormMax
+            ? '(it has vanished)'
+            : "(it only says 'everything is fake')"),
         evidence,
       },
     };
