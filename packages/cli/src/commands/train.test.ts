@@ -47,6 +47,30 @@ describe('ganforge train', () => {
     expect(existsSync(join(out, run as string, 'samples', 'step-000005.png'))).toBe(true);
   });
 
+  test('--threads sets the wasm backend threads, printed and recorded in meta.json', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-threads-'));
+    const r = ganforge([
+      'train',
+      ...TINY,
+      '--set',
+      'steps=1',
+      '--backend',
+      'wasm',
+      '--threads',
+      '2',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^backend: wasm \(tfjs wasm 4\.22\.0\), threads 2, simd on$/m);
+    const [run] = readdirSync(out);
+    const meta = JSON.parse(readFileSync(join(out, run as string, 'meta.json'), 'utf8')) as {
+      backend: { threads: number };
+    };
+    expect(meta.backend.threads).toBe(2);
+    expect(ganforge(['train', '--threads', '9', '--print-config']).code).toBe(2);
+  });
+
   test('--print-config prints the resolved config with --set applied', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ganforge-cli-config-'));
     const file = join(dir, 'c.yaml');

@@ -18,6 +18,7 @@ interface TrainFlags {
   onFailure: 'stop' | 'warn' | 'rescue';
   dashboard: boolean;
   dashboardPort: number;
+  threads: number;
 }
 
 function show(path: string): string {
@@ -75,6 +76,12 @@ export const registerTrain: RegisterCommand = (program) => {
         .choices(['stop', 'warn', 'rescue'])
         .default('warn'),
     )
+    .option(
+      '--threads <n>',
+      'wasm backend: XNNPACK threads (0 = auto: one per core from 4 cores up, else 1)',
+      integer(0, 8),
+      0,
+    )
     .option('--dashboard', 'serve live charts on http://127.0.0.1:<port>/ while training', false)
     .option('--dashboard-port <port>', 'port of --dashboard (0 = any free port)', integer(0, 65535), 6006)
     .action(async (flags: TrainFlags, command: { getOptionValueSource(key: string): string | undefined }) => {
@@ -121,6 +128,7 @@ export const registerTrain: RegisterCommand = (program) => {
         resumeSet: flags.resume === undefined ? undefined : flags.set,
         out: flags.out,
         backend: backendGiven ? flags.backend : undefined,
+        wasmThreads: flags.threads > 0 ? flags.threads : undefined,
         handleSigint: true,
         onFailure: flags.onFailure,
         onStart: (info) => {

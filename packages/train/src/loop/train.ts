@@ -42,6 +42,8 @@ export interface TrainOptions {
   readonly out?: string | undefined;
   /** Overrides config.backend. */
   readonly backend?: BackendName | 'auto' | undefined;
+  /** wasm backend: XNNPACK threads (default: one per core from 4 cores up, else 1; fixed per process). */
+  readonly wasmThreads?: number | undefined;
   /** An already loaded dataset instead of loading config.dataset (programmatic use, tests). */
   readonly dataset?: Dataset | undefined;
   /** Abort = stop after the current step, write a checkpoint, return status 'interrupted'. */
@@ -208,7 +210,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   }
 
   // The backend must be active before any tensor exists (loading a checkpoint makes tensors).
-  const backend = await selectBackend(options.backend ?? config.backend);
+  const backend = await selectBackend(
+    options.backend ?? config.backend,
+    options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads },
+  );
   if (resumeFrom) resumed = await loadCheckpoint(resumeFrom.dir);
   const dataset = options.dataset ?? (await loadDataset(config.dataset));
   assertShapeFits(config, dataset);
