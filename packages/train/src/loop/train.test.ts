@@ -147,6 +147,10 @@ describe('train', () => {
       expect(resumed.runDir).toBe(part.runDir);
       expect(numbers(part.runDir)).toEqual(numbers(whole.runDir));
       expect(readRunMeta(join(part.runDir, 'meta.json')).resumes).toHaveLength(1);
+      // a resume may go further than planned: meta.json follows
+      const further = await train({ resume: part.runDir, resumeSet: ['steps=10'], dataset: mnist });
+      expect(further.step).toBe(10);
+      expect(readRunMeta(join(part.runDir, 'meta.json'))).toMatchObject({ totalSteps: 10, finishedStep: 10 });
     },
   );
 

@@ -270,6 +270,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     truncateMetrics(join(runDir, RUN_FILES.metrics), step);
     writeFileAtomic(join(runDir, RUN_FILES.latest), `${stepName(step)}\n`);
     meta = readRunMeta(join(runDir, RUN_FILES.meta));
+    meta.totalSteps = totalSteps;
     meta.resumes.push({
       at: new Date().toISOString(),
       fromStep: step,

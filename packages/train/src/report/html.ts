@@ -85,17 +85,72 @@ function flatten(value: unknown, prefix: string, out: [string, string][], depth 
   out.push([prefix, text]);
 }
 
+interface RecordedEvaluation {
+  metrics: Record<string, number>;
+  protocol?: {
+    samples?: number;
+    seed?: number;
+    k?: number;
+    evaluator?: { name?: string; sha256?: string };
+    reference?: { dataset?: string; split?: string; count?: number };
+  };
+  source?: { step?: number };
+}
+
+/** A result of `ganforge eval` (metrics + protocol), as opposed to some other JSON file. */
+function isRecorded(data: unknown): data is RecordedEvaluation {
+  const m = (data as { metrics?: unknown } | null)?.metrics;
+  return (
+    m !== null && typeof m === 'object' && Object.values(m as object).every((v) => typeof v === 'number')
+  );
+}
+
+function fmtMetric(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
+/** `ganforge eval` results side by side (one column per checkpoint), with the protocol they share. */
+function renderRecorded(evals: readonly { name: string; data: RecordedEvaluation }[]): string {
+  const names = [...new Set(evals.flatMap((e) => Object.keys(e.data.metrics)))];
+  const head = evals
+    .map((e) => `<th>${esc(e.data.source?.step !== undefined ? `step ${e.data.source.step}` : e.name)}</th>`)
+    .join('');
+  const rows = names
+    .map(
+      (n) =>
+        `<tr><th>${esc(n)}</th>${evals.map((e) => `<td>${e.data.metrics[n] === undefined ? '' : esc(fmtMetric(e.data.metrics[n]))}</td>`).join('')}</tr>`,
+    )
+    .join('');
+  const protocols = [
+    ...new Set(
+      evals.map((e) => {
+        const p = e.data.protocol ?? {};
+        const ev = p.evaluator ?? {};
+        const ref = p.reference ?? {};
+        return `${p.samples ?? '?'} samples vs ${ref.count ?? '?'} ${ref.dataset ?? ''} ${ref.split ?? ''} images, evaluator ${ev.name ?? '?'} (${(ev.sha256 ?? '').slice(0, 12)}), seed ${p.seed ?? '?'}, k ${p.k ?? '?'}`;
+      }),
+    ),
+  ];
+  return `<table class="evaluation"><tr><th>metric</th>${head}</tr>${rows}</table><p class="protocol">protocol: ${protocols.map(esc).join('; ')}</p>`;
+}
+
 export function renderEvaluations(evals: readonly EvaluationFile[]): string {
   if (evals.length === 0) return '<p>No evaluation yet (run <code>ganforge eval &lt;run&gt;</code>).</p>';
-  return evals
-    .map((e) => {
-      const rows: [string, string][] = [];
-      flatten(e.data, '', rows);
-      return `<h3>${esc(e.name)}</h3><table class="evaluation">${rows
-        .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
-        .join('')}</table>`;
-    })
-    .join('');
+  const recorded = evals.flatMap((e) => (isRecorded(e.data) ? [{ name: e.name, data: e.data }] : []));
+  const others = evals.filter((e) => !isRecorded(e.data));
+  const table = recorded.length > 0 ? renderRecorded(recorded) : '';
+  return (
+    table +
+    others
+      .map((e) => {
+        const rows: [string, string][] = [];
+        flatten(e.data, '', rows);
+        return `<h3>${esc(e.name)}</h3><table class="evaluation">${rows
+          .map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`)
+          .join('')}</table>`;
+      })
+      .join('')
+  );
 }
 
 export function describeRun(

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -88,6 +96,26 @@ describe('ganforge report', () => {
     expect(gif.format).toBe('gif');
     expect(gif.pages).toBe(8);
     expect(readdirTmp(join(runDir))).toEqual([]); // no temp dirs left behind
+  });
+
+  test("the run's recorded evaluations (ganforge eval) are one table, a column per checkpoint", async () => {
+    const dir = join(tmp, 'evaluated-20261123-190000');
+    await writeFakeRun(dir, { steps: 200 });
+    mkdirSync(join(dir, 'eval'));
+    const protocol = { samples: 1000, seed: 0, k: 5, evaluator: { name: 'mnist', sha256: 'ab'.repeat(32) } };
+    for (const [step, fd] of [
+      [100, 140.25],
+      [200, 69.96],
+    ] as const) {
+      const result = { metrics: { frechetDistance: fd, classCoverage: 10 }, protocol, source: { step } };
+      writeFileSync(join(dir, 'eval', `step-000${step}.json`), JSON.stringify(result));
+    }
+    const html = readFileSync((await writeReport({ runDir: dir })).html, 'utf8');
+    const table = /<table class="evaluation">(.*?)<\/table>/s.exec(html)?.[1] ?? '';
+    expect(table).toContain('<th>step 100</th><th>step 200</th>');
+    expect(table).toContain('<tr><th>frechetDistance</th><td>140.3</td><td>69.96</td></tr>');
+    expect(html).toContain('evaluator mnist (abababababab), seed 0, k 5');
+    expect(html).toContain('<h3>eval.json</h3>'); // another JSON file is still shown as it is
   });
 
   test('a folder that is not a run is a clear error', async () => {

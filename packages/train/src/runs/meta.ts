@@ -30,7 +30,8 @@ export interface RunMeta {
   /** techniquesOn(config): every technique and whether it is on. */
   readonly techniques: Record<string, boolean>;
   readonly dataset: { readonly name: string; readonly split: 'train' | 'test'; readonly size: number; readonly shape: ImageShape };
-  readonly totalSteps: number;
+  /** Steps the run is set to reach (a resume with --set steps=... raises it). */
+  totalSteps: number;
   readonly parameters: { readonly generator: number; readonly discriminator: number };
   readonly startedAt: string;
   resumes: RunResume[];
