@@ -1,10 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetSpec } from '../data/spec.ts';
 import { loadDataset, type Dataset } from '../data/index.ts';
 import { readRunTrainConfig } from '../runs/checkpoint.ts';
 import { readMetrics } from '../runs/metricsLog.ts';
-import { assertRunDir, RUN_FILES } from '../runs/runDir.ts';
+import { assertRunDir, listSampleGrids, RUN_FILES } from '../runs/runDir.ts';
 import { diagnosticsConfig, type DiagnosticsConfig } from './config.ts';
 import { meanPairwiseDistance } from './diversity.ts';
 import { createDiagnostics, type DiagnosticsState } from './monitor.ts';
@@ -43,14 +42,7 @@ export async function replayDiagnostics(dir: string, options: ReplayOptions = {}
     : undefined;
   const diagnostics = createDiagnostics(dconf, { realDiversity });
 
-  const samplesDir = join(runDir, RUN_FILES.samples);
-  const grids = new Map<number, string>();
-  if (existsSync(samplesDir)) {
-    for (const name of readdirSync(samplesDir)) {
-      const m = /^step-(\d+)\.png$/.exec(name);
-      if (m) grids.set(Number(m[1]), join(samplesDir, name));
-    }
-  }
+  const grids = new Map(listSampleGrids(runDir).map((g) => [g.step, g.file]));
   const layout = config && real ? { n: config.logging.gridSize ** 2, shape: real.shape } : undefined;
 
   const metrics = readMetrics(join(runDir, RUN_FILES.metrics));

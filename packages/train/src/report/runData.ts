@@ -2,14 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EVENTS_FILE, RESCUES_FILE } from '../diagnostics/events.ts';
 import type { FailureEvent } from '../diagnostics/types.ts';
-import { assertRunDir, RUN_FILES } from '../runs/runDir.ts';
+import { assertRunDir, listSampleGrids, RUN_FILES, type SampleGridFile } from '../runs/runDir.ts';
+
+export { listSampleGrids, type SampleGridFile };
 import type { MetricsRow } from './chartSet.ts';
 import { parseJsonl } from './jsonl.ts';
-
-export interface SampleGridFile {
-  readonly step: number;
-  readonly file: string;
-}
 
 export interface RescueLine {
   readonly atStep: number;
@@ -53,18 +50,6 @@ function readJson(file: string): Record<string, unknown> | undefined {
 
 function readText(file: string): string {
   return existsSync(file) ? readFileSync(file, 'utf8') : '';
-}
-
-/** samples/step-000100.png -> step 100, sorted by step. */
-export function listSampleGrids(runDir: string): SampleGridFile[] {
-  const dir = join(runDir, RUN_FILES.samples);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .flatMap((n) => {
-      const m = /^step-(\d+)\.png$/.exec(n);
-      return m ? [{ step: Number(m[1]), file: join(dir, n) }] : [];
-    })
-    .sort((a, b) => a.step - b.step);
 }
 
 function listEvaluations(runDir: string): EvaluationFile[] {

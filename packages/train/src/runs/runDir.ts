@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
 
@@ -76,4 +76,21 @@ export function assertRunDir(dir: string): string {
     });
   }
   return abs;
+}
+
+export interface SampleGridFile {
+  readonly step: number;
+  readonly file: string;
+}
+
+/** A run's sample grids: samples/step-000100.png -> step 100, sorted by step. */
+export function listSampleGrids(runDir: string): SampleGridFile[] {
+  const dir = join(runDir, RUN_FILES.samples);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .flatMap((n) => {
+      const m = /^step-(\d+)\.png$/.exec(n);
+      return m ? [{ step: Number(m[1]), file: join(dir, n) }] : [];
+    })
+    .sort((a, b) => a.step - b.step);
 }
