@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { GanforgeError } from '@ganforge/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { selectBackend } from './selectBackend.ts';
 import type { BackendName } from './types.ts';
+import { useBackendInSuite } from './testing/onBackend.ts';
 
 const require = createRequire(import.meta.url);
 const installed = (pkg: string): boolean => {
@@ -27,13 +28,7 @@ async function rejection(p: Promise<unknown>): Promise<GanforgeError> {
 }
 
 describe('selectBackend', () => {
-  let previous: string | undefined;
-  beforeAll(() => {
-    previous = tf.getBackend();
-  });
-  afterAll(async () => {
-    if (previous !== undefined) await tf.setBackend(previous);
-  });
+  useBackendInSuite();
 
   it('wasm: starts it with SIMD, its training kernels and a thread count', async () => {
     const info = await selectBackend('wasm');

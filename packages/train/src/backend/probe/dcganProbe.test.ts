@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../selectBackend.ts';
-import { maxAbsDiff, onBackend, pseudoRandom } from '../testing/onBackend.ts';
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, onBackend, pseudoRandom, useBackendInSuite } from '../testing/onBackend.ts';
 import { buildProbeDiscriminator, buildProbeGenerator, probeGradients, trainStep } from './dcganProbe.ts';
 import type { ProbeDcganSpec, ProbeGrads } from './dcganProbe.ts';
 
@@ -60,14 +59,7 @@ const closeGrads = (actual: Float32Array, expected: Float32Array): boolean =>
   maxAbsDiff(actual, expected) <= 1e-3 * Math.max(...expected.map(Math.abs)) + 1e-6;
 
 describe('a full DCGAN training step on wasm', () => {
-  let previous: string | undefined;
-  beforeAll(async () => {
-    previous = tf.getBackend();
-    await selectBackend('wasm');
-  });
-  afterAll(async () => {
-    if (previous !== undefined) await tf.setBackend(previous);
-  });
+  useBackendInSuite('wasm');
 
   it('computes the same D and G losses and gradients as cpu, for every weight', async () => {
     const cpu = await onBackend('cpu', gradients);

@@ -3,6 +3,9 @@
  * switch goes through `onBackend`, which restores the backend that was active before.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll } from 'vitest';
+import { selectBackend } from '../selectBackend.ts';
+import type { BackendName } from '../types.ts';
 
 /** Runs `f` with `name` as the active backend, then switches back. */
 export async function onBackend<T>(name: string, f: () => T): Promise<T> {
@@ -32,4 +35,31 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
   return m;
+}
+
+/** A tensor of pseudoRandom values: the same on every backend for the same shape and seed. */
+export function pseudoRandomTensor(shape: number[], seed: number): tf.Tensor {
+  return tf.tensor(
+    pseudoRandom(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
+}
+
+/**
+ * For a describe block: selects `backend` (through ganforge's selectBackend, which registers the
+ * training kernels) before its tests, and restores the backend that was active after them.
+ * Without a backend it only restores.
+ */
+export function useBackendInSuite(backend?: BackendName): void {
+  let previous: string | undefined;
+  beforeAll(async () => {
+    previous = tf.getBackend();
+    if (backend !== undefined) await selectBackend(backend);
+  });
+  afterAll(async () => {
+    if (previous !== undefined) await tf.setBackend(previous);
+  });
 }

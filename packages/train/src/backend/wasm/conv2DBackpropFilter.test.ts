@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions: tfjs-core does not register them itself; tfjs-layers' Node bundle does.
 import '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../selectBackend.ts';
+import { describe, expect, it } from 'vitest';
 import { caseLabel, convCases } from '../testing/convCases.ts';
 import type { ConvCase } from '../testing/convCases.ts';
-import { maxAbsDiff, onBackend, pseudoRandom } from '../testing/onBackend.ts';
+import {
+  maxAbsDiff,
+  onBackend,
+  pseudoRandom,
+  pseudoRandomTensor,
+  useBackendInSuite,
+} from '../testing/onBackend.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -15,20 +20,8 @@ function filterGrad(c: ConvCase): Float32Array {
     const xShape: Shape4 = [c.n, c.h, c.w, c.cin];
     const filterShape: Shape4 = [c.k, c.k, c.cin, c.cout];
     const info = tf.backend_util.computeConv2DInfo(xShape, filterShape, c.stride, 1, c.pad);
-    const x = tf.tensor4d(
-      pseudoRandom(
-        xShape.reduce((a, b) => a * b),
-        1,
-      ),
-      xShape,
-    );
-    const dy = tf.tensor4d(
-      pseudoRandom(
-        info.outShape.reduce((a, b) => a * b),
-        2,
-      ),
-      info.outShape,
-    );
+    const x = pseudoRandomTensor(xShape, 1);
+    const dy = pseudoRandomTensor(info.outShape, 2);
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape };
     const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
     expect(dw.shape).toEqual(filterShape);
@@ -37,14 +30,7 @@ function filterGrad(c: ConvCase): Float32Array {
 }
 
 describe('wasm Conv2DBackpropFilter', () => {
-  let previous: string | undefined;
-  beforeAll(async () => {
-    previous = tf.getBackend();
-    await selectBackend('wasm'); // registers the kernel and starts wasm
-  });
-  afterAll(async () => {
-    if (previous !== undefined) await tf.setBackend(previous);
-  });
+  useBackendInSuite('wasm');
 
   it('is registered for wasm', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();

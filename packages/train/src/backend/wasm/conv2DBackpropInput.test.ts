@@ -1,11 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions: tfjs-core does not register them itself; tfjs-layers' Node bundle does.
 import '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../selectBackend.ts';
+import { describe, expect, it } from 'vitest';
 import { caseLabel, convCases } from '../testing/convCases.ts';
 import type { ConvCase } from '../testing/convCases.ts';
-import { maxAbsDiff, onBackend, pseudoRandom } from '../testing/onBackend.ts';
+import {
+  maxAbsDiff,
+  onBackend,
+  pseudoRandom,
+  pseudoRandomTensor,
+  useBackendInSuite,
+} from '../testing/onBackend.ts';
 import { conv2DBackpropInputWasmConfig, phaseFilters } from './conv2DBackpropInput.ts';
 
 type Shape4 = [number, number, number, number];
@@ -16,20 +21,8 @@ function inputGrad(c: ConvCase): Float32Array {
     const inputShape: Shape4 = [c.n, c.h, c.w, c.cin];
     const filterShape: Shape4 = [c.k, c.k, c.cin, c.cout];
     const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, c.stride, 1, c.pad);
-    const filter = tf.tensor4d(
-      pseudoRandom(
-        filterShape.reduce((a, b) => a * b),
-        5,
-      ),
-      filterShape,
-    );
-    const dy = tf.tensor4d(
-      pseudoRandom(
-        info.outShape.reduce((a, b) => a * b),
-        6,
-      ),
-      info.outShape,
-    );
+    const filter = pseudoRandomTensor(filterShape, 5);
+    const dy = pseudoRandomTensor(info.outShape, 6);
     const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape };
     const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
     expect(dx.shape).toEqual(inputShape);
@@ -38,14 +31,7 @@ function inputGrad(c: ConvCase): Float32Array {
 }
 
 describe('wasm Conv2DBackpropInput (XNNPACK phase decomposition)', () => {
-  let previous: string | undefined;
-  beforeAll(async () => {
-    previous = tf.getBackend();
-    await selectBackend('wasm');
-  });
-  afterAll(async () => {
-    if (previous !== undefined) await tf.setBackend(previous);
-  });
+  useBackendInSuite('wasm');
 
   it('replaces the kernel tfjs-backend-wasm ships', () => {
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2DBackpropInputWasmConfig);

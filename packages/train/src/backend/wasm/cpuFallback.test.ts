@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions: tfjs-core does not register them itself; tfjs-layers' Node bundle does.
 import '@tensorflow/tfjs-layers';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../selectBackend.ts';
-import { maxAbsDiff, onBackend, pseudoRandom } from '../testing/onBackend.ts';
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, onBackend, pseudoRandom, useBackendInSuite } from '../testing/onBackend.ts';
 
 const shape: [number, number, number, number] = [2, 6, 6, 3];
 const x = (): tf.Tensor4D => tf.tensor4d(pseudoRandom(2 * 6 * 6 * 3, 31), shape);
@@ -31,14 +30,7 @@ const gradients: Record<string, () => tf.Tensor[]> = {
 };
 
 describe('wasm kernels computed by the cpu kernel', () => {
-  let previous: string | undefined;
-  beforeAll(async () => {
-    previous = tf.getBackend();
-    await selectBackend('wasm');
-  });
-  afterAll(async () => {
-    if (previous !== undefined) await tf.setBackend(previous);
-  });
+  useBackendInSuite('wasm');
 
   it.each(Object.entries(gradients))('%s matches cpu, without leaking tensors', async (_name, grads) => {
     const read = (): number[][] => tf.tidy(() => grads().map((g) => Array.from(g.dataSync())));

@@ -1,9 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../selectBackend.ts';
-import { maxAbsDiff, onBackend } from '../testing/onBackend.ts';
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, onBackend, useBackendInSuite } from '../testing/onBackend.ts';
 import { convWorkload } from '../testing/threadProbe.ts';
 import type { BackendInfo } from '../types.ts';
 import { defaultWasmThreads } from './setupWasm.ts';
@@ -13,14 +11,7 @@ const main = fileURLToPath(new URL('../testing/threadProbeMain.ts', import.meta.
 const repoRoot = fileURLToPath(new URL('../../../../../', import.meta.url));
 
 describe('multithreaded wasm in Node', () => {
-  let previous: string | undefined;
-  beforeAll(async () => {
-    previous = tf.getBackend();
-    await selectBackend('cpu');
-  });
-  afterAll(async () => {
-    if (previous !== undefined) await tf.setBackend(previous);
-  });
+  useBackendInSuite('cpu');
 
   it('runs 2 XNNPACK threads, matches cpu on conv forward/backward, and the process exits', async () => {
     const started = Date.now();
