@@ -3,6 +3,13 @@ import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasmConfig } from './conv2DBackpropFilter.ts';
 import { conv2DBackpropInputWasmConfig } from './conv2DBackpropInput.ts';
 import { MISSING_ON_WASM, WRONG_ON_WASM } from './cpuFallback.ts';
+import { batchMatMulWasmConfig, fusedMatMulWasmConfig } from './matMul.ts';
+import { registerLeakyReluGradient } from '../gradients/leakyReluGrad.ts';
+import { batchNormWasmConfig } from './batchNorm.ts';
+import { leakyReluWasmConfig } from './leakyRelu.ts';
+import { meanWasmConfig, sumWasmConfig } from './reduceLeadingAxes.ts';
+import { sqrtWasmConfig } from './sqrt.ts';
+import { tileWasmConfig } from './tile.ts';
 
 export interface WasmTrainingKernel {
   config: KernelConfig;
@@ -17,6 +24,14 @@ export interface WasmTrainingKernel {
 export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: conv2DBackpropFilterWasmConfig, why: 'missing' },
   { config: conv2DBackpropInputWasmConfig, why: 'faster' },
+  { config: batchMatMulWasmConfig, why: 'faster' },
+  { config: fusedMatMulWasmConfig, why: 'faster' },
+  { config: tileWasmConfig, why: 'faster' },
+  { config: leakyReluWasmConfig, why: 'faster' },
+  { config: sqrtWasmConfig, why: 'faster' },
+  { config: sumWasmConfig, why: 'faster' },
+  { config: meanWasmConfig, why: 'faster' },
+  { config: batchNormWasmConfig, why: 'faster' },
   ...WRONG_ON_WASM.map((config) => ({ config, why: 'wrong' as const })),
   ...MISSING_ON_WASM.map((config) => ({ config, why: 'missing' as const })),
 ];
@@ -27,6 +42,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
  * Returns the names registered by this call.
  */
 export function registerWasmTrainingKernels(): string[] {
+  registerLeakyReluGradient();
   const added: string[] = [];
   for (const { config, why } of WASM_TRAINING_KERNELS) {
     const current = getKernel(config.kernelName, config.backendName);
