@@ -1,73 +1,266 @@
 /**
- * Training benchmark: ms per DCGAN G+D step (batch 64, Adam) on MNIST-sized input, on the wasm
- * backend with 1 and 2 XNNPACK threads, each in its own process (wasm threads are fixed at start),
- * for the shipped default's shape (configs/dcgan-mnist.yaml: 32/32 filters, kernel 4) and the
- * DCGAN paper's wider 64/64. Written as the "Training" section of BENCHMARKS.md.
- *   node --import tsx scripts/bench-train.ts [--steps 5]
+ * Training benchmark: the real `ganforge train` loop (wasm backend) against a PyTorch peer of the
+ * identical networks and step (scripts/peers/torch_gan_step.py, Debian's python3-torch), measured
+ * in the same run, interleaved (ganforge, PyTorch, ganforge, PyTorch, ...), each measurement in its
+ * own process, on the shipped default's DCGAN at 32/32 and 64/64 filters (1 and 2 threads) and on
+ * every MLP preset. Also: what the gradient-norm telemetry costs, and the kernels that dominate a
+ * step (`ganforge train --profile`). Written as the "Training" section of BENCHMARKS.md.
+ *   node --import tsx scripts/bench-train.ts [--rounds 2] [--quick]
  */
-import { execFileSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveTrainConfig, type TrainConfig } from '@ganforge/train';
 import { BENCHMARKS_FILE, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
 
-interface ProbeLine {
-  backend: { name: string; threads: number; simd?: boolean };
-  msPerStep: number;
-  cpuMsPerStep: number;
-  imagesPerSecond: number;
+const CLI = join(ROOT, 'packages/cli/bin/ganforge.mjs');
+const PEER = join(ROOT, 'scripts/peers/torch_gan_step.py');
+const PYTHON = '/usr/bin/python3'; // Debian's python3, which sees Debian's python3-torch
+
+interface Workload {
+  readonly label: string;
+  readonly config: string;
+  readonly set: readonly string[];
+  readonly threads: number;
+  /** Steps measured after `warmup` steps. */
+  readonly steps: number;
+  readonly warmup: number;
 }
 
-function probe(args: string[]): ProbeLine {
-  const out = execFileSync(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'scripts/probe-wasm-step.ts'), ...args],
-    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const line = out.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as ProbeLine;
+function dcgan(filters: number, threads: number, quick: boolean): Workload {
+  return {
+    label: `DCGAN ${filters}/${filters} (dcgan-mnist, batch 64)`,
+    config: 'configs/dcgan-mnist.yaml',
+    set: [`generator.baseFilters=${filters}`, `discriminator.baseFilters=${filters}`],
+    threads,
+    steps: quick ? 4 : filters > 32 ? 12 : 20,
+    warmup: 3,
+  };
 }
 
-export async function benchTraining(
-  options: { steps?: number; benchmarksFile?: string } = {},
-): Promise<string> {
-  const steps = String(options.steps ?? 5);
-  const rows: string[] = [];
-  for (const filters of [32, 64]) {
-    for (const threads of [1, 2]) {
-      const r = probe([
+function mlpPresets(quick: boolean): Workload[] {
+  return readdirSync(join(ROOT, 'configs'))
+    .filter((f) => /^mlp-.*\.yaml$/.test(f))
+    .sort()
+    .map((f) => ({
+      label: `${f.replace(/\.yaml$/, '')} (batch 100)`,
+      config: `configs/${f}`,
+      set: [],
+      threads: 1,
+      steps: quick ? 10 : 60,
+      warmup: 5,
+    }));
+}
+
+/** images/s of the real training loop: steps warmup+1..warmup+steps of metrics.jsonl (batch + step time). */
+export function ganforgeImagesPerSec(w: Workload, extraSet: readonly string[] = []): number {
+  const out = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
+  try {
+    const sets = [
+      ...w.set,
+      ...extraSet,
+      `steps=${w.warmup + w.steps}`,
+      'logging.sampleEvery=0',
+      'logging.checkpointEvery=0',
+    ];
+    execFileSync(
+      process.execPath,
+      [
+        CLI,
+        'train',
+        '--config',
+        join(ROOT, w.config),
+        ...sets.flatMap((s) => ['--set', s]),
         '--backend',
         'wasm',
         '--threads',
-        String(threads),
-        '--steps',
-        steps,
-        '--g-filters',
-        String(filters),
-        '--d-filters',
-        String(filters),
-        '--batch',
-        '64',
-      ]);
-      rows.push(
-        `| ${filters}/${filters} | wasm | ${r.backend.threads} | ${r.backend.simd ? 'on' : 'off'} | ${r.msPerStep.toFixed(0)} | ${r.cpuMsPerStep.toFixed(0)} | ${r.imagesPerSecond.toFixed(0)} |`,
-      );
-    }
+        String(w.threads),
+        '--out',
+        out,
+        '--progress',
+        'lines',
+      ],
+      { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    const [run] = readdirSync(out);
+    const rows = readFileSync(join(out, run ?? '', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { step: number; imagesPerSec: number });
+    const measured = rows.filter((r) => r.step > w.warmup);
+    const seconds = measured.reduce((s, r) => s + 1 / r.imagesPerSec, 0); // per image
+    return measured.length / seconds;
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** The PyTorch peer's spec: the same layers, batch and optimizers as the resolved ganforge config. */
+export function peerSpec(
+  c: TrainConfig,
+  threads: number,
+  steps: number,
+  warmup: number,
+): Record<string, unknown> {
+  const opt = (o: TrainConfig['optimizers']['g']) => ({
+    lr: o.lr,
+    beta1: o.beta1,
+    beta2: o.beta2,
+    epsilon: o.epsilon,
+  });
+  const common = {
+    latent: c.latent.dim,
+    batch: c.batchSize,
+    threads,
+    steps,
+    warmup,
+    optG: opt(c.optimizers.g),
+    optD: opt(c.optimizers.d),
+    moments: c.techniques.momentMatching.enabled ? c.techniques.momentMatching : null,
+  };
+  const g = c.generator;
+  const d = c.discriminator;
+  if (g.kind === 'dcgan' && d.kind === 'dcgan')
+    return {
+      ...common,
+      kind: 'dcgan',
+      gFilters: g.baseFilters,
+      dFilters: d.baseFilters,
+      kernel: g.kernelSize,
+      leakyAlpha: d.leakyAlpha,
+    };
+  if (g.kind === 'mlp' && d.kind === 'mlp')
+    return {
+      ...common,
+      kind: 'mlp',
+      gHidden: g.hidden,
+      dHidden: d.hidden,
+      gBatchNorm: g.batchNorm,
+      dropout: g.dropout,
+      leakyAlpha: 0.2,
+    };
+  throw new Error(`bench: no PyTorch peer for ${g.kind} G with ${d.kind} D`);
+}
+
+function torchAvailable(): string | undefined {
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
+function torchImagesPerSec(w: Workload): number {
+  const config = resolveTrainConfig({ file: join(ROOT, w.config), set: [...w.set] });
+  const out = execFileSync(PYTHON, [PEER, JSON.stringify(peerSpec(config, w.threads, w.steps, w.warmup))], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { imagesPerSecond: number }).imagesPerSecond;
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+export async function benchTraining(
+  options: { rounds?: number; quick?: boolean; benchmarksFile?: string } = {},
+): Promise<string> {
+  const rounds = options.rounds ?? 2;
+  const quick = options.quick ?? false;
+  const torch = torchAvailable();
+  const workloads = [
+    dcgan(32, 1, quick),
+    dcgan(32, 2, quick),
+    dcgan(64, 1, quick),
+    dcgan(64, 2, quick),
+    ...mlpPresets(quick),
+  ];
+  const results = workloads.map(() => ({ ganforge: [] as number[], torch: [] as number[] }));
+  for (let r = 0; r < rounds; r++) {
+    workloads.forEach((w, i) => {
+      process.stderr.write(`bench train: round ${r + 1}/${rounds}: ${w.label}, ${w.threads} thread(s)\n`);
+      results[i]!.ganforge.push(ganforgeImagesPerSec(w));
+      if (torch) results[i]!.torch.push(torchImagesPerSec(w));
+    });
+  }
+  const rows = workloads.map((w, i) => {
+    const g = mean(results[i]!.ganforge);
+    const t = torch ? mean(results[i]!.torch) : NaN;
+    return `| ${w.label} | ${w.threads} | ${fmt(g)} | ${torch ? fmt(t) : '-'} | ${torch ? `${(g / t).toFixed(2)}x` : '-'} |`;
+  });
+  const scaling = [32, 64].map((f) => {
+    const one = mean(
+      results[workloads.findIndex((w) => w.label.includes(`${f}/${f}`) && w.threads === 1)]!.ganforge,
+    );
+    const two = mean(
+      results[workloads.findIndex((w) => w.label.includes(`${f}/${f}`) && w.threads === 2)]!.ganforge,
+    );
+    return `${f}/${f}: ${(two / one).toFixed(2)}x`;
+  });
+
+  // Telemetry: the same run with per-layer gradient norms every step and never, interleaved.
+  const telemetry = [dcgan(32, 1, quick), mlpPresets(quick)[0]!].map((w) => {
+    const on: number[] = [];
+    const off: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      on.push(ganforgeImagesPerSec(w, ['logging.gradNormEvery=1']));
+      off.push(ganforgeImagesPerSec(w, ['logging.gradNormEvery=0']));
+    }
+    return `| ${w.label} | ${fmt(mean(on))} | ${fmt(mean(off))} | ${((1 - mean(on) / mean(off)) * 100).toFixed(1)}% |`;
+  });
+
+  const profile = execFileSync(
+    process.execPath,
+    [
+      CLI,
+      'train',
+      '--config',
+      join(ROOT, 'configs/dcgan-mnist.yaml'),
+      '--backend',
+      'wasm',
+      '--threads',
+      '1',
+      '--profile',
+      quick ? '3' : '10',
+    ],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+
   const section = [
     '## Training',
     '',
-    'One DCGAN training step (D on a real and a fake batch, then G; Adam 2e-4, beta1 0.5; batch 64; 28x28x1;',
-    "kernel 4) on the tfjs wasm backend with ganforge's Conv2DBackpropFilter/Input kernels, the first (warm-up)",
-    `step left out, mean of ${steps} steps; each row in its own process.`,
-    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; Node ${process.versions.node}.`,
+    'The real `ganforge train` loop on the tfjs wasm backend (with the kernels ganforge registers: see',
+    '`packages/train/src/backend/wasm/`) against PyTorch running the identical networks and step',
+    '(`scripts/peers/torch_gan_step.py`: same layers, losses, Adam settings, batch size, and a read-back of losses and',
+    'per-parameter gradient norms every step, as ganforge does), in the same run, interleaved, each measurement in',
+    `its own process, ${rounds} round(s), mean. ganforge's images/s come from its own per-step timing in metrics.jsonl`,
+    '(batch + step) over the steps after a warm-up; PyTorch is timed over the same number of steps after its warm-up.',
+    `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; Node ${process.versions.node};`,
+    `PyTorch ${torch ?? 'not installed (apt-get install python3-torch)'} (Debian python3-torch; with libopenblas0-pthread, which makes its`,
+    'dense layers ~5x faster than with the reference BLAS); date ' +
+      new Date().toISOString().slice(0, 10) +
+      '.',
     '',
-    '| G/D base filters | backend | threads | SIMD | wall ms/step | CPU ms/step | images/s |',
-    '|---|---|---|---|---|---|---|',
+    '| workload | threads | ganforge images/s | PyTorch images/s | ganforge / PyTorch |',
+    '|---|---|---|---|---|',
     ...rows,
     '',
-    'Run: `node --import tsx scripts/bench-train.ts` (or `npm run bench`). The tfjs cpu backend needs',
-    'minutes per step at this size (PIPELINE.md: ~540 s) and is left out.',
+    `Two XNNPACK threads against one (ganforge, same run): ${scaling.join(', ')}.`,
+    '',
+    'Gradient-norm telemetry (`logging.gradNormEvery`, default 1: every step) against none, same run:',
+    '',
+    '| workload | images/s, norms every step | images/s, no norms | cost |',
+    '|---|---|---|---|',
+    ...telemetry,
+    '',
+    'Where a step of the shipped default goes (`ganforge train --config configs/dcgan-mnist.yaml --backend wasm',
+    '--threads 1 --profile`; kernel times are taken with profiling on, which adds a little to each):',
+    '',
+    '```',
+    profile.trimEnd(),
+    '```',
+    '',
+    'Run: `node --import tsx scripts/bench-train.ts` (or `npm run bench`). The tfjs cpu backend needs minutes per',
+    'DCGAN step at this size and is left out.',
     '',
   ].join('\n');
   await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Training', section);
@@ -75,6 +268,11 @@ export async function benchTraining(
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { steps: { type: 'string' } } });
-  process.stdout.write(await benchTraining(values.steps ? { steps: Number(values.steps) } : {}));
+  const { values } = parseArgs({ options: { rounds: { type: 'string' }, quick: { type: 'boolean' } } });
+  process.stdout.write(
+    await benchTraining({
+      ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
+      ...(values.quick ? { quick: true } : {}),
+    }),
+  );
 }

@@ -19,6 +19,7 @@ interface TrainFlags {
   dashboard: boolean;
   dashboardPort: number;
   threads: number;
+  profile?: number | true;
 }
 
 function show(path: string): string {
@@ -82,6 +83,11 @@ export const registerTrain: RegisterCommand = (program) => {
       integer(0, 8),
       0,
     )
+    .option(
+      '--profile [steps]',
+      'time this many training steps of the config after a warm-up (true = 10), print the kernels that dominate a step, and exit without writing a run (default: off)',
+      integer(1, 10_000),
+    )
     .option('--dashboard', 'serve live charts on http://127.0.0.1:<port>/ while training', false)
     .option('--dashboard-port <port>', 'port of --dashboard (0 = any free port)', integer(0, 65535), 6006)
     .action(async (flags: TrainFlags, command: { getOptionValueSource(key: string): string | undefined }) => {
@@ -89,7 +95,9 @@ export const registerTrain: RegisterCommand = (program) => {
       const {
         createProgressReporter,
         formatEvent,
+        formatStepProfile,
         formatTrainConfig,
+        profileTraining,
         resolveTrainConfig,
         startDashboard,
         trainSupervised,
@@ -117,6 +125,19 @@ export const registerTrain: RegisterCommand = (program) => {
             hint: 'cat <run>/config.json',
           });
         process.stdout.write(formatTrainConfig(config));
+        return;
+      }
+      if (flags.profile !== undefined) {
+        if (!config)
+          throw new GanforgeError('usage', '--profile measures a config, not a --resume', {
+            hint: 'ganforge train --config <file> --profile',
+          });
+        const profile = await profileTraining(config, {
+          backend: backendGiven ? flags.backend : undefined,
+          wasmThreads: flags.threads > 0 ? flags.threads : undefined,
+          steps: flags.profile === true ? 10 : flags.profile,
+        });
+        process.stdout.write(formatStepProfile(profile));
         return;
       }
       let progress: ProgressReporter | undefined;

@@ -13,6 +13,7 @@ import { BACKEND_PACKAGE, INSTALL_HINT } from './installHints.ts';
 import { loadNativeBackend } from './nativeBackend.ts';
 import { BACKEND_ORDER } from './types.ts';
 import type { BackendInfo, BackendName } from './types.ts';
+import { ADAM_UPDATE, adamUpdateCpuConfig } from './fused/adamUpdate.ts';
 import { registerWasmTrainingKernels } from './wasm/registerTrainingKernels.ts';
 import { startWasm, wasmSimd, wasmThreads } from './wasm/setupWasm.ts';
 
@@ -63,6 +64,7 @@ async function tryWasm(threads: number | undefined): Promise<Attempt> {
 }
 
 async function tryCpu(): Promise<Attempt> {
+  if (tf.getKernel(ADAM_UPDATE, 'cpu') === undefined) tf.registerKernel(adamUpdateCpuConfig);
   if (!(await activate('cpu')))
     return { unavailable: { missing: false, reason: 'the cpu backend failed to initialize' } };
   return { info: { name: 'cpu', tfjsName: 'cpu', version: version_cpu, threads: 1 } };

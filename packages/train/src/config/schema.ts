@@ -93,6 +93,14 @@ export const LoggingConfigSchema = z
       .default(500)
       .describe('Write a checkpoint every N steps (0 = only at the end and on Ctrl-C)'),
     gridSize: z.int().min(1).max(32).default(8).describe('Sample grids show gridSize x gridSize images'),
+    gradNormEvery: z
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .default(1)
+      .describe(
+        'Measure per-layer gradient norms (for the exploding-gradient and overpowering detectors and the report) every N steps; 0 = never. They cost 1-3% of a step on wasm',
+      ),
   })
   .strict();
 

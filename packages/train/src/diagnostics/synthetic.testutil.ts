@@ -73,7 +73,7 @@ export function explodingStream(
     const h = healthyStep(i + 1, rng);
     if (i + 1 < opts.onset) return h;
     const f = Math.pow(opts.growth ?? 1.6, i + 2 - opts.onset);
-    return { ...h, gGradNorm: (h.gGradNorm as number) * f, dGradNorm: h.dGradNorm * f };
+    return { ...h, gGradNorm: (h.gGradNorm as number) * f, dGradNorm: (h.dGradNorm as number) * f };
   });
 }
 

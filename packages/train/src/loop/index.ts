@@ -18,3 +18,10 @@ export { createOptimizer } from './optimizers.ts';
 export { createRngStreams, restoreRngStreams, type RngStreams, type RngStreamsState } from './rngStreams.ts';
 export { forward, modelVariables, type ModelVariables } from './forward.ts';
 export { createProgressReporter, type ProgressOptions, type ProgressReporter } from './progress.ts';
+export {
+  formatStepProfile,
+  profileTraining,
+  type KernelTime,
+  type ProfileOptions,
+  type StepProfile,
+} from './profile.ts';

@@ -21,12 +21,15 @@ export interface StepMetrics {
   readonly dFake: number;
   /** Fraction of fakes that D scores as real (D(G(z)) > 0.5): how often G fools D. */
   readonly foolRate: number;
-  /** Global L2 norm of G's gradient (null when G was not scheduled) and of D's gradient. */
+  /**
+   * Global L2 norm of G's gradient and of D's gradient: null when the network was not updated
+   * this step, or on steps between logging.gradNormEvery.
+   */
   readonly gGradNorm: number | null;
-  readonly dGradNorm: number;
-  /** L2 norm of the gradient per layer, keyed "<index>_<class>" (e.g. "01_dense"). */
+  readonly dGradNorm: number | null;
+  /** L2 norm of the gradient per layer, keyed "<index>_<class>" (e.g. "01_dense"); null as above. */
   readonly gLayerGradNorms: Record<string, number> | null;
-  readonly dLayerGradNorms: Record<string, number>;
+  readonly dLayerGradNorms: Record<string, number> | null;
   /** D / G updates applied this step. */
   readonly dUpdates: number;
   readonly gUpdates: number;

@@ -100,9 +100,23 @@ describe('trainStep', () => {
     expect(m.foolRate).toBeGreaterThanOrEqual(0);
     expect(m.foolRate).toBeLessThanOrEqual(1);
     expect(m.dGradNorm).toBeGreaterThan(0);
-    expect(Object.keys(m.dLayerGradNorms).length).toBe(2);
+    expect(Object.keys(m.dLayerGradNorms ?? {}).length).toBe(2);
     const perLayer = Object.values(m.gLayerGradNorms ?? {});
     expect(Math.hypot(...perLayer)).toBeCloseTo(m.gGradNorm as number, 5);
+  });
+
+  test('logging.gradNormEvery: norms on every k-th step only, the training itself unchanged', () => {
+    const every = run(tiny(), 4).map((o) => o.metrics);
+    const third = run(tiny({ logging: { gradNormEvery: 3 } }), 4).map((o) => o.metrics);
+    expect(third.map((m) => m.dGradNorm === null)).toEqual([false, true, true, false]);
+    expect(third.map((m) => m.gLayerGradNorms === null)).toEqual([false, true, true, false]);
+    expect(third[3]?.dGradNorm).toBe(every[3]?.dGradNorm);
+    const norms = ['gGradNorm', 'dGradNorm', 'gLayerGradNorms', 'dLayerGradNorms'];
+    const withoutNorms = (m: (typeof every)[number]) =>
+      Object.fromEntries(Object.entries(m).filter(([k]) => !norms.includes(k)));
+    expect(third.map(withoutNorms)).toEqual(every.map(withoutNorms));
+    const never = run(tiny({ logging: { gradNormEvery: 0 } }), 2).map((o) => o.metrics);
+    expect(never.every((m) => m.dGradNorm === null && m.gGradNorm === null)).toBe(true);
   });
 
   test('no tensors leak: numTensors is constant once the optimizers hold their slots', () => {

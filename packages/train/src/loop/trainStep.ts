@@ -87,6 +87,15 @@ function gradientSquares(grads: tf.NamedTensorMap, vars: ModelVariables): tf.Ten
   ) as tf.Tensor1D;
 }
 
+/** tf.tidy for a function that returns plain values (no tensors), which tidy's types do not allow (null). */
+function scoped<T>(fn: () => T): T {
+  let out: T | undefined;
+  tf.tidy(() => {
+    out = fn();
+  });
+  return out as T;
+}
+
 function disposeGrads(grads: tf.NamedTensorMap): void {
   for (const g of Object.values(grads)) g.dispose();
 }
@@ -117,6 +126,11 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
     : 0;
   const l2 = techniques.adaptiveL2.enabled ? input.controller.l2 : 0;
   const marginOn = techniques.marginBalance.enabled;
+  const every = config.logging.gradNormEvery;
+  const measureNorms = every > 0 && input.index % every === 0;
+  /** Losses and D outputs, then (on telemetry steps) the gradients' sums of squares: one read-back. */
+  const readStats = (stats: tf.Tensor, grads: tf.NamedTensorMap, vars: ModelVariables): Float32Array =>
+    (measureNorms ? tf.concat([stats, gradientSquares(grads, vars)]) : stats).dataSync() as Float32Array;
 
   // ---- 1. discriminator
   const zD = sampleLatentsFrom(input.latentRng, B, dim, distribution);
@@ -126,7 +140,7 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
   const fakeLabels = flipP > 0 ? flipLabels(new Float32Array(B), flipP, rng) : undefined;
   const noiseSeeds = sigma > 0 ? [rng.nextUint32(), rng.nextUint32()] : [0, 0];
 
-  const d = tf.tidy(() => {
+  const d = scoped(() => {
     const real = tf.tensor4d(input.real, imageShape);
     const fake = forward(generator, tf.tensor2d(zD, [B, dim]), otherTraining, rng);
     const realIn = sigma > 0 ? addInstanceNoise(real, sigma, noiseSeeds[0] as number) : real;
@@ -157,7 +171,7 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
       );
       return l2 > 0 ? tf.add(losses.dLoss, l2Penalty(dVars.variables, l2)) : losses.dLoss;
     }, dVars.variables);
-    const values = tf.concat([stats as tf.Tensor, gradientSquares(grads, dVars)]).dataSync();
+    const values = readStats(stats as tf.Tensor, grads, dVars);
     (stats as tf.Tensor).dispose();
     const [dLossReal, dLossFake, dReal, dFake, foolRate] = Array.from(values.subarray(0, 5));
     const finite = Number.isFinite(dLossReal) && Number.isFinite(dLossFake);
@@ -176,8 +190,8 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
       dReal: dReal as number,
       dFake: dFake as number,
       foolRate: foolRate as number,
-      dGradNorm: globalNorm(values, 5, dVars.variables.length),
-      dLayerGradNorms: layerNorms(values, 5, dVars),
+      dGradNorm: measureNorms ? globalNorm(values, 5, dVars.variables.length) : null,
+      dLayerGradNorms: measureNorms ? layerNorms(values, 5, dVars) : null,
       finite,
       updateD: decision.updateD,
       updateG: decision.updateG,
@@ -187,7 +201,12 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
   // ---- 2. generator
   const gScheduled = d.finite && (input.index + 1) % config.dStepsPerG === 0;
   let g:
-    | { gLoss: number; momentMatching: number; gGradNorm: number; gLayerGradNorms: Record<string, number> }
+    | {
+        gLoss: number;
+        momentMatching: number;
+        gGradNorm: number | null;
+        gLayerGradNorms: Record<string, number> | null;
+      }
     | undefined;
   let gFinite = true;
   let gUpdates = 0;
@@ -195,7 +214,7 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
   for (let k = 0; gScheduled && gFinite && k < config.gStepsPerD; k++) {
     const zG = sampleLatentsFrom(input.latentRng, B, dim, distribution);
     const noiseSeed = sigma > 0 ? rng.nextUint32() : 0;
-    g = tf.tidy(() => {
+    g = scoped(() => {
       const z = tf.tensor2d(zG, [B, dim]);
       let stats: tf.Tensor | undefined;
       const { grads } = tf.variableGrads(() => {
@@ -218,7 +237,7 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
         stats = tf.keep(tf.stack([total, moments]));
         return total;
       }, gVars.variables);
-      const values = tf.concat([stats as tf.Tensor, gradientSquares(grads, gVars)]).dataSync();
+      const values = readStats(stats as tf.Tensor, grads, gVars);
       (stats as tf.Tensor).dispose();
       const [gLoss, momentMatching] = Array.from(values.subarray(0, 2)) as [number, number];
       gFinite = Number.isFinite(gLoss);
@@ -230,8 +249,8 @@ export function trainStep(setup: GanSetup, input: StepInput): StepOutcome {
       return {
         gLoss,
         momentMatching,
-        gGradNorm: globalNorm(values, 2, gVars.variables.length),
-        gLayerGradNorms: layerNorms(values, 2, gVars),
+        gGradNorm: measureNorms ? globalNorm(values, 2, gVars.variables.length) : null,
+        gLayerGradNorms: measureNorms ? layerNorms(values, 2, gVars) : null,
       };
     });
   }

@@ -24,7 +24,7 @@ export function fullMetrics(m: ReturnType<typeof overpoweringStream>[number], rn
     gGradNorm: m.gGradNorm,
     dGradNorm: m.dGradNorm,
     gLayerGradNorms: { '01_dense': g * 0.8, '03_dense': g * 0.5 },
-    dLayerGradNorms: { '01_dense': m.dGradNorm * 0.7, '03_dense': m.dGradNorm * 0.6 },
+    dLayerGradNorms: { '01_dense': (m.dGradNorm ?? 0) * 0.7, '03_dense': (m.dGradNorm ?? 0) * 0.6 },
     dUpdates: 1,
     gUpdates: 1,
     skippedD: false,

@@ -1,7 +1,7 @@
 /**
  * A small DCGAN (generator + discriminator + one non-saturating training step) used to prove
  * that a backend can train convolutional GANs: every kernel a DCGAN step touches, forward and
- * backward, runs here. Used by the backend tests and scripts/probe-wasm-step.ts; it is not the
+ * backward, runs here. Used by the backend tests; it is not the
  * product's model builder (train/models is).
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -232,6 +232,21 @@ describe('wasm kernels faster than the shipped ones', () => {
     });
   });
 
+  it('Tanh (through sigmoid past a size; exact below it), and its gradient', async () => {
+    const wide = (): tf.Tensor => tf.mul(rnd([64, 28, 28, 1], 26), 4);
+    await expectSameAsCpu(() => tf.tanh(wide()), 3e-7);
+    await expectSameAsCpu(() => tf.tanh(rnd([100], 27)), 1.2e-7); // the shipped kernel: 1 ulp from cpu's
+    await expectSameAsCpu(() => tf.grad((x: tf.Tensor) => tf.sum(tf.tanh(x)))(wide()), 1e-6);
+    const extremes = await onBackend('wasm', () =>
+      tf.tidy(() =>
+        Array.from(
+          tf.tanh(tf.tensor1d([-100, -20, 0, 20, 100, NaN, ...new Array<number>(2000).fill(0.5)])).dataSync(),
+        ),
+      ),
+    );
+    expect(extremes.slice(0, 6)).toEqual([-1, -1, 0, 1, 1, NaN]);
+  });
+
   it('Sqrt', async () => {
     await expectSameAsCpu(() => tf.sqrt(tf.abs(rnd([1000], 25))), 0);
   });

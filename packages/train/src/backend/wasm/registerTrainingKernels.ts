@@ -4,11 +4,13 @@ import { conv2DBackpropFilterWasmConfig } from './conv2DBackpropFilter.ts';
 import { conv2DBackpropInputWasmConfig } from './conv2DBackpropInput.ts';
 import { MISSING_ON_WASM, WRONG_ON_WASM } from './cpuFallback.ts';
 import { batchMatMulWasmConfig, fusedMatMulWasmConfig } from './matMul.ts';
+import { adamUpdateWasmConfig } from '../fused/adamUpdate.ts';
 import { registerLeakyReluGradient } from '../gradients/leakyReluGrad.ts';
 import { batchNormWasmConfig } from './batchNorm.ts';
 import { leakyReluWasmConfig } from './leakyRelu.ts';
 import { meanWasmConfig, sumWasmConfig } from './reduceLeadingAxes.ts';
 import { sqrtWasmConfig } from './sqrt.ts';
+import { tanhWasmConfig } from './tanh.ts';
 import { tileWasmConfig } from './tile.ts';
 
 export interface WasmTrainingKernel {
@@ -23,12 +25,14 @@ export interface WasmTrainingKernel {
 /** Kernels GAN training needs on wasm beyond what tfjs-backend-wasm 4.22 ships. */
 export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: conv2DBackpropFilterWasmConfig, why: 'missing' },
+  { config: adamUpdateWasmConfig, why: 'missing' },
   { config: conv2DBackpropInputWasmConfig, why: 'faster' },
   { config: batchMatMulWasmConfig, why: 'faster' },
   { config: fusedMatMulWasmConfig, why: 'faster' },
   { config: tileWasmConfig, why: 'faster' },
   { config: leakyReluWasmConfig, why: 'faster' },
   { config: sqrtWasmConfig, why: 'faster' },
+  { config: tanhWasmConfig, why: 'faster' },
   { config: sumWasmConfig, why: 'faster' },
   { config: meanWasmConfig, why: 'faster' },
   { config: batchNormWasmConfig, why: 'faster' },
