@@ -139,5 +139,31 @@ describe('ganforge train', () => {
     expect(resumed.code).toBe(0);
     expect(resumed.stdout).toContain(`from step ${step} of 120`);
     expect(resumed.stdout).toContain('done: 120 steps');
+    // Both command lines are kept (they go into the model card on export).
+    const meta = JSON.parse(readFileSync(join(run, 'meta.json'), 'utf8')) as {
+      command?: string;
+      resumes: { command?: string }[];
+    };
+    expect(meta.command).toBe(
+      `ganforge train ${args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(' ')} --backend cpu --out ${out} --progress lines`,
+    );
+    expect(meta.resumes.map((r) => r.command)).toEqual([
+      `ganforge train --resume ${run} --progress lines --set optimizers.d.lr=0.0001`,
+    ]);
+  });
+
+  test('--profile times steps of the config, ranks the kernels of one, and writes no run', () => {
+    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-profile-'));
+    const r = ganforge(['train', ...TINY, '--backend', 'cpu', '--out', out, '--profile', '2']);
+    expect(r.stderr).not.toContain('ganforge:');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^[\d.]+ ms\/step, \d+ images\/s \(mean of 2 steps after warm-up\)$/m);
+    expect(r.stdout).toMatch(/^one step: \d+ kernels, [\d.]+ ms inside them/m);
+    // A tiny MLP step is matmuls: one of them is among the ranked kernels, with its call count and share.
+    expect(r.stdout).toMatch(/^(_FusedMatMul|BatchMatMul) +\d+ +[\d.]+ +[\d.]+%/m);
+    expect(readdirSync(out)).toEqual([]);
+    const resume = ganforge(['train', '--resume', out, '--profile']);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toContain('--profile measures a config');
   });
 });

@@ -27,6 +27,12 @@ function show(path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
+/** This process's command line as a user would type it again (arguments with spaces quoted). */
+function commandLine(): string {
+  const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+  return ['ganforge', ...process.argv.slice(2)].map(quote).join(' ');
+}
+
 function describeStart(info: RunStart): string {
   const b = info.backend;
   const extras = [`threads ${b.threads}`, ...(b.simd === undefined ? [] : [`simd ${b.simd ? 'on' : 'off'}`])];
@@ -151,6 +157,7 @@ export const registerTrain: RegisterCommand = (program) => {
         backend: backendGiven ? flags.backend : undefined,
         wasmThreads: flags.threads > 0 ? flags.threads : undefined,
         handleSigint: true,
+        command: commandLine(),
         onFailure: flags.onFailure,
         onStart: (info) => {
           // Called once per training segment (a rescue resumes the run in a new segment).

@@ -80,6 +80,8 @@ export const TrainingInfoSchema = z.object({
   stepsTrained: count,
   backend: BackendInfoSchema,
   seed: z.number().int(),
+  /** The command lines that trained it, in order (the start, then each resume), when recorded. */
+  commands: z.array(z.string().min(1)).optional(),
 });
 
 export const EvaluationSchema = z.object({

@@ -30,7 +30,15 @@ describe('export from a run directory or checkpoint', () => {
       latent: { size: 8, distribution: 'normal' },
       output: { height: 28, width: 28, channels: 1 },
       dataset: { name: 'mnist', split: 'train', size: 60000 },
-      training: { stepsTrained: 10, seed: 3, backend: { name: 'cpu', version: '4.22.0', threads: 1 } },
+      training: {
+        stepsTrained: 10,
+        seed: 3,
+        backend: { name: 'cpu', version: '4.22.0', threads: 1 },
+        commands: [
+          'ganforge train --config tiny.yaml --set steps=5',
+          'ganforge train --resume runs/tiny --set steps=10',
+        ],
+      },
     });
     expect(card.training.config).toMatchObject({
       loss: expect.any(String),

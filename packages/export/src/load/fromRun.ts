@@ -6,6 +6,7 @@ import type { ModelCard } from '@ganforge/core';
 import type { RunMeta, TrainConfig } from '@ganforge/train';
 import {
   RUN_EVAL_DIR,
+  runCommands,
   RUN_FILES,
   loadCheckpoint,
   loadGenerator,
@@ -82,6 +83,7 @@ function provenance(args: {
           }
         : { name: 'unknown', version: 'unknown', threads: 1 },
       seed: meta?.seed ?? args.config?.seed ?? 0,
+      ...(meta && runCommands(meta).length > 0 ? { commands: runCommands(meta) } : {}),
     },
   };
 }

@@ -61,7 +61,16 @@ export async function writeFixtureRun(
     totalSteps: 10,
     parameters: { generator: generator.countParams(), discriminator: discriminator.countParams() },
     startedAt: '2026-11-23T19:00:00Z',
-    resumes: [],
+    command: 'ganforge train --config tiny.yaml --set steps=5',
+    resumes: [
+      {
+        at: '2026-11-23T19:01:00Z',
+        fromStep: 5,
+        backend: 'cpu',
+        set: ['steps=10'],
+        command: 'ganforge train --resume runs/tiny --set steps=10',
+      },
+    ],
     status: 'completed',
   } as unknown as RunMeta;
   await writeFile(join(runDir, RUN_FILES.meta), JSON.stringify(meta));

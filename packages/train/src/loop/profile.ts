@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@ganforge/core';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/index.ts';
 import type { TrainConfig } from '../config/schema.ts';
+import { assertShapeFits } from '../config/shape.ts';
 import { batches, loadDataset, type Dataset } from '../data/index.ts';
 import { buildDiscriminator, buildGenerator } from '../models/index.ts';
 import { createGanSetup } from './train.ts';
@@ -56,6 +57,7 @@ export async function profileTraining(
     options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads },
   );
   const dataset = options.dataset ?? (await loadDataset(config.dataset));
+  assertShapeFits(config, dataset);
   const generator = buildGenerator(config.generator, {
     latentDim: config.latent.dim,
     shape: dataset.shape,
@@ -68,7 +70,8 @@ export async function profileTraining(
   const steps = options.steps ?? 10;
   const warmup = options.warmup ?? 3;
   const setup = createGanSetup(config, generator, discriminator, warmup + steps + 1);
-  const data = batches(dataset, config.batchSize, createRng(config.seed));
+  const dataRng = createRng(config.seed);
+  let data = batches(dataset, config.batchSize, dataRng);
   const latentRng = createRng(config.seed + 1);
   const noiseRng = createRng(config.seed + 2);
   let controller: ControllerState = {
@@ -76,8 +79,12 @@ export async function profileTraining(
   };
   let index = 0;
   const step = (): void => {
-    const next = data.next();
-    if (next.done) throw new Error('profile: the dataset has fewer batches than the profiled steps');
+    let next = data.next();
+    if (next.done) {
+      data = batches(dataset, config.batchSize, dataRng); // the next epoch
+      next = data.next();
+    }
+    if (next.done) throw new Error(`profile: the dataset has no full batch of ${config.batchSize}`);
     const outcome = trainStep(setup, {
       real: next.value.images,
       batchSize: config.batchSize,

@@ -50,6 +50,8 @@ export interface TrainOptions {
   readonly signal?: AbortSignal | undefined;
   /** Stop the same way on SIGINT (Ctrl-C); a second Ctrl-C exits at once. The CLI turns this on. */
   readonly handleSigint?: boolean | undefined;
+  /** The command line that started this (for the run's meta.json and, through export, the model card). */
+  readonly command?: string | undefined;
   /** Called once before the first step. */
   readonly onStart?: ((info: RunStart) => void) | undefined;
   /** Called after every step with its metrics. */
@@ -276,6 +278,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       fromStep: step,
       backend: backend.name,
       set: [...(options.resumeSet ?? [])],
+      ...(options.command === undefined ? {} : { command: options.command }),
     });
     // The recorded config stays the one in force (the overrides above are applied to it).
     writeFileAtomic(join(runDir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
@@ -283,7 +286,15 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } else {
     runDir = createRunDir(options.out ?? 'runs', config.name);
     writeFileAtomic(join(runDir, RUN_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-    meta = createRunMeta({ config, backend, dataset, totalSteps, generator, discriminator });
+    meta = createRunMeta({
+      config,
+      backend,
+      dataset,
+      totalSteps,
+      generator,
+      discriminator,
+      command: options.command,
+    });
     step = 0;
     controller = { l2: config.techniques.adaptiveL2.enabled ? config.techniques.adaptiveL2.initial : 0 };
     rng = createRngStreams(config.seed);

@@ -1,7 +1,15 @@
 export { writeDirAtomic, writeFileAtomic } from './atomic.ts';
 export { assertRunDir, createRunDir, isRunDir, parseStepName, RUN_EVAL_DIR, RUN_FILES, stepName } from './runDir.ts';
 export { appendMetrics, readMetrics, truncateMetrics } from './metricsLog.ts';
-export { createRunMeta, readRunMeta, writeRunMeta, type RunMeta, type RunResume, type RunStatus } from './meta.ts';
+export {
+  createRunMeta,
+  readRunMeta,
+  runCommands,
+  writeRunMeta,
+  type RunMeta,
+  type RunResume,
+  type RunStatus,
+} from './meta.ts';
 export { techniquesOn } from './techniques.ts';
 export { loadLayersModel, saveLayersModel, MODEL_JSON, WEIGHTS_BIN } from './modelFiles.ts';
 export {

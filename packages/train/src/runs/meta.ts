@@ -17,6 +17,8 @@ export interface RunResume {
   readonly backend: string;
   /** The --set overrides given with --resume. */
   readonly set: string[];
+  /** The command line of this segment, when the CLI started it. */
+  readonly command?: string;
 }
 
 /** <run>/meta.json: what ran, on what, and how it ended. */
@@ -34,6 +36,8 @@ export interface RunMeta {
   totalSteps: number;
   readonly parameters: { readonly generator: number; readonly discriminator: number };
   readonly startedAt: string;
+  /** The command line that started the run, when the CLI started it (resumes record theirs). */
+  readonly command?: string;
   resumes: RunResume[];
   status: RunStatus;
   finishedStep?: number;
@@ -47,6 +51,7 @@ export function createRunMeta(args: {
   totalSteps: number;
   generator: tfl.LayersModel;
   discriminator: tfl.LayersModel;
+  command?: string | undefined;
 }): RunMeta {
   const { config, backend, dataset } = args;
   return {
@@ -66,6 +71,7 @@ export function createRunMeta(args: {
     totalSteps: args.totalSteps,
     parameters: { generator: args.generator.countParams(), discriminator: args.discriminator.countParams() },
     startedAt: new Date().toISOString(),
+    ...(args.command === undefined ? {} : { command: args.command }),
     resumes: [],
     status: 'running',
   };
@@ -91,4 +97,9 @@ export function readRunMeta(file: string): RunMeta {
 
 export function writeRunMeta(file: string, meta: RunMeta): void {
   writeFileAtomic(file, `${JSON.stringify(meta, null, 2)}\n`);
+}
+
+/** Every command line that trained the run, in order (the start, then each resume); [] when none was recorded. */
+export function runCommands(meta: RunMeta): string[] {
+  return [meta.command, ...meta.resumes.map((r) => r.command)].filter((c): c is string => c !== undefined);
 }
