@@ -1,8 +1,10 @@
 /**
  * Serving benchmark: samples/s and p50/p99 latency of `ganforge serve` under concurrent load
- * (autocannon, loopback) against raw session.run throughput of the same model, written as the
- * "Serving" section of BENCHMARKS.md. `pnpm bench` calls benchServing(); run alone with
- *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5] [--workers 1]
+ * (autocannon, loopback) against a naive per-request server and raw session.run throughput of the
+ * same model, written as the "Serving" section of BENCHMARKS.md. `npm run bench` calls
+ * benchServing(); run alone with
+ *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
+ *        [--workers 1] [--threads N] [--max-delay-ms 0] [--only n:connections,...] [--out file.md]
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +20,10 @@ export interface BenchServingOptions {
   readonly model?: string;
   readonly durationS?: number;
   readonly workers?: number;
+  readonly intraOpThreads?: number;
+  readonly maxDelayMs?: number;
+  /** A subset of the default scenarios, as "n:connections" pairs (npy). */
+  readonly only?: readonly string[];
   /** Default: BENCHMARKS.md at the repository root. */
   readonly benchmarksFile?: string;
 }
@@ -47,6 +53,16 @@ export async function benchServing(options: BenchServingOptions = {}): Promise<s
       model,
       ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
+      ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
+      ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+      ...(options.only
+        ? {
+            scenarios: options.only.map((pair) => {
+              const [n, connections] = pair.split(':').map(Number);
+              return { n: n ?? 1, connections: connections ?? 1, format: 'npy' as const };
+            }),
+          }
+        : {}),
     });
     const section = formatServeBench(result, note);
     await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Serving', section);
@@ -63,6 +79,9 @@ if (isMain(import.meta.url)) {
       model: { type: 'string' },
       duration: { type: 'string' },
       workers: { type: 'string' },
+      threads: { type: 'string' },
+      'max-delay-ms': { type: 'string' },
+      only: { type: 'string' },
       out: { type: 'string' },
     },
   });
@@ -71,6 +90,9 @@ if (isMain(import.meta.url)) {
     ...(values.model ? { model: values.model } : {}),
     ...(values.duration ? { durationS: Number(values.duration) } : {}),
     ...(values.workers ? { workers: Number(values.workers) } : {}),
+    ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
+    ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),
+    ...(values.only ? { only: values.only.split(',') } : {}),
     ...(values.out ? { benchmarksFile: values.out } : {}),
   });
   process.stdout.write(section);

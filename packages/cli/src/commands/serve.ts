@@ -46,9 +46,9 @@ export const registerServe: RegisterCommand = (program) => {
     .option('--max-batch <n>', 'dynamic batching: most latents per session.run', integer(1, 4096), 64)
     .option(
       '--max-delay-ms <ms>',
-      'dynamic batching: longest wait for a batch to fill',
+      'dynamic batching: how long an idle worker waits for a batch to fill (0 = start at once with what is queued)',
       integer(0, 10_000),
-      5,
+      0,
     )
     .option('--queue-limit <n>', 'requests waiting per model before 429', integer(1, 1_000_000), 256)
     .option('--max-n <n>', 'most samples per request', integer(1, 65_536), 256)

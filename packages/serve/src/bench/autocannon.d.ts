@@ -1,6 +1,6 @@
 // Minimal types for the parts of autocannon the serving benchmark uses (the package ships none).
 declare module 'autocannon' {
-  interface Histogram {
+  export interface Histogram {
     average: number;
     p50: number;
     p90: number;
@@ -8,7 +8,7 @@ declare module 'autocannon' {
     max: number;
     total?: number;
   }
-  interface Result {
+  export interface Result {
     duration: number;
     requests: Histogram;
     latency: Histogram;
@@ -17,7 +17,7 @@ declare module 'autocannon' {
     non2xx: number;
     statusCodeStats: Record<string, { count: number }>;
   }
-  interface Options {
+  export interface Options {
     url: string;
     connections?: number;
     duration?: number;

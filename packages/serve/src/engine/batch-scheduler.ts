@@ -3,9 +3,14 @@ import type { RunResult, WorkerPool } from './worker-pool.ts';
 
 /** How one model's requests are merged into batches. */
 export interface BatchingOptions {
-  /** A batch closes when it holds this many latents... */
+  /** A batch holds at most this many latents. */
   readonly maxBatch: number;
-  /** ...or when its oldest request has waited this long. */
+  /**
+   * 0 (the default of `ganforge serve`): a batch starts as soon as a worker is idle, with whatever
+   * waited while the workers were busy (continuous batching: no request waits for company when a
+   * worker could run it). Above 0: an idle worker also waits until the oldest request has waited
+   * this long or maxBatch latents are queued (bigger batches at low load, at a latency cost).
+   */
   readonly maxDelayMs: number;
   /** Requests waiting (not yet running) past this count are refused with 429. */
   readonly queueLimit: number;
@@ -50,9 +55,10 @@ class ModelQueue {
 }
 
 /**
- * Dynamic batching: concurrent requests for one model wait in its queue and are merged into one
- * `session.run` when a worker is free and either `maxBatch` latents are waiting or the oldest
- * request has waited `maxDelayMs`; the output rows are split back to each request in order.
+ * Dynamic batching (as Triton's dynamic batcher): requests for one model wait in its queue and are
+ * merged into one `session.run` when a worker is free (and, with maxDelayMs > 0, either maxBatch
+ * latents are waiting or the oldest request has waited maxDelayMs); the output rows go back to each
+ * request in order, as views of the batch's one output buffer (no copy).
  */
 export class BatchScheduler {
   private readonly queues = new Map<string, ModelQueue>();
@@ -62,6 +68,8 @@ export class BatchScheduler {
   private cursor = 0;
   /** Moving average of session.run time, for the Retry-After estimate. */
   private runMsAverage = 10;
+  /** `drained` callers, told when their session has nothing waiting or running. */
+  private readonly drainWaiters: { key: string | undefined; resolve: () => void }[] = [];
 
   constructor(
     private readonly pool: WorkerPool,
@@ -92,23 +100,34 @@ export class BatchScheduler {
     this.pump();
   }
 
-  /** Resolves when no batch of `key` is running any more (so its session can be released). */
-  async drained(key: string): Promise<void> {
-    const busy = () =>
-      [...this.queues.values(), ...this.retired].some(
-        (q) => q.target.key === key && (q.running > 0 || q.jobs.length > 0),
-      );
-    while (busy()) await new Promise((r) => setTimeout(r, 5));
-    for (let i = this.retired.length - 1; i >= 0; i--) {
-      if (this.retired[i]!.target.key === key) this.retired.splice(i, 1);
-    }
+  /**
+   * Resolves when no request for session `key` (for any session, without a key) is waiting or
+   * running: the session can be released, the server can close.
+   */
+  drained(key?: string): Promise<void> {
+    return new Promise((resolve) => {
+      this.drainWaiters.push({ key, resolve });
+      this.notifyDrained();
+    });
   }
 
-  /** Requests waiting or running across all models. */
-  inFlight(): number {
-    let n = 0;
-    for (const q of [...this.queues.values(), ...this.retired]) n += q.jobs.length + q.running;
-    return n;
+  private busy(key: string | undefined): boolean {
+    return [...this.queues.values(), ...this.retired].some(
+      (q) => (key === undefined || q.target.key === key) && (q.running > 0 || q.jobs.length > 0),
+    );
+  }
+
+  /** Resolves the `drained` promises whose session has gone quiet; forgets retired queues that have. */
+  private notifyDrained(): void {
+    for (let i = this.drainWaiters.length - 1; i >= 0; i--) {
+      const w = this.drainWaiters[i]!;
+      if (this.busy(w.key)) continue;
+      this.drainWaiters.splice(i, 1);
+      for (let k = this.retired.length - 1; k >= 0; k--) {
+        if (w.key === undefined || this.retired[k]!.target.key === w.key) this.retired.splice(k, 1);
+      }
+      w.resolve();
+    }
   }
 
   queueDepth(name: string): number {
@@ -150,6 +169,7 @@ export class BatchScheduler {
       job.timer = setTimeout(() => {
         const idx = q.jobs.indexOf(job);
         if (idx >= 0) q.jobs.splice(idx, 1);
+        this.notifyDrained();
         this.settle(
           job,
           new GanforgeError('deadline_exceeded', `the request did not finish within ${deadlineMs} ms`, {
@@ -248,7 +268,7 @@ export class BatchScheduler {
           const per = n === 0 ? 0 : result.data.length / n;
           let row = 0;
           for (const j of jobs) {
-            this.settle(j, result.data.slice(row * per, (row + j.n) * per));
+            this.settle(j, result.data.subarray(row * per, (row + j.n) * per));
             row += j.n;
           }
         },
@@ -265,6 +285,7 @@ export class BatchScheduler {
       )
       .finally(() => {
         q.running--;
+        this.notifyDrained();
       });
   }
 
@@ -275,5 +296,6 @@ export class BatchScheduler {
       for (const j of q.jobs.splice(0))
         this.settle(j, new GanforgeError('shutting_down', 'the server is shutting down', { status: 503 }));
     }
+    this.notifyDrained();
   }
 }

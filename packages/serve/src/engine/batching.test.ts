@@ -49,6 +49,40 @@ describe('dynamic batching', () => {
   });
 });
 
+describe('continuous batching (maxDelayMs 0, the default)', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer((dir) => writeTinyModel(dir, 'slow', SLOW).then(() => {}), {
+      workers: 1,
+      intraOpThreads: 1,
+      maxBatch: 64,
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('starts a lone request at once, and batches the ones that arrive while the worker is busy', async () => {
+    expect((await rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 1 })).status).toBe(200); // warm
+    const before = (await rawRequest(t.port, 'GET', '/metrics')).body.toString();
+    // One long batch (~50 ms: 48 latents through the slow model), then six small requests while it runs.
+    const first = rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 48, seed: 1, format: 'npy' });
+    await new Promise((r) => setTimeout(r, 10));
+    const rest = await Promise.all(
+      Array.from({ length: 6 }, (_, seed) =>
+        rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 1, seed, format: 'npy' }),
+      ),
+    );
+    expect((await first).status).toBe(200);
+    expect(rest.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
+    const after = (await rawRequest(t.port, 'GET', '/metrics')).body.toString();
+    const delta = (series: string) => (metricValue(after, series) ?? 0) - (metricValue(before, series) ?? 0);
+    // 54 latents: the first request alone, the six that came while it ran merged (2 runs, not 7).
+    expect(delta('ganforge_batch_size_sum{model="slow"}')).toBe(54);
+    expect(delta('ganforge_batch_size_count{model="slow"}')).toBeLessThanOrEqual(3);
+    // No request waited for company: the first one started within a millisecond of arriving.
+    expect(delta('ganforge_queue_wait_seconds_bucket{le="0.001",model="slow"}')).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('queue limit and deadline', () => {
   let t: TestServer;
   beforeAll(async () => {

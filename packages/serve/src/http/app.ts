@@ -30,7 +30,10 @@ export interface ServeOptions {
   readonly intraOpThreads?: number;
   /** Dynamic batching: most latents per session.run (default 64)... */
   readonly maxBatch?: number;
-  /** ...and longest a request waits for others to join its batch (default 5 ms). */
+  /**
+   * ...and how long an idle worker waits for a batch to fill (default 0: it starts at once with
+   * what is queued; batches form from the requests that arrive while the workers are busy).
+   */
   readonly maxDelayMs?: number;
   /** Requests waiting per model before 429 (default 256). */
   readonly queueLimit?: number;
@@ -88,7 +91,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
     pool,
     {
       maxBatch: options.maxBatch ?? 64,
-      maxDelayMs: options.maxDelayMs ?? 5,
+      maxDelayMs: options.maxDelayMs ?? 0,
       queueLimit: options.queueLimit ?? 256,
     },
     {
@@ -280,7 +283,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
           clearInterval(idle);
           clearTimeout(cut);
         }
-        while (scheduler.inFlight() > 0) await new Promise((r) => setTimeout(r, 5));
+        await scheduler.drained();
         scheduler.close();
         await pool.close();
         logger.info(
