@@ -247,6 +247,21 @@ describe('wasm kernels faster than the shipped ones', () => {
     expect(extremes.slice(0, 6)).toEqual([-1, -1, 0, 1, 1, NaN]);
   });
 
+  it('Identity (clone) shares the data instead of copying it, and frees it with the last reference', async () => {
+    await onBackend('wasm', () => {
+      const backend = tf.backend() as unknown as { numDataIds(): number };
+      const x = tf.tensor1d([1, 2, 3]);
+      const before = backend.numDataIds();
+      const y = tf.clone(x);
+      expect(backend.numDataIds()).toBe(before); // no new buffer
+      x.dispose();
+      expect(Array.from(y.dataSync())).toEqual([1, 2, 3]); // still readable
+      y.dispose();
+      expect(backend.numDataIds()).toBe(before - 1);
+    });
+    await expectSameAsCpu(() => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.clone(v), v)))(rnd([50], 28)));
+  });
+
   it('Sqrt', async () => {
     await expectSameAsCpu(() => tf.sqrt(tf.abs(rnd([1000], 25))), 0);
   });

@@ -7,6 +7,7 @@ import { batchMatMulWasmConfig, fusedMatMulWasmConfig } from './matMul.ts';
 import { adamUpdateWasmConfig } from '../fused/adamUpdate.ts';
 import { registerLeakyReluGradient } from '../gradients/leakyReluGrad.ts';
 import { batchNormWasmConfig } from './batchNorm.ts';
+import { identityWasmConfig } from './identity.ts';
 import { leakyReluWasmConfig } from './leakyRelu.ts';
 import { meanWasmConfig, sumWasmConfig } from './reduceLeadingAxes.ts';
 import { sqrtWasmConfig } from './sqrt.ts';
@@ -30,6 +31,7 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: batchMatMulWasmConfig, why: 'faster' },
   { config: fusedMatMulWasmConfig, why: 'faster' },
   { config: tileWasmConfig, why: 'faster' },
+  { config: identityWasmConfig, why: 'faster' },
   { config: leakyReluWasmConfig, why: 'faster' },
   { config: sqrtWasmConfig, why: 'faster' },
   { config: tanhWasmConfig, why: 'faster' },
