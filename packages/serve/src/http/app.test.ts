@@ -1,7 +1,9 @@
+import helmet from 'helmet';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLatents } from '@ganforge/core';
 import { rawRequest, startTestServer, type TestServer } from '../testing/harness.ts';
+import { recordHeaders } from './fixed-headers.ts';
 import { writeTinyModel } from '../testing/tiny-generator.ts';
 
 const MAX_N = 32;
@@ -240,6 +242,11 @@ describe('GET /v1/models/:name/samples.png|.webp', () => {
     expect(r.headers['access-control-allow-origin']).toBe('https://embed.example');
     expect(r.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
+    // Every header helmet sets (computed once at startup) is on the response, with helmet's value.
+    for (const [name, value] of recordHeaders(
+      helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }),
+    ))
+      expect(r.headers[name.toLowerCase()], name).toBe(value);
     const other = await get('/v1/models/tiny/samples.png?seed=1', { origin: 'https://evil.example' });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -11,6 +11,7 @@ import { WorkerPool, type DeviceChoice } from '../engine/worker-pool.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import type { ServeContext } from './context.ts';
 import { errorHandler, labelRoute, unmatchedRoute } from './errors.ts';
+import { fixedHeaders, recordHeaders } from './fixed-headers.ts';
 import { ServeMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { v1Routes } from './routes-v1.ts';
@@ -133,8 +134,9 @@ export function createServer(options: ServeOptions): GanforgeServer {
   app.set('query parser', 'simple');
 
   // Metrics + log line per request; the route label is the matched pattern, never the raw path.
+  const debug = logger.isLevelEnabled('debug');
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     res.on('finish', () => {
       const route =
         typeof res.locals.route === 'string'
@@ -142,13 +144,19 @@ export function createServer(options: ServeOptions): GanforgeServer {
           : req.route?.path
             ? String(req.route.path)
             : 'unmatched';
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const seconds = (performance.now() - started) / 1000;
       metrics.requests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.latency.observe({ route, method: req.method }, seconds);
-      logger.debug(
-        { method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(seconds * 1000) },
-        'request',
-      );
+      if (debug)
+        logger.debug(
+          {
+            method: req.method,
+            url: req.originalUrl,
+            status: res.statusCode,
+            ms: Math.round(seconds * 1000),
+          },
+          'request',
+        );
     });
     next();
   });
@@ -158,7 +166,8 @@ export function createServer(options: ServeOptions): GanforgeServer {
     next(new GanforgeError('shutting_down', 'the server is shutting down', { status: 503 }));
   });
   // Images are meant to be embedded by other pages (<img src>), so resources are cross-origin readable.
-  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  // helmet's headers are the same for every response: computed once, set in one step.
+  app.use(fixedHeaders(recordHeaders(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }))));
   const origins = options.corsOrigins ?? ['*'];
   if (origins.length > 0)
     app.use(
