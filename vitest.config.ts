@@ -10,5 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: true,
     maxWorkers: 2,
+    // Two test files run at once on the CI machine's two cores: one XNNPACK thread per process.
+    env: { GANFORGE_WASM_THREADS: '1' },
   },
 });

@@ -85,7 +85,7 @@ export const registerTrain: RegisterCommand = (program) => {
     )
     .option(
       '--threads <n>',
-      'wasm backend: XNNPACK threads (0 = auto: one per core from 4 cores up, else 1)',
+      'wasm backend: XNNPACK threads (0 = auto: $GANFORGE_WASM_THREADS, else one per core, at most 8)',
       integer(0, 8),
       0,
     )

@@ -72,7 +72,7 @@ async function tryCpu(): Promise<Attempt> {
 
 /** Tuning for `selectBackend`. */
 export interface SelectBackendOptions {
-  /** XNNPACK threads for wasm (default: one per core). Fixed at the first wasm start in a process. */
+  /** XNNPACK threads for wasm (default: defaultWasmThreads()). Fixed at the first wasm start in a process. */
   wasmThreads?: number;
 }
 

@@ -42,7 +42,7 @@ export interface TrainOptions {
   readonly out?: string | undefined;
   /** Overrides config.backend. */
   readonly backend?: BackendName | 'auto' | undefined;
-  /** wasm backend: XNNPACK threads (default: one per core from 4 cores up, else 1; fixed per process). */
+  /** wasm backend: XNNPACK threads (default: GANFORGE_WASM_THREADS, else one per core up to 8; fixed per process). */
   readonly wasmThreads?: number | undefined;
   /** An already loaded dataset instead of loading config.dataset (programmatic use, tests). */
   readonly dataset?: Dataset | undefined;

@@ -32,10 +32,13 @@ describe('multithreaded wasm in Node', () => {
     expect(Date.now() - started).toBeLessThan(60_000);
   });
 
-  it('asks for threads only from 4 cores up (2 measured slower than 1 on a busy 2-core box)', () => {
-    expect(defaultWasmThreads(1)).toBe(1);
-    expect(defaultWasmThreads(2)).toBe(1);
-    expect(defaultWasmThreads(4)).toBe(4);
-    expect(defaultWasmThreads(32)).toBe(8);
+  it('asks for one thread per core (at most 8) unless GANFORGE_WASM_THREADS says otherwise', () => {
+    expect(defaultWasmThreads(1, {})).toBe(1);
+    expect(defaultWasmThreads(2, {})).toBe(2);
+    expect(defaultWasmThreads(4, {})).toBe(4);
+    expect(defaultWasmThreads(32, {})).toBe(8);
+    expect(defaultWasmThreads(4, { GANFORGE_WASM_THREADS: '1' })).toBe(1);
+    expect(defaultWasmThreads(2, { GANFORGE_WASM_THREADS: '16' })).toBe(8);
+    expect(defaultWasmThreads(2, { GANFORGE_WASM_THREADS: 'two' })).toBe(2); // not a number: ignored
   });
 });

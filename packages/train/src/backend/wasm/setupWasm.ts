@@ -15,14 +15,23 @@ export function wasmBinaryDir(): string {
 /** tfjs-backend-wasm pre-creates 8 pthread workers; XNNPACK never gets more. */
 export const MAX_WASM_THREADS = 8;
 
+/** Environment variable that sets the default thread count (e.g. 1 where several processes share the cores). */
+export const WASM_THREADS_ENV = 'GANFORGE_WASM_THREADS';
+
 /**
- * Threads wasm asks for unless told: one per core (at most 8) from 4 cores up, else 1.
- * On the 2-core CI machine, shared with other jobs, 2 XNNPACK threads measured slower than 1
- * (DCGAN step at batch 64: 1.1-1.2 s with 1 thread, 1.3-4.2 s with 2): spinning pool threads
- * lose badly when the cores are oversubscribed. Ask for more with `wasmThreads`.
+ * Threads wasm asks for unless told: GANFORGE_WASM_THREADS when set, else one per core (at most 8).
+ * Measured on an idle 2-core machine (`npm run bench`, BENCHMARKS.md): 2 threads train the shipped
+ * 64/64 DCGAN 1.37x as fast as 1 (1.09x at 32/32; XNNPACK's convs scale, the rest of a step runs on
+ * one thread). Where processes compete for the cores (the test runner runs two test files at once)
+ * spinning pool threads lose instead: the tests set GANFORGE_WASM_THREADS=1 (vitest.config.ts).
  */
-export function defaultWasmThreads(cores: number = os.availableParallelism()): number {
-  return cores >= 4 ? Math.min(cores, MAX_WASM_THREADS) : 1;
+export function defaultWasmThreads(
+  cores: number = os.availableParallelism(),
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const set = Number(env[WASM_THREADS_ENV]);
+  if (Number.isInteger(set) && set >= 1) return Math.min(set, MAX_WASM_THREADS);
+  return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
 }
 
 /**
