@@ -151,9 +151,18 @@ function torchAvailable(): string | undefined {
 
 function torchImagesPerSec(w: Workload): number {
   const config = resolveTrainConfig({ file: join(ROOT, w.config), set: [...w.set] });
+  // torch.set_num_threads does not bound OpenBLAS's own pool (Debian's libopenblas0-pthread): without
+  // these a "1 thread" PyTorch step used ~1.6 cores.
+  const threads = String(w.threads);
   const out = execFileSync(PYTHON, [PEER, JSON.stringify(peerSpec(config, w.threads, w.steps, w.warmup))], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
+    env: {
+      ...process.env,
+      OMP_NUM_THREADS: threads,
+      OPENBLAS_NUM_THREADS: threads,
+      MKL_NUM_THREADS: threads,
+    },
   });
   return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { imagesPerSecond: number }).imagesPerSecond;
 }
@@ -197,15 +206,17 @@ export async function benchTraining(
     return `${f}/${f}: ${(two / one).toFixed(2)}x`;
   });
 
-  // Telemetry: the same run with per-layer gradient norms every step and never, interleaved.
+  // Telemetry: the same workload with per-layer gradient norms every step and never, alternating,
+  // 3 x rounds pairs, medians (the difference is a few percent: below a single pair's noise here).
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const telemetry = [dcgan(32, 1, quick), mlpPresets(quick)[0]!].map((w) => {
     const on: number[] = [];
     const off: number[] = [];
-    for (let r = 0; r < rounds; r++) {
+    for (let r = 0; r < 3 * rounds; r++) {
       on.push(ganforgeImagesPerSec(w, ['logging.gradNormEvery=1']));
       off.push(ganforgeImagesPerSec(w, ['logging.gradNormEvery=0']));
     }
-    return `| ${w.label} | ${fmt(mean(on))} | ${fmt(mean(off))} | ${((1 - mean(on) / mean(off)) * 100).toFixed(1)}% |`;
+    return `| ${w.label} | ${fmt(median(on))} | ${fmt(median(off))} | ${((1 - median(on) / median(off)) * 100).toFixed(1)}% |`;
   });
 
   const profile = execFileSync(
@@ -246,7 +257,7 @@ export async function benchTraining(
     '',
     `Two XNNPACK threads against one (ganforge, same run): ${scaling.join(', ')}.`,
     '',
-    'Gradient-norm telemetry (`logging.gradNormEvery`, default 1: every step) against none, same run:',
+    'Gradient-norm telemetry (`logging.gradNormEvery`, default 1: every step) against none, same run, alternating, median:',
     '',
     '| workload | images/s, norms every step | images/s, no norms | cost |',
     '|---|---|---|---|',
