@@ -149,6 +149,9 @@ function torchAvailable(): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/** The BLAS the peer ran with (the last one seen): 'reference' makes PyTorch's dense layers ~5x slower. */
+let peerBlas = 'unknown';
+
 function torchImagesPerSec(w: Workload): number {
   const config = resolveTrainConfig({ file: join(ROOT, w.config), set: [...w.set] });
   // torch.set_num_threads does not bound OpenBLAS's own pool (Debian's libopenblas0-pthread): without
@@ -164,7 +167,9 @@ function torchImagesPerSec(w: Workload): number {
       MKL_NUM_THREADS: threads,
     },
   });
-  return (JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { imagesPerSecond: number }).imagesPerSecond;
+  const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { imagesPerSecond: number; blas?: string };
+  peerBlas = r.blas ?? 'unknown';
+  return r.imagesPerSecond;
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -246,10 +251,9 @@ export async function benchTraining(
     `its own process, ${rounds} round(s), mean. ganforge's images/s come from its own per-step timing in metrics.jsonl`,
     '(batch + step) over the steps after a warm-up; PyTorch is timed over the same number of steps after its warm-up.',
     `Machine: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores; Node ${process.versions.node};`,
-    `PyTorch ${torch ?? 'not installed (apt-get install python3-torch)'} (Debian python3-torch; with libopenblas0-pthread, which makes its`,
-    'dense layers ~5x faster than with the reference BLAS); date ' +
-      new Date().toISOString().slice(0, 10) +
-      '.',
+    `PyTorch ${torch ?? 'not installed (apt-get install python3-torch)'} (Debian python3-torch) with the ${peerBlas} BLAS${peerBlas === 'reference' ? ' (a weak peer: apt-get install libopenblas0-pthread makes its dense layers ~5x faster)' : ''};`,
+    "OMP/OPENBLAS/MKL_NUM_THREADS set to the row's threads (torch.set_num_threads alone left OpenBLAS a second thread);",
+    `date ${new Date().toISOString().slice(0, 10)}.`,
     '',
     '| workload | threads | ganforge images/s | PyTorch images/s | ganforge / PyTorch |',
     '|---|---|---|---|---|',

@@ -12,7 +12,7 @@ Real batches are uniform in [-1, 1]: the data pipeline is not what is compared.
 
   /usr/bin/python3 scripts/peers/torch_gan_step.py '<spec json>'
 
-Prints one JSON line: {"msPerStep": ..., "imagesPerSecond": ..., "torch": "<version>", "threads": N}.
+Prints one JSON line: {"msPerStep": ..., "imagesPerSecond": ..., "torch": "<version>", "threads": N, "blas": "<library>"}.
 """
 import json
 import sys
@@ -163,7 +163,21 @@ def main():
     for _ in range(steps):
         step()
     ms = (time.perf_counter() - t0) * 1000 / steps
-    print(json.dumps({"msPerStep": ms, "imagesPerSecond": b * 1000 / ms, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    print(json.dumps({"msPerStep": ms, "imagesPerSecond": b * 1000 / ms, "torch": torch.__version__,
+                      "threads": torch.get_num_threads(), "blas": blas()}))
+
+
+def blas():
+    """Which BLAS library this process loaded: Debian's python3-torch uses whichever libblas.so.3 is installed."""
+    try:
+        with open("/proc/self/maps") as f:
+            maps = f.read()
+    except OSError:
+        return "unknown"
+    for name in ("openblas", "mkl", "blis", "atlas"):
+        if "lib" + name in maps:
+            return name
+    return "reference" if "libblas.so" in maps else "unknown"
 
 
 if __name__ == "__main__":
