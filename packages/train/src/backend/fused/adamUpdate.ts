@@ -13,7 +13,7 @@
 import { Add, Multiply, RealDiv, Sqrt, Square } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, heapView } from '../wasm/heap.ts';
-import { runBackendKernel } from '../wasm/runKernel.ts';
+import { composed } from '../wasm/runKernel.ts';
 
 /** The kernel's registered name (not a tfjs kernel). */
 export const ADAM_UPDATE = 'GanforgeAdamUpdate';
@@ -71,36 +71,17 @@ function adamUpdateByKernels(
   inputs: Record<'value' | 'm' | 'v' | 'gradient', TensorInfo>,
   a: AdamUpdateAttrs,
 ): TensorInfo[] {
-  const temps: TensorInfo[] = [];
-  const scalar = (x: number): TensorInfo => {
-    const t: TensorInfo = {
-      dataId: b.write(new Float32Array([x]), [], 'float32'),
-      shape: [],
-      dtype: 'float32',
-    };
-    temps.push(t);
-    return t;
-  };
-  const run = (name: string, ins: Record<string, TensorInfo>): TensorInfo => {
-    const out = runBackendKernel(name, b, 'wasm', ins, {});
-    temps.push(out);
-    return out;
-  };
-  const mul = (x: TensorInfo, y: TensorInfo): TensorInfo => run(Multiply, { a: x, b: y });
-  const add = (x: TensorInfo, y: TensorInfo): TensorInfo => run(Add, { a: x, b: y });
-  const div = (x: TensorInfo, y: TensorInfo): TensorInfo => run(RealDiv, { a: x, b: y });
   const { value, m, v, gradient: g } = inputs;
-  try {
-    const m1 = add(mul(m, scalar(a.beta1)), mul(g, scalar(1 - a.beta1)));
-    const v1 = add(mul(v, scalar(a.beta2)), mul(run(Square, { x: g }), scalar(1 - a.beta2)));
-    const denom = add(run(Sqrt, { x: div(v1, scalar(a.oneMinusAccBeta2)) }), scalar(a.epsilon));
-    const w1 = add(mul(div(div(m1, scalar(a.oneMinusAccBeta1)), denom), scalar(-a.learningRate)), value);
-    const outs = [w1, m1, v1];
-    for (const o of outs) temps.splice(temps.indexOf(o), 1);
-    return outs;
-  } finally {
-    for (const t of temps) b.disposeData(t.dataId);
-  }
+  return composed(b, 'wasm', (t) => {
+    const mul = (x: TensorInfo, y: TensorInfo): TensorInfo => t.run(Multiply, { a: x, b: y });
+    const add = (x: TensorInfo, y: TensorInfo): TensorInfo => t.run(Add, { a: x, b: y });
+    const div = (x: TensorInfo, y: TensorInfo): TensorInfo => t.run(RealDiv, { a: x, b: y });
+    const m1 = add(mul(m, t.scalar(a.beta1)), mul(g, t.scalar(1 - a.beta1)));
+    const v1 = add(mul(v, t.scalar(a.beta2)), mul(t.run(Square, { x: g }), t.scalar(1 - a.beta2)));
+    const denom = add(t.run(Sqrt, { x: div(v1, t.scalar(a.oneMinusAccBeta2)) }), t.scalar(a.epsilon));
+    const w1 = add(mul(div(div(m1, t.scalar(a.oneMinusAccBeta1)), denom), t.scalar(-a.learningRate)), value);
+    return [w1, m1, v1];
+  });
 }
 
 type Read = (backend: KernelBackend, t: TensorInfo) => Float32Array;

@@ -7,8 +7,9 @@
  */
 import { Add, FusedBatchNorm, Multiply, Sub } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { allocate, fasterKernel, heapView, sizeOf } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import { fasterKernel } from './fasterKernel.ts';
+import { heapView, sizeOf } from './heap.ts';
+import { composed } from './runKernel.ts';
 
 export const batchNormWasmConfig: KernelConfig = fasterKernel(
   FusedBatchNorm,
@@ -22,27 +23,15 @@ export const batchNormWasmConfig: KernelConfig = fasterKernel(
     if (channels === undefined || sizeOf(x.shape) === 0 || ![mean, variance, scale, offset].every(perChannel))
       return undefined;
     const eps = (attrs as unknown as FusedBatchNormAttrs).varianceEpsilon ?? 0.001;
-    const factor = allocate(backend, [channels], 'float32');
-    const a = heapView(backend, factor);
-    const v = heapView(backend, variance);
-    const s = scale === undefined ? undefined : heapView(backend, scale);
-    for (let c = 0; c < channels; c++)
-      a[c] = (s === undefined ? 1 : (s[c] as number)) / Math.sqrt((v[c] as number) + eps);
-    const temps: TensorInfo[] = [factor];
-    const run = (name: string, p: TensorInfo, q: TensorInfo): TensorInfo => {
-      const out = runBackendKernel(name, backend, 'wasm', { a: p, b: q }, {});
-      temps.push(out);
-      return out;
-    };
-    try {
-      const scaled = run(Multiply, run(Sub, x, mean), factor);
-      if (offset === undefined) {
-        temps.pop();
-        return scaled;
-      }
-      return runBackendKernel(Add, backend, 'wasm', { a: scaled, b: offset }, {});
-    } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
-    }
+    return composed(backend, 'wasm', (t) => {
+      const factor = t.allocate([channels]);
+      const a = heapView(backend, factor);
+      const v = heapView(backend, variance);
+      const s = scale === undefined ? undefined : heapView(backend, scale);
+      for (let c = 0; c < channels; c++)
+        a[c] = (s === undefined ? 1 : (s[c] as number)) / Math.sqrt((v[c] as number) + eps);
+      const scaled = t.run(Multiply, { a: t.run(Sub, { a: x, b: mean }), b: factor });
+      return offset === undefined ? scaled : t.run(Add, { a: scaled, b: offset });
+    });
   },
 );

@@ -38,11 +38,9 @@ import type {
   KernelBackend,
   KernelConfig,
   KernelFunc,
-  NamedAttrMap,
-  TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { allocate, heapView } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import { heapView } from './heap.ts';
+import { composed } from './runKernel.ts';
 
 const BACKEND = 'wasm';
 
@@ -115,43 +113,32 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
     throw new Error('Conv2DBackpropFilter: padding larger than the receptive field');
 
   if (c <= IM2COL_UP_TO_CHANNELS && x.dtype === 'float32') {
-    const k = kh * kw * c;
     const p = n * oh * ow;
-    const patches = allocate(b, [1, k, p], 'float32');
-    try {
+    const co = dy.shape[3] as number;
+    return composed(b, BACKEND, (t) => {
+      const patches = t.allocate([1, kh * kw * c, p]);
       patchesTransposed(
         heapView(b, x) as Float32Array,
         [n, h, w, c],
         { kh, kw, oh, ow, sh, sw, top, left },
         heapView(b, patches) as Float32Array,
       );
-      const co = dy.shape[3] as number;
-      const product = runBackendKernel(
+      const product = t.run(
         BatchMatMul,
-        b,
-        BACKEND,
         { a: patches, b: { dataId: dy.dataId, shape: [1, p, co], dtype: dy.dtype } },
         { transposeA: false, transposeB: false },
       );
       return { ...product, shape: [kh, kw, c, co] };
-    } finally {
-      b.disposeData(patches.dataId);
-    }
+    });
   }
 
-  const temps: TensorInfo[] = [];
-  const run = (name: string, ins: Record<string, TensorInfo>, at: NamedAttrMap): TensorInfo => {
-    const out = runBackendKernel(name, b, BACKEND, ins, at);
-    temps.push(out);
-    return out;
-  };
-  try {
-    let xt = run(Transpose, { x }, { perm: [3, 1, 2, 0] }); // [C, H, W, N]
+  return composed(b, BACKEND, (t) => {
+    let xt = t.run(Transpose, { x }, { perm: [3, 1, 2, 0] }); // [C, H, W, N]
     if (rows.crop < h || cols.crop < w) {
-      xt = run(Slice, { x: xt }, { begin: [0, 0, 0, 0], size: [c, rows.crop, cols.crop, n] });
+      xt = t.run(Slice, { x: xt }, { begin: [0, 0, 0, 0], size: [c, rows.crop, cols.crop, n] });
     }
-    const dyt = run(Transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, CO]
-    const conv = run(
+    const dyt = t.run(Transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, N, CO]
+    const conv = t.run(
       Conv2D,
       { x: xt, filter: dyt },
       {
@@ -166,10 +153,8 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
         dataFormat: 'NHWC',
       },
     ); // [C, KH, KW, CO]
-    return runBackendKernel(Transpose, b, BACKEND, { x: conv }, { perm: [1, 2, 0, 3] });
-  } finally {
-    for (const t of temps) b.disposeData(t.dataId);
-  }
+    return t.run(Transpose, { x: conv }, { perm: [1, 2, 0, 3] });
+  });
 };
 
 export const conv2DBackpropFilterWasmConfig: KernelConfig = {

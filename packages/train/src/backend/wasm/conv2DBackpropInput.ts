@@ -32,8 +32,9 @@ import type {
   KernelBackend,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { allocate, fasterKernel, heapView } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import { fasterKernel } from './fasterKernel.ts';
+import { heapView } from './heap.ts';
+import { composed, type Intermediates } from './runKernel.ts';
 
 const BACKEND = 'wasm';
 
@@ -161,26 +162,17 @@ interface Geometry {
 /** A phase whose values will be read once every conv has run (views are taken after the last allocation). */
 type PendingPhase = () => PhaseOutput;
 
-/** Runs Conv2D of dy with a filter written from `values`, with explicit padding; both go into `temps`. */
+/** Conv2D of dy with a filter written from `values`, with explicit padding (both intermediates of `t`). */
 function conv(
-  b: KernelBackend,
+  t: Intermediates,
   dy: TensorInfo,
   values: Float32Array,
   filterShape: number[],
   pads: readonly [readonly [number, number], readonly [number, number]],
-  temps: TensorInfo[],
 ): TensorInfo {
-  const filter: TensorInfo = {
-    dataId: b.write(values, filterShape, 'float32'),
-    shape: filterShape,
-    dtype: 'float32',
-  };
-  temps.push(filter);
-  const out = runBackendKernel(
+  return t.run(
     Conv2D,
-    b,
-    BACKEND,
-    { x: dy, filter },
+    { x: dy, filter: t.write(values, filterShape) },
     {
       strides: [1, 1],
       dilations: [1, 1],
@@ -188,17 +180,15 @@ function conv(
       dataFormat: 'NHWC',
     },
   );
-  temps.push(out);
-  return out;
 }
 
 /** One conv per phase, each computing exactly the rows and columns the phase owns. */
 function perPhaseConvs(
   b: KernelBackend,
+  t: Intermediates,
   dy: TensorInfo,
   w: Float32Array,
   g: Geometry,
-  temps: TensorInfo[],
 ): PendingPhase[] {
   const ci = g.dx[3];
   return g.rows.flatMap((ph, rh) =>
@@ -208,7 +198,7 @@ function perPhaseConvs(
         return () => ({ ...base, values: undefined, rows: 0, cols: 0 });
       const taps = [ph.taps, pw.taps] as const;
       const out = conv(
-        b,
+        t,
         dy,
         phaseFilter(w, g.filterShape, g.s, [rh, rw], taps),
         [...taps, g.filterShape[3], ci],
@@ -216,7 +206,6 @@ function perPhaseConvs(
           [ph.padStart, ph.padEnd],
           [pw.padStart, pw.padEnd],
         ],
-        temps,
       );
       return () => ({
         ...base,
@@ -237,10 +226,10 @@ function perPhaseConvs(
  */
 function stackedConv(
   b: KernelBackend,
+  t: Intermediates,
   dy: TensorInfo,
   w: Float32Array,
   g: Geometry,
-  temps: TensorInfo[],
 ): PendingPhase[] | undefined {
   const { s, filterShape } = g;
   const ci = g.dx[3];
@@ -267,7 +256,7 @@ function stackedConv(
     }
   }
   const out = conv(
-    b,
+    t,
     dy,
     stacked,
     [j[0], j[1], co, depth],
@@ -275,7 +264,6 @@ function stackedConv(
       [j[0] - 1, m[0] - g.dySize[0]],
       [j[1] - 1, m[1] - g.dySize[1]],
     ],
-    temps,
   );
   return Array.from({ length: s * s }, (_, p): PendingPhase => () => ({
     values: heapView(b, out) as Float32Array,
@@ -333,12 +321,11 @@ function backpropInput(
   };
 
   const w = b.readSync(filter.dataId) as Float32Array;
-  const temps: TensorInfo[] = [];
-  try {
+  return composed(b, BACKEND, (t) => {
     const pending =
-      (inputShape[3] < STACKED_BELOW_CHANNELS ? stackedConv(b, dy, w, g, temps) : undefined) ??
-      perPhaseConvs(b, dy, w, g, temps);
-    const out = allocate(b, g.dx, 'float32');
+      (inputShape[3] < STACKED_BELOW_CHANNELS ? stackedConv(b, t, dy, w, g) : undefined) ??
+      perPhaseConvs(b, t, dy, w, g);
+    const out = t.allocate(g.dx);
     interleavePhases(
       pending.map((phase) => phase()),
       heapView(b, out) as Float32Array,
@@ -348,9 +335,7 @@ function backpropInput(
       g.left,
     );
     return out;
-  } finally {
-    for (const t of temps) b.disposeData(t.dataId);
-  }
+  });
 }
 
 export const conv2DBackpropInputWasmConfig: KernelConfig = fasterKernel(

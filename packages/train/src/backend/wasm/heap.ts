@@ -1,34 +1,14 @@
 /**
  * Direct access to tensors on the wasm heap, for kernels whose work is moving data (Tile, the phase
- * interleave of a transposed convolution, Slice): tfjs-backend-wasm 4.22 does these in a generic
+ * interleave of a transposed convolution, im2col): tfjs-backend-wasm 4.22 does such moves in a generic
  * per-element C++ loop that recomputes a multi-dimensional index for every element (about 20-50 ns
  * each); a JavaScript loop or `copyWithin` over a view of the same memory runs at memcpy speed.
  *
  * A view is only valid until the heap next grows (growing detaches the old ArrayBuffer), so take
  * views right after allocating the output and do not allocate while holding them.
  */
-import { getKernel } from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm'; // registers the shipped kernels the faster ones fall back to
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type {
-  DataType,
-  KernelBackend,
-  KernelConfig,
-  KernelFunc,
-  NamedAttrMap,
-  NamedTensorInfoMap,
-  TensorInfo,
-  TypedArray,
-} from '@tensorflow/tfjs-core';
-
-const BACKEND = 'wasm';
-
-/** What a kernel function receives, with the backend typed. */
-export interface KernelArgs {
-  readonly inputs: NamedTensorInfoMap;
-  readonly backend: KernelBackend;
-  readonly attrs: NamedAttrMap;
-}
+import type { DataType, KernelBackend, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 
 export function asWasm(backend: KernelBackend): BackendWasm {
   return backend as unknown as BackendWasm;
@@ -59,32 +39,4 @@ export function sizeOf(shape: readonly number[]): number {
   let s = 1;
   for (const d of shape) s *= d;
   return s;
-}
-
-/**
- * A wasm kernel that tries `fast` first and runs the kernel tfjs-backend-wasm ships when `fast`
- * returns undefined (a dtype, layout or broadcast it does not cover). The shipped kernel's
- * setupFunc is kept, so its wasm bindings exist for the fallback.
- */
-export function fasterKernel(
-  kernelName: string,
-  fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | undefined,
-): KernelConfig {
-  const shipped = getKernel(kernelName, BACKEND);
-  const kernelFunc: KernelFunc = (args) => {
-    const out = fast({
-      inputs: args.inputs,
-      backend: args.backend as KernelBackend,
-      attrs: args.attrs ?? {},
-    });
-    if (out !== undefined) return out;
-    if (shipped === undefined) throw new Error(`wasm ${kernelName}: no shipped kernel for this input`);
-    return shipped.kernelFunc(args);
-  };
-  return {
-    kernelName,
-    backendName: BACKEND,
-    kernelFunc,
-    ...(shipped?.setupFunc === undefined ? {} : { setupFunc: shipped.setupFunc }),
-  };
 }

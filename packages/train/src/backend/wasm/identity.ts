@@ -6,7 +6,7 @@
  */
 import { Identity } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { fasterKernel } from './heap.ts';
+import { fasterKernel } from './fasterKernel.ts';
 
 export const identityWasmConfig: KernelConfig = fasterKernel(Identity, ({ inputs, backend }) => {
   const { x } = inputs;

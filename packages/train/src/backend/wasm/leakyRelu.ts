@@ -6,18 +6,15 @@
  */
 import { LeakyRelu, Prelu } from '@tensorflow/tfjs-core';
 import type { KernelConfig, LeakyReluAttrs } from '@tensorflow/tfjs-core';
-import { allocate, fasterKernel, heapView } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import { fasterKernel } from './fasterKernel.ts';
+import { composed } from './runKernel.ts';
 
 export const leakyReluWasmConfig: KernelConfig = fasterKernel(LeakyRelu, ({ inputs, backend, attrs }) => {
   const { x } = inputs;
   if (x === undefined || x.dtype !== 'float32' || x.shape.length === 0) return undefined;
   const { alpha } = attrs as unknown as LeakyReluAttrs;
-  const slopes = allocate(backend, [x.shape[x.shape.length - 1] as number], 'float32');
-  heapView(backend, slopes).fill(alpha);
-  try {
-    return runBackendKernel(Prelu, backend, 'wasm', { x, alpha: slopes }, {});
-  } finally {
-    backend.disposeData(slopes.dataId);
-  }
+  const channels = x.shape[x.shape.length - 1] as number;
+  return composed(backend, 'wasm', (t) =>
+    t.run(Prelu, { x, alpha: t.write(new Float32Array(channels).fill(alpha), [channels]) }),
+  );
 });

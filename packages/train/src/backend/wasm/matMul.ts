@@ -12,8 +12,9 @@
  */
 import { _FusedMatMul, BatchMatMul, Transpose } from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { fasterKernel, sizeOf } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import { fasterKernel, shippedKernel } from './fasterKernel.ts';
+import { sizeOf } from './heap.ts';
+import { composed } from './runKernel.ts';
 
 const BACKEND = 'wasm';
 
@@ -29,34 +30,23 @@ const batchOf = (t: TensorInfo): number => sizeOf(t.shape.slice(0, -2));
 
 /** `name` with transposed operands transposed first, so the shipped kernel takes its XNNPACK path. */
 function untransposed(name: string): KernelConfig {
-  const shipped = fasterKernel(name, () => undefined); // the shipped kernel, as a KernelConfig
+  const shipped = shippedKernel(name);
   return fasterKernel(name, (args) => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs;
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (a === undefined || b === undefined || a.dtype !== 'float32') return undefined;
+    if (shipped === undefined || a === undefined || b === undefined || a.dtype !== 'float32')
+      return undefined;
     if ((!transposeA && !transposeB) || batchOf(a) !== 1 || batchOf(b) !== 1) return undefined;
-    const temps: TensorInfo[] = [];
-    const flip = (t: TensorInfo): TensorInfo => {
-      const out = runBackendKernel(
-        Transpose,
-        backend,
-        BACKEND,
-        { x: t },
-        { perm: swapLastTwo(t.shape.length) },
-      );
-      temps.push(out);
-      return out;
-    };
-    try {
+    return composed(backend, BACKEND, (t) => {
+      const flip = (x: TensorInfo): TensorInfo =>
+        t.run(Transpose, { x }, { perm: swapLastTwo(x.shape.length) });
       return shipped.kernelFunc({
         inputs: { ...inputs, a: transposeA ? flip(a) : a, b: transposeB ? flip(b) : b },
         backend,
         attrs: { ...(attrs as NamedAttrMap), transposeA: false, transposeB: false },
-      });
-    } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
-    }
+      }) as TensorInfo;
+    });
   });
 }
 

@@ -10,8 +10,9 @@
  */
 import { AvgPool, Mean, Multiply, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
-import { fasterKernel, sizeOf, type KernelArgs } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import { fasterKernel, type KernelArgs } from './fasterKernel.ts';
+import { sizeOf } from './heap.ts';
+import { composed } from './runKernel.ts';
 
 const BACKEND = 'wasm';
 
@@ -37,35 +38,14 @@ function reduceLeading(kernelName: typeof Sum | typeof Mean): (args: KernelArgs)
     // Pooling vectorizes over channels: with fewer than 4 the shipped kernel's transpose is ~free
     // and it wins ([64,28,28,1]: 0.07 ms shipped, 0.46 ms pooled).
     if (b < 2 || channels < 4) return undefined;
-    const temps: TensorInfo[] = [];
-    const run = (name: string, ins: Record<string, TensorInfo>, at: Record<string, unknown>): TensorInfo => {
-      const out = runBackendKernel(name, backend, BACKEND, ins, at as never);
-      temps.push(out);
-      return out;
-    };
-    try {
+    return composed(backend, BACKEND, (t) => {
       const view = { dataId: x.dataId, shape: [a, b, 1, channels], dtype: x.dtype };
-      const pooled = run(AvgPool, { x: view }, { filterSize: [b, 1], strides: [1, 1], pad: 'valid' }); // [A, 1, 1, C]
-      let out = { dataId: pooled.dataId, shape: [a, channels], dtype: pooled.dtype };
-      if (a > 1) out = run(kernelName, { x: out }, { axis: [0], keepDims: false });
-      if (kernelName === Sum) {
-        const count = {
-          dataId: backend.write(new Float32Array([b]), [], 'float32'),
-          shape: [],
-          dtype: 'float32' as const,
-        };
-        temps.push(count);
-        out = run(Multiply, { a: out, b: count }, {});
-      }
-      // The result is the last kernel's output (the pooled tensor itself for a Mean over one axis).
-      temps.splice(
-        temps.findIndex((t) => t.dataId === out.dataId),
-        1,
-      );
+      const pooled = t.run(AvgPool, { x: view }, { filterSize: [b, 1], strides: [1, 1], pad: 'valid' }); // [A, 1, 1, C]
+      let out: TensorInfo = { dataId: pooled.dataId, shape: [a, channels], dtype: pooled.dtype };
+      if (a > 1) out = t.run(kernelName, { x: out }, { axis: [0], keepDims: false });
+      if (kernelName === Sum) out = t.run(Multiply, { a: out, b: t.scalar(b) });
       return { ...out, shape: keepDims ? [...x.shape.slice(0, k).map(() => 1), ...kept] : kept };
-    } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
-    }
+    });
   };
 }
 

@@ -5,7 +5,8 @@
  */
 import { Sqrt } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { allocate, fasterKernel, heapView } from './heap.ts';
+import { fasterKernel } from './fasterKernel.ts';
+import { allocate, heapView } from './heap.ts';
 
 export const sqrtWasmConfig: KernelConfig = fasterKernel(Sqrt, ({ inputs, backend }) => {
   const { x } = inputs;

@@ -5,9 +5,10 @@
  * (under 3e-7: far below a pixel's 1/255) where the shipped kernel is exact to the last bit.
  */
 import { Multiply, Sigmoid, Sub, Tanh } from '@tensorflow/tfjs-core';
-import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { fasterKernel, sizeOf } from './heap.ts';
-import { runBackendKernel } from './runKernel.ts';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { fasterKernel } from './fasterKernel.ts';
+import { sizeOf } from './heap.ts';
+import { composed } from './runKernel.ts';
 
 /** Below this size the four kernels cost more than the scalar loop saves. */
 export const TANH_BY_SIGMOID_FROM = 1024;
@@ -15,20 +16,9 @@ export const TANH_BY_SIGMOID_FROM = 1024;
 export const tanhWasmConfig: KernelConfig = fasterKernel(Tanh, ({ inputs, backend }) => {
   const { x } = inputs;
   if (x === undefined || x.dtype !== 'float32' || sizeOf(x.shape) < TANH_BY_SIGMOID_FROM) return undefined;
-  const temps: TensorInfo[] = [];
-  const keep = <T extends TensorInfo>(t: T): T => {
-    temps.push(t);
-    return t;
-  };
-  const scalar = (v: number): TensorInfo =>
-    keep({ dataId: backend.write(new Float32Array([v]), [], 'float32'), shape: [], dtype: 'float32' });
-  const run = (name: string, ins: Record<string, TensorInfo>): TensorInfo =>
-    runBackendKernel(name, backend, 'wasm', ins, {});
-  try {
-    const two = scalar(2);
-    const s = keep(run(Sigmoid, { x: keep(run(Multiply, { a: x, b: two })) }));
-    return run(Sub, { a: keep(run(Multiply, { a: s, b: two })), b: scalar(1) });
-  } finally {
-    for (const t of temps) backend.disposeData(t.dataId);
-  }
+  return composed(backend, 'wasm', (t) => {
+    const two = t.scalar(2);
+    const s = t.run(Sigmoid, { x: t.run(Multiply, { a: x, b: two }) });
+    return t.run(Sub, { a: t.run(Multiply, { a: s, b: two }), b: t.scalar(1) });
+  });
 });

@@ -6,7 +6,8 @@
  */
 import { Tile } from '@tensorflow/tfjs-core';
 import type { KernelConfig, TileAttrs, TypedArray } from '@tensorflow/tfjs-core';
-import { allocate, fasterKernel, heapView, stridesOf } from './heap.ts';
+import { fasterKernel } from './fasterKernel.ts';
+import { allocate, heapView, stridesOf } from './heap.ts';
 
 /** Repeats out[at, at + length) `times` times in place, by doubling. */
 function repeatBlock(out: TypedArray, at: number, length: number, times: number): void {
