@@ -41,7 +41,12 @@ export const registerServe: RegisterCommand = (program) => {
         .choices(['auto', 'cuda', 'cpu'])
         .default('auto'),
     )
-    .option('--workers <n>', 'session worker threads (each holds one session per model)', integer(1, 64), 1)
+    .option(
+      '--workers <n>',
+      'session worker threads, each holding one session per model (0 = one per core, at most 8)',
+      integer(0, 64),
+      0,
+    )
     .option('--threads <n>', 'intra-op threads per session (0 = cores / workers)', integer(0, 256), 0)
     .option('--max-batch <n>', 'dynamic batching: most latents per session.run', integer(1, 4096), 64)
     .option(
@@ -75,7 +80,7 @@ export const registerServe: RegisterCommand = (program) => {
       const server = createServer({
         modelsDir: flags.models,
         device: flags.device,
-        workers: flags.workers,
+        ...(flags.workers > 0 ? { workers: flags.workers } : {}),
         ...(flags.threads > 0 ? { intraOpThreads: flags.threads } : {}),
         maxBatch: flags.maxBatch,
         maxDelayMs: flags.maxDelayMs,

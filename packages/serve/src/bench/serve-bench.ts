@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon, { type Options as AutocannonOptions } from 'autocannon';
 import * as ort from 'onnxruntime-node';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
+import { defaultWorkers } from '../engine/worker-pool.ts';
 
 /** One load pattern: `connections` clients each asking for `n` samples per request, back to back. */
 export interface LoadScenario {
@@ -165,7 +166,7 @@ async function load(request: AutocannonOptions, s: LoadScenario, durationS: numb
  */
 export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const durationS = o.durationS ?? 5;
-  const workers = o.workers ?? 1;
+  const workers = o.workers ?? defaultWorkers();
   const cores = availableParallelism();
   const threadsPerWorker = o.intraOpThreads ?? Math.max(1, Math.floor(cores / workers));
   const maxBatch = o.maxBatch ?? 64;

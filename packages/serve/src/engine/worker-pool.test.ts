@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/harness.ts';
 import { writeTinyModel } from '../testing/tiny-generator.ts';
-import { WorkerPool } from './worker-pool.ts';
+import { defaultWorkers, WorkerPool } from './worker-pool.ts';
 
 describe('WorkerPool', () => {
   let dir: string;
@@ -55,5 +55,14 @@ describe('WorkerPool', () => {
     const [a, b] = await Promise.all([run(), run()]);
     expect(Array.from(a.data)).toEqual(Array.from(before.data));
     expect(Array.from(b.data)).toEqual(Array.from(before.data));
+  });
+});
+
+describe('defaultWorkers', () => {
+  it('is one session worker per core, at least 1 and at most 8', () => {
+    expect(defaultWorkers(1)).toBe(1);
+    expect(defaultWorkers(2)).toBe(2);
+    expect(defaultWorkers(6)).toBe(6);
+    expect(defaultWorkers(64)).toBe(8);
   });
 });

@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { pino, type Logger } from 'pino';
 import { GanforgeError } from '@ganforge/core';
 import { BatchScheduler } from '../engine/batch-scheduler.ts';
-import { WorkerPool, type DeviceChoice } from '../engine/worker-pool.ts';
+import { defaultWorkers, WorkerPool, type DeviceChoice } from '../engine/worker-pool.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import type { ServeContext } from './context.ts';
 import { errorHandler, labelRoute, unmatchedRoute } from './errors.ts';
@@ -25,9 +25,9 @@ export interface ServeOptions {
   readonly modelsDir: string;
   /** Execution provider: auto tries CUDA then CPU; cuda fails to load models when CUDA is missing. */
   readonly device?: DeviceChoice;
-  /** Session worker threads (each holds one session per model). Default 1. */
+  /** Session worker threads (each holds one session per model). Default: one per core (defaultWorkers). */
   readonly workers?: number;
-  /** Intra-op threads per session. Default: cores / workers. */
+  /** Intra-op threads per session. Default: cores / workers (1 with the default workers). */
   readonly intraOpThreads?: number;
   /** Dynamic batching: most latents per session.run (default 64)... */
   readonly maxBatch?: number;
@@ -82,7 +82,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const version = options.version ?? '0.1.0';
   const schemas = requestSchemas({ maxN });
   const pool = new WorkerPool({
-    workers: options.workers ?? 1,
+    workers: options.workers ?? defaultWorkers(),
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
   });
   pool.onWorkerExit = (err) =>
