@@ -20,9 +20,9 @@ export const WASM_THREADS_ENV = 'GANFORGE_WASM_THREADS';
 
 /**
  * Threads wasm asks for unless told: GANFORGE_WASM_THREADS when set, else one per core (at most 8).
- * Measured on an idle 2-core machine (`npm run bench`, BENCHMARKS.md): 2 threads train the shipped
- * 64/64 DCGAN 1.37x as fast as 1 (1.09x at 32/32; XNNPACK's convs scale, the rest of a step runs on
- * one thread). Where processes compete for the cores (the test runner runs two test files at once)
+ * Measured on an idle 2-core machine (`npm run bench`, BENCHMARKS.md; three runs): 2 threads train
+ * the shipped 64/64 DCGAN 1.37-1.56x as fast as 1, the 32/32 one 1.09-1.22x (XNNPACK's convs scale,
+ * the rest of a step runs on one thread). Where processes compete for the cores (the test runner runs two test files at once)
  * spinning pool threads lose instead: the tests set GANFORGE_WASM_THREADS=1 (vitest.config.ts).
  */
 export function defaultWasmThreads(
