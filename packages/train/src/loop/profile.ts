@@ -9,9 +9,8 @@ import { selectBackend, type BackendInfo, type BackendName } from '../backend/in
 import type { TrainConfig } from '../config/schema.ts';
 import { assertShapeFits } from '../config/shape.ts';
 import { batches, loadDataset, type Dataset } from '../data/index.ts';
-import { buildDiscriminator, buildGenerator } from '../models/index.ts';
-import { createGanSetup } from './train.ts';
-import { trainStep, type ControllerState } from './trainStep.ts';
+import { buildGan, createGanSetup, disposeGanSetup } from './train.ts';
+import { initialController, trainStep, type ControllerState } from './trainStep.ts';
 
 export interface KernelTime {
   readonly kernel: string;
@@ -58,15 +57,7 @@ export async function profileTraining(
   );
   const dataset = options.dataset ?? (await loadDataset(config.dataset));
   assertShapeFits(config, dataset);
-  const generator = buildGenerator(config.generator, {
-    latentDim: config.latent.dim,
-    shape: dataset.shape,
-    seed: config.seed,
-  });
-  const discriminator = buildDiscriminator(config.discriminator, {
-    shape: dataset.shape,
-    seed: config.seed + 1,
-  });
+  const { generator, discriminator } = buildGan(config, dataset.shape);
   const steps = options.steps ?? 10;
   const warmup = options.warmup ?? 3;
   const setup = createGanSetup(config, generator, discriminator, warmup + steps + 1);
@@ -74,9 +65,7 @@ export async function profileTraining(
   let data = batches(dataset, config.batchSize, dataRng);
   const latentRng = createRng(config.seed + 1);
   const noiseRng = createRng(config.seed + 2);
-  let controller: ControllerState = {
-    l2: config.techniques.adaptiveL2.enabled ? config.techniques.adaptiveL2.initial : 0,
-  };
+  let controller: ControllerState = initialController(config);
   let index = 0;
   const step = (): void => {
     let next = data.next();
@@ -141,11 +130,7 @@ export async function profileTraining(
       kernels,
     };
   } finally {
-    setup.featureModel?.dispose?.();
-    setup.gOptimizer.dispose();
-    setup.dOptimizer.dispose();
-    generator.dispose();
-    discriminator.dispose();
+    disposeGanSetup(setup);
   }
 }
 

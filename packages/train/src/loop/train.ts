@@ -26,7 +26,7 @@ import { modelVariables } from './forward.ts';
 import { lossesFinite, type StepMetrics } from './metrics.ts';
 import { createOptimizer } from './optimizers.ts';
 import { createRngStreams, restoreRngStreams, type RngStreams } from './rngStreams.ts';
-import { trainStep, type ControllerState, type GanSetup } from './trainStep.ts';
+import { initialController, trainStep, type ControllerState, type GanSetup } from './trainStep.ts';
 
 export interface TrainOptions {
   /** The resolved config (from resolveTrainConfig). Ignored with `resume`: the run's own config is used. */
@@ -177,6 +177,26 @@ export function createGanSetup(
   };
 }
 
+/** Fresh G and D for a config and image shape, seeded as every run seeds them (G: seed, D: seed + 1). */
+export function buildGan(
+  config: TrainConfig,
+  shape: Dataset['shape'],
+): { generator: tfl.LayersModel; discriminator: tfl.LayersModel } {
+  return {
+    generator: buildGenerator(config.generator, { latentDim: config.latent.dim, shape, seed: config.seed }),
+    discriminator: buildDiscriminator(config.discriminator, { shape, seed: config.seed + 1 }),
+  };
+}
+
+/** Frees what createGanSetup made and the two networks. */
+export function disposeGanSetup(setup: GanSetup): void {
+  setup.featureModel?.dispose?.();
+  setup.gOptimizer.dispose();
+  setup.dOptimizer.dispose();
+  setup.generator.dispose();
+  setup.discriminator.dispose();
+}
+
 /**
  * Trains a GAN: builds (or restores) G, D and their optimizers, then runs steps until the config's
  * steps/epochs are done, writing metrics.jsonl every step, sample grids every logging.sampleEvery
@@ -228,12 +248,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     generator = resumed.generator;
     discriminator = resumed.discriminator;
   } else {
-    generator = buildGenerator(config.generator, {
-      latentDim: config.latent.dim,
-      shape: dataset.shape,
-      seed: config.seed,
-    });
-    discriminator = buildDiscriminator(config.discriminator, { shape: dataset.shape, seed: config.seed + 1 });
+    ({ generator, discriminator } = buildGan(config, dataset.shape));
   }
   try {
     assertShapeFits(config, dataset, { generator, discriminator });
@@ -296,7 +311,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       command: options.command,
     });
     step = 0;
-    controller = { l2: config.techniques.adaptiveL2.enabled ? config.techniques.adaptiveL2.initial : 0 };
+    controller = initialController(config);
     rng = createRngStreams(config.seed);
     cursor = {
       epoch: 0,
@@ -429,10 +444,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     if (options.handleSigint) process.off('SIGINT', onSigint);
-    setup.featureModel?.dispose?.();
-    gOptimizer.dispose();
-    dOptimizer.dispose();
-    generator.dispose();
-    discriminator.dispose();
+    disposeGanSetup(setup);
   }
 }

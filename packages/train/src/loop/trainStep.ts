@@ -37,6 +37,12 @@ export interface ControllerState {
   readonly l2: number;
 }
 
+/** The controllers at step 0: adaptive L2 at its initial coefficient (0 when off). */
+export function initialController(config: TrainConfig): ControllerState {
+  const l2 = config.techniques.adaptiveL2;
+  return { l2: l2.enabled ? l2.initial : 0 };
+}
+
 export interface StepInput {
   /** The real batch, NHWC float32 in [-1, 1]. */
   readonly real: Float32Array;
