@@ -10,7 +10,7 @@
  *
  * (Kingma & Ba, "Adam: A Method for Stochastic Optimization", 2015, Algorithm 1, in tfjs's form.)
  */
-import { Add, Multiply, RealDiv, Sqrt, Square } from '@tensorflow/tfjs-core';
+import { Add, Multiply, RealDiv, Sqrt, Square, util } from '@tensorflow/tfjs-core';
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocate, heapView } from '../wasm/heap.ts';
 import { composed } from '../wasm/runKernel.ts';
@@ -97,7 +97,7 @@ function adamKernel(backendName: string, read: Read, make: Make, vectorFrom = In
         throw new Error(`${ADAM_UPDATE} needs value, m, v and gradient`);
       const b = backend as KernelBackend;
       const a = attrs as unknown as AdamUpdateAttrs;
-      if (value.shape.reduce((p, q) => p * q, 1) >= vectorFrom)
+      if (util.sizeFromShape(value.shape) >= vectorFrom)
         return adamUpdateByKernels(b, { value, m, v, gradient }, a);
       const outs = [make(b, value.shape), make(b, value.shape), make(b, value.shape)] as const;
       // Read views only after every allocation (a wasm heap that grows detaches older views).
@@ -129,7 +129,7 @@ export const adamUpdateCpuConfig = adamKernel(
   'cpu',
   (b, t) => b.readSync(t.dataId) as Float32Array,
   (b, shape) => {
-    const values = new Float32Array(shape.reduce((p, q) => p * q, 1));
+    const values = new Float32Array(util.sizeFromShape(shape));
     const info = { dataId: b.write(values, shape, 'float32'), shape, dtype: 'float32' as const };
     return { info, values: () => values };
   },

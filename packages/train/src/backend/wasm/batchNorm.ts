@@ -5,10 +5,10 @@
  * broadcasts its four parameter tensors per element (~1.7 ms for a [64,14,14,32] feature map, ~0.6
  * ms here). Covers parameters of one value per channel (the last axis); others use the shipped kernel.
  */
-import { Add, FusedBatchNorm, Multiply, Sub } from '@tensorflow/tfjs-core';
+import { Add, FusedBatchNorm, Multiply, Sub, util } from '@tensorflow/tfjs-core';
 import type { FusedBatchNormAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { fasterKernel } from './fasterKernel.ts';
-import { heapView, sizeOf } from './heap.ts';
+import { heapView } from './heap.ts';
 import { composed } from './runKernel.ts';
 
 export const batchNormWasmConfig: KernelConfig = fasterKernel(
@@ -20,7 +20,11 @@ export const batchNormWasmConfig: KernelConfig = fasterKernel(
     const channels = x.shape[x.shape.length - 1];
     const perChannel = (p: TensorInfo | undefined): boolean =>
       p === undefined || (p.dtype === 'float32' && p.shape.length === 1 && p.shape[0] === channels);
-    if (channels === undefined || sizeOf(x.shape) === 0 || ![mean, variance, scale, offset].every(perChannel))
+    if (
+      channels === undefined ||
+      util.sizeFromShape(x.shape) === 0 ||
+      ![mean, variance, scale, offset].every(perChannel)
+    )
       return undefined;
     const eps = (attrs as unknown as FusedBatchNormAttrs).varianceEpsilon ?? 0.001;
     return composed(backend, 'wasm', (t) => {

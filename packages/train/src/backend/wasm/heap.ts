@@ -34,9 +34,3 @@ export function stridesOf(shape: readonly number[]): number[] {
   }
   return strides;
 }
-
-export function sizeOf(shape: readonly number[]): number {
-  let s = 1;
-  for (const d of shape) s *= d;
-  return s;
-}

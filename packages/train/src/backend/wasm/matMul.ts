@@ -10,10 +10,9 @@
  *
  * Batched products (a batch larger than 1) keep the shipped kernel.
  */
-import { _FusedMatMul, BatchMatMul, Transpose } from '@tensorflow/tfjs-core';
+import { _FusedMatMul, BatchMatMul, Transpose, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { fasterKernel, shippedKernel } from './fasterKernel.ts';
-import { sizeOf } from './heap.ts';
 import { composed } from './runKernel.ts';
 
 const BACKEND = 'wasm';
@@ -26,7 +25,7 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-const batchOf = (t: TensorInfo): number => sizeOf(t.shape.slice(0, -2));
+const batchOf = (t: TensorInfo): number => util.sizeFromShape(t.shape.slice(0, -2));
 
 /** `name` with transposed operands transposed first, so the shipped kernel takes its XNNPACK path. */
 function untransposed(name: string): KernelConfig {

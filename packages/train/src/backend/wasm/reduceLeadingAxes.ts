@@ -11,7 +11,6 @@
 import { AvgPool, Mean, Multiply, Sum, util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, SumAttrs, TensorInfo } from '@tensorflow/tfjs-core';
 import { fasterKernel, type KernelArgs } from './fasterKernel.ts';
-import { sizeOf } from './heap.ts';
 import { composed } from './runKernel.ts';
 
 const BACKEND = 'wasm';
@@ -31,10 +30,10 @@ function reduceLeading(kernelName: typeof Sum | typeof Mean): (args: KernelArgs)
     const k = leadingAxesCount(axis, x.shape);
     if (k === undefined) return undefined;
     const kept = x.shape.slice(k);
-    const channels = sizeOf(kept);
+    const channels = util.sizeFromShape(kept);
     // [A, B] = the reduced rows, split so the pooling window (B) is not the whole batch when k > 1.
     const a = k > 1 ? (x.shape[0] as number) : 1;
-    const b = sizeOf(x.shape.slice(0, k)) / a;
+    const b = util.sizeFromShape(x.shape.slice(0, k)) / a;
     // Pooling vectorizes over channels: with fewer than 4 the shipped kernel's transpose is ~free
     // and it wins ([64,28,28,1]: 0.07 ms shipped, 0.46 ms pooled).
     if (b < 2 || channels < 4) return undefined;
