@@ -126,7 +126,9 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
       onnxBytes: new TextEncoder().encode('not an onnx file'),
     });
     await writeDcganModel(modelsDir, 'dcgan', { latentDim: 16, base: 8, kernel: 4 });
-    // Exactly as `ganforge serve` wires it: the API server with mountWeb mounted inside it.
+    // As `ganforge serve` wires it, the API server with mountWeb mounted inside it, but with the model
+    // files read from the folder as they are (as any static host would), so the component also meets a
+    // corrupt model.onnx; `ganforge serve` itself only hands out files that loaded (test/serve-reliability).
     api = createServer({
       modelsDir,
       watch: false,

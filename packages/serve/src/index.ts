@@ -1,7 +1,17 @@
 export { createServer, type GanforgeServer, type ServeOptions } from './http/app.ts';
 export { BatchScheduler, type BatchingOptions } from './engine/batch-scheduler.ts';
-export { WorkerPool, type DeviceChoice, type ExecutionProvider } from './engine/worker-pool.ts';
-export { ModelRegistry, type ModelEntry, type ModelStatus } from './registry/model-registry.ts';
+export {
+  WorkerPool,
+  type DeviceChoice,
+  type ExecutionProvider,
+  type ModelSource,
+} from './engine/worker-pool.ts';
+export {
+  ModelRegistry,
+  type ModelEntry,
+  type ModelFiles,
+  type ModelStatus,
+} from './registry/model-registry.ts';
 export { isValidModelName, MODEL_NAME_PATTERN } from './registry/model-name.ts';
 export { specFromCard, type ModelSpec } from './registry/model-spec.ts';
 export { encodeGrid, encodeAnimation, type ImageBatch } from './render/images.ts';

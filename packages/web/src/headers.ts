@@ -7,8 +7,9 @@
  * - The CSP allows scripts from our own origin plus 'wasm-unsafe-eval' (compiling the .wasm), and
  *   nothing else: no inline script, no eval, no CDN.
  * - Assets other origins embed (the component bundle, onnxruntime-web's files, model bytes) carry
- *   `Cross-Origin-Resource-Policy: cross-origin` and CORS, so a page on another origin can load them
- *   with one script tag, whether or not that page is itself cross-origin isolated.
+ *   `Cross-Origin-Resource-Policy: cross-origin` and CORS (`corsHeaders`, from the server's allowed
+ *   origins), so a page on another origin can load them with one script tag, whether or not that page
+ *   is itself cross-origin isolated.
  */
 export type HeaderSet = Readonly<Record<string, string>>;
 
@@ -45,7 +46,6 @@ export const EMBED_HEADERS: HeaderSet = {
   // A worker runs under its own script's CSP (onnxruntime-web's threads start from /ort/*.mjs): set it
   // here, allowing wasm, rather than inherit whatever policy other middleware (helmet) put on responses.
   'Content-Security-Policy': "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'",
-  'Access-Control-Allow-Origin': '*',
   'Cross-Origin-Resource-Policy': 'cross-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'X-Content-Type-Options': 'nosniff',
@@ -55,11 +55,23 @@ export const EMBED_HEADERS: HeaderSet = {
 /** Raw model files (`/v1/models/:name/model.onnx`, `card.json`), fetched by the component from any origin. */
 export const MODEL_FILE_HEADERS: HeaderSet = {
   'Content-Security-Policy': "default-src 'none'",
-  'Access-Control-Allow-Origin': '*',
   'Cross-Origin-Resource-Policy': 'cross-origin',
   'X-Content-Type-Options': 'nosniff',
   'Cache-Control': 'no-cache',
 };
+
+/**
+ * The CORS headers of one embeddable response: `*` when any origin is allowed, the request's origin
+ * when it is in the list (with `Vary: Origin`, so caches keep answers per origin), none otherwise
+ * (also when `origins` is empty: CORS off).
+ */
+export function corsHeaders(origins: readonly string[], requestOrigin: string | undefined): HeaderSet {
+  if (origins.length === 0) return {};
+  if (origins.includes('*')) return { 'Access-Control-Allow-Origin': '*' };
+  if (requestOrigin !== undefined && origins.includes(requestOrigin))
+    return { 'Access-Control-Allow-Origin': requestOrigin, Vary: 'Origin' };
+  return { Vary: 'Origin' };
+}
 
 /** Content types by file extension for what we serve. `.wasm` must be application/wasm for streaming compile. */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {

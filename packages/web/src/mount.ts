@@ -5,14 +5,41 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Application, Request, Response } from 'express';
 import { GanforgeError, isGanforgeError } from '@ganforge/core';
-import { CONTENT_TYPES, EMBED_HEADERS, MODEL_FILE_HEADERS, PAGE_HEADERS, type HeaderSet } from './headers.ts';
-import { resolveModelFile, type ModelFileName } from './model-files.ts';
+import {
+  CONTENT_TYPES,
+  corsHeaders,
+  EMBED_HEADERS,
+  MODEL_FILE_HEADERS,
+  PAGE_HEADERS,
+  type HeaderSet,
+} from './headers.ts';
+import { isValidModelName, resolveModelFile, type ModelFileName } from './model-files.ts';
+
+/** A model's files as the server loaded them (the server's registry provides these). */
+export interface LoadedModelFiles {
+  readonly modelOnnx: Uint8Array;
+  readonly cardJson: Uint8Array;
+  /** Strong ETag (quoted) of this version. */
+  readonly etag: string;
+  readonly loadedAt: Date;
+}
 
 export interface MountWebOptions {
-  /** Directory of `<name>/model.onnx + card.json`; when set, the raw model files are served (see below). */
+  /**
+   * The raw model files come from here when set: the bytes of the version the server is serving
+   * (undefined for an unknown model), so a file being replaced or a broken one on disk never reaches
+   * a browser. `ganforge serve` passes its registry's.
+   */
+  modelFiles?: (name: string) => LoadedModelFiles | undefined;
+  /** Without modelFiles: a directory of `<name>/model.onnx + card.json` whose files are served as they are on disk. */
   modelsDir?: string;
   /** The built bundle (default: packages/web/dist, written by `node packages/web/build.mjs`). */
   distDir?: string;
+  /**
+   * Origins allowed to load the embeddable assets and model files (default ['*']: any page may embed
+   * the sampler; [] sends no CORS headers). `ganforge serve --cors-origin` sets it.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** The URLs mountWeb serves, for the server's docs and logs. */
@@ -50,26 +77,38 @@ export function mountWeb(app: Application, options: MountWebOptions = {}): void 
   const dist = options.distDir ?? DEFAULT_DIST_DIR;
   const ortDir = ortDistDir();
   const ortFiles = new Set(readdirSync(ortDir).filter((f) => ORT_RUNTIME_FILE.test(f)));
+  const origins = options.corsOrigins ?? ['*'];
+  /** The headers of an embeddable response, with CORS for this request's origin. */
+  const embeddable = (req: Request, headers: HeaderSet): HeaderSet => ({
+    ...headers,
+    ...corsHeaders(origins, req.headers.origin),
+  });
 
-  const bundleFile = (file: string, headers: HeaderSet) => async (_req: Request, res: Response) => {
-    const path = join(dist, file);
-    if (!existsSync(path)) {
-      sendError(
-        res,
-        new GanforgeError('web_not_built', `the browser bundle is not built (${path} is missing)`, {
-          hint: 'build it with: node packages/web/build.mjs',
-          status: 503,
-        }),
-      );
-      return;
-    }
-    await sendFile(res, path, headers);
-  };
+  const bundleFile =
+    (file: string, fixed: HeaderSet, cors: boolean) => async (req: Request, res: Response) => {
+      const headers = cors ? embeddable(req, fixed) : fixed;
+      const path = join(dist, file);
+      if (!existsSync(path)) {
+        sendError(
+          res,
+          new GanforgeError(
+            'web_not_built',
+            `the browser bundle is not built (${file} is missing from the web package's dist folder)`,
+            {
+              hint: 'build it with: node packages/web/build.mjs',
+              status: 503,
+            },
+          ),
+        );
+        return;
+      }
+      await sendFile(res, path, headers);
+    };
 
-  app.get('/', bundleFile('index.html', PAGE_HEADERS));
-  app.get('/app.js', bundleFile('app.js', PAGE_HEADERS));
-  app.get('/app.css', bundleFile('app.css', PAGE_HEADERS));
-  app.get('/embed/gan-sampler.js', bundleFile('embed/gan-sampler.js', EMBED_HEADERS));
+  app.get('/', bundleFile('index.html', PAGE_HEADERS, false));
+  app.get('/app.js', bundleFile('app.js', PAGE_HEADERS, false));
+  app.get('/app.css', bundleFile('app.css', PAGE_HEADERS, false));
+  app.get('/embed/gan-sampler.js', bundleFile('embed/gan-sampler.js', EMBED_HEADERS, true));
 
   app.get('/ort/:file', async (req: Request, res: Response) => {
     const file = String(req.params.file);
@@ -80,22 +119,78 @@ export function mountWeb(app: Application, options: MountWebOptions = {}): void 
       );
       return;
     }
-    await sendFile(res, join(ortDir, file), EMBED_HEADERS);
+    await sendFile(res, join(ortDir, file), embeddable(req, EMBED_HEADERS));
   });
 
-  const modelsDir = options.modelsDir;
-  if (modelsDir !== undefined) {
+  const { modelFiles, modelsDir } = options;
+  if (modelFiles !== undefined) {
+    const modelFile = (file: ModelFileName) => (req: Request, res: Response) => {
+      const headers = embeddable(req, MODEL_FILE_HEADERS);
+      try {
+        const name = String(req.params.name);
+        checkModelName(name);
+        const files = modelFiles(name);
+        if (!files) throw modelFileNotFound(name, file);
+        sendBytes(res, file === 'model.onnx' ? files.modelOnnx : files.cardJson, files, file, headers);
+      } catch (e) {
+        sendError(res, e, headers);
+      }
+    };
+    app.get('/v1/models/:name/model.onnx', modelFile('model.onnx'));
+    app.get('/v1/models/:name/card.json', modelFile('card.json'));
+  } else if (modelsDir !== undefined) {
     const modelFile = (file: ModelFileName) => async (req: Request, res: Response) => {
+      const headers = embeddable(req, MODEL_FILE_HEADERS);
       try {
         const path = await resolveModelFile(modelsDir, String(req.params.name), file);
-        await sendFile(res, path, MODEL_FILE_HEADERS);
+        await sendFile(res, path, headers);
       } catch (e) {
-        sendError(res, e, MODEL_FILE_HEADERS);
+        sendError(res, e, headers);
       }
     };
     app.get('/v1/models/:name/model.onnx', modelFile('model.onnx'));
     app.get('/v1/models/:name/card.json', modelFile('card.json'));
   }
+}
+
+function checkModelName(name: string): void {
+  if (!isValidModelName(name)) {
+    throw new GanforgeError('bad_model_name', `invalid model name ${JSON.stringify(name)}`, {
+      hint: 'model names use letters, digits, ".", "_" and "-" only',
+      status: 400,
+    });
+  }
+}
+
+function modelFileNotFound(name: string, file: ModelFileName): GanforgeError {
+  return new GanforgeError('model_not_found', `model "${name}" has no ${file}`, {
+    hint: 'list the available models with GET /v1/models',
+    status: 404,
+  });
+}
+
+/** One loaded model file from memory, with the version's strong ETag (304 on a match). */
+function sendBytes(
+  res: Response,
+  bytes: Uint8Array,
+  files: LoadedModelFiles,
+  file: ModelFileName,
+  headers: HeaderSet,
+): void {
+  const etag = `"${file === 'model.onnx' ? 'm' : 'c'}${files.etag.slice(1)}`;
+  res.set({
+    ...headers,
+    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'Last-Modified': files.loadedAt.toUTCString(),
+    ETag: etag,
+  });
+  const ifNoneMatch = res.req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(200).set('Content-Length', String(bytes.byteLength));
+  res.end(res.req.method === 'HEAD' ? undefined : bytes);
 }
 
 /**

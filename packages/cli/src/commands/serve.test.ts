@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +93,33 @@ describe('ganforge serve / sample (CLI)', () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/^ganforge: --device cuda: the CUDA execution provider is not available/);
+  });
+
+  it('a busy --port is a one-line error and the process exits (1) instead of staying up deaf', async () => {
+    const busy = createNetServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'serve', '--models', join(dir, 'models'), '--port', String(port), '--log-level', 'silent'],
+        { stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      // Bounded: a server that stays up without listening is killed and fails the test.
+      const guard = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      clearTimeout(guard);
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(
+        new RegExp(`^ganforge: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use`),
+      );
+      expect(stderr).toMatch(/choose another --port/);
+    } finally {
+      busy.close();
+    }
   });
 
   it('sample writes a grid from a model directory', async () => {

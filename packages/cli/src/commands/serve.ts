@@ -55,7 +55,12 @@ export const registerServe: RegisterCommand = (program) => {
       integer(0, 10_000),
       0,
     )
-    .option('--queue-limit <n>', 'requests waiting per model before 429', integer(1, 1_000_000), 256)
+    .option(
+      '--queue-limit <n>',
+      'samples in progress (waiting, generating, sending) before new requests get 429',
+      integer(1, 100_000_000),
+      4096,
+    )
     .option('--max-n <n>', 'most samples per request', integer(1, 65_536), 256)
     .option('--timeout-ms <ms>', 'per-request deadline (504 past it)', integer(1, 3_600_000), 30_000)
     .option('--max-body-bytes <n>', 'largest JSON body (413 past it)', integer(64, 1 << 30), 1 << 20)
@@ -93,8 +98,13 @@ export const registerServe: RegisterCommand = (program) => {
         watch: flags.watch,
         logLevel: flags.logLevel,
         version,
-        // The browser sampler page at / and the embeddable <gan-sampler> at /embed/gan-sampler.js.
-        mount: (app) => mountWeb(app, { modelsDir: flags.models }),
+        // The browser sampler page at / and the embeddable <gan-sampler> at /embed/gan-sampler.js; model
+        // files are the bytes each model's serving version was loaded from, under the same CORS policy.
+        mount: (app) =>
+          mountWeb(app, {
+            modelFiles: (name) => server.registry.get(name)?.files,
+            corsOrigins: origins,
+          }),
       });
       try {
         await server.loaded;
@@ -121,7 +131,14 @@ export const registerServe: RegisterCommand = (program) => {
           { models: flags.models },
           `no models found in ${flags.models}; waiting for some to appear`,
         );
-      const { url } = await server.listen(flags.port, flags.host);
+      let url: string;
+      try {
+        ({ url } = await server.listen(flags.port, flags.host));
+      } catch (e) {
+        // Not listening: stop the session workers and the watcher too, so the process exits.
+        await server.close();
+        throw e;
+      }
       process.stderr.write(
         `ganforge: serving ${models.filter((m) => m.status === 'ready').length}/${models.length} model(s) at ${url}` +
           ` (sampler page: ${url}, embed: ${url.replace(/\/$/, '')}/embed/gan-sampler.js)\n`,

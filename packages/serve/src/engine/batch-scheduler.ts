@@ -12,7 +12,7 @@ export interface BatchingOptions {
    * this long or maxBatch latents are queued (bigger batches at low load, at a latency cost).
    */
   readonly maxDelayMs: number;
-  /** Requests waiting (not yet running) past this count are refused with 429. */
+  /** Samples waiting (not yet running) per model past which requests are refused with 429. */
   readonly queueLimit: number;
 }
 
@@ -141,12 +141,12 @@ export class BatchScheduler {
       return Promise.reject(
         new GanforgeError('model_not_found', `model '${name}' is not loaded`, { status: 404 }),
       );
-    if (q.jobs.length >= this.options.queueLimit) {
+    if (q.jobs.length > 0 && q.rows() + n > this.options.queueLimit) {
       return Promise.reject(
         Object.assign(
           new GanforgeError(
             'queue_full',
-            `the queue for model '${name}' is full (${this.options.queueLimit} requests waiting)`,
+            `the queue for model '${name}' is full (${q.rows()} samples waiting, limit ${this.options.queueLimit})`,
             {
               status: 429,
               hint: 'retry after the time in the Retry-After header',
@@ -185,8 +185,13 @@ export class BatchScheduler {
 
   /** Seconds until the queue has likely drained: its batches times the average run time (at least 1). */
   private retryAfterSeconds(q: ModelQueue): number {
-    const batches = Math.ceil(q.rows() / this.options.maxBatch) + 1;
-    return Math.max(1, Math.ceil((batches * this.runMsAverage) / 1000 / Math.max(1, this.pool.size)));
+    return Math.max(1, Math.ceil(this.secondsFor(q.rows())));
+  }
+
+  /** About how long the workers take to generate `samples` samples, from the recent run times. */
+  secondsFor(samples: number): number {
+    const batches = Math.ceil(samples / this.options.maxBatch) + 1;
+    return (batches * this.runMsAverage) / 1000 / Math.max(1, this.pool.size);
   }
 
   private settle(job: Job, result: Float32Array | Error): void {

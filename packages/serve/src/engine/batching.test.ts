@@ -91,7 +91,7 @@ describe('queue limit and deadline', () => {
       intraOpThreads: 1,
       maxBatch: 4,
       maxDelayMs: 1,
-      queueLimit: 2,
+      queueLimit: 8,
       maxN: 256,
     });
   });
@@ -106,13 +106,48 @@ describe('queue limit and deadline', () => {
     const refused = results.filter((r) => r.status === 429);
     const served = results.filter((r) => r.status === 200);
     expect(refused.length).toBeGreaterThan(0);
-    expect(served.length).toBeGreaterThanOrEqual(2); // at least the queue limit
+    expect(served.length).toBeGreaterThanOrEqual(2); // at least the queue limit (8 samples)
     expect(refused.length + served.length).toBe(12);
     for (const r of refused) {
       expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       expect(r.json().error.code).toBe('queue_full');
     }
     for (const r of served) expect(r.json().shape).toEqual([4, 8, 8, 1]);
+  });
+});
+
+describe('admission by samples', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer((dir) => writeTinyModel(dir, 'slow', SLOW).then(() => {}), {
+      workers: 1,
+      intraOpThreads: 1,
+      queueLimit: 512,
+      maxN: 256,
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('counts samples, not requests: big requests past the limit get 429 at once, with Retry-After', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, seed) =>
+        rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 256, seed, format: 'json' }),
+      ),
+    );
+    const refused = results.filter((r) => r.status === 429);
+    const served = results.filter((r) => r.status === 200);
+    // Six requests are far under a request-count limit, but 1536 samples are three times the limit.
+    expect(served.length).toBeGreaterThanOrEqual(1);
+    expect(served.length).toBeLessThanOrEqual(2);
+    expect(refused.length + served.length).toBe(6);
+    for (const r of refused) {
+      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect(r.json().error).toMatchObject({ code: 'queue_full' });
+      expect(r.json().error.message).toMatch(/512/);
+    }
+    for (const r of served) expect(r.json().images).toHaveLength(256);
+    // Once answered, the samples are no longer counted: the next request is admitted.
+    expect((await rawRequest(t.port, 'POST', '/v1/models/slow/samples', { n: 256 })).status).toBe(200);
   });
 });
 

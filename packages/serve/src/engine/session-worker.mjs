@@ -17,12 +17,12 @@ function baseOptions() {
 }
 
 /** 'auto' tries CUDA then CPU (creating a CUDA session throws when its libraries are missing). */
-async function createSession(path, device) {
+async function createSession(source, device) {
   const attempts = device === 'auto' ? ['cuda', 'cpu'] : [device];
   const failures = [];
   for (const provider of attempts) {
     try {
-      const session = await ort.InferenceSession.create(path, {
+      const session = await ort.InferenceSession.create(source, {
         ...baseOptions(),
         executionProviders: [provider],
       });
@@ -55,7 +55,7 @@ function describe(session) {
 async function handle(msg) {
   switch (msg.type) {
     case 'load': {
-      const { session, provider, failures } = await createSession(msg.path, msg.device);
+      const { session, provider, failures } = await createSession(msg.bytes ?? msg.path, msg.device);
       const old = sessions.get(msg.key);
       sessions.set(msg.key, session);
       if (old) await old.release();

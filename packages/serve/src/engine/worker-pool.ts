@@ -2,6 +2,15 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export type DeviceChoice = 'auto' | 'cuda' | 'cpu';
+
+/** An ONNX model as a file path or as its bytes. */
+export type ModelSource = string | Uint8Array;
+
+function loadMessage(key: string, source: ModelSource, device: DeviceChoice): Record<string, unknown> {
+  return typeof source === 'string'
+    ? { type: 'load', key, path: source, device }
+    : { type: 'load', key, bytes: source, device };
+}
 export type ExecutionProvider = 'cuda' | 'cpu';
 
 /** What a worker reports after creating a session. */
@@ -101,7 +110,7 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   private readonly workers: SessionWorker[];
   /** What every worker must hold, so a replacement for a crashed worker can load it again. */
-  private readonly sessions = new Map<string, { path: string; device: DeviceChoice }>();
+  private readonly sessions = new Map<string, { source: ModelSource; device: DeviceChoice }>();
   private closed = false;
   readonly intraOpThreads: number;
   onIdle: () => void = () => {};
@@ -127,7 +136,7 @@ export class WorkerPool {
     fresh.busy = true; // not schedulable until its sessions are loaded
     this.workers[i] = fresh;
     void Promise.allSettled(
-      [...this.sessions].map(([key, s]) => fresh.call({ type: 'load', key, path: s.path, device: s.device })),
+      [...this.sessions].map(([key, s]) => fresh.call(loadMessage(key, s.source, s.device))),
     ).then(() => {
       fresh.busy = false;
       this.onIdle();
@@ -142,17 +151,20 @@ export class WorkerPool {
     return this.closed ? 0 : this.workers.filter((w) => !w.busy && !w.dead).length;
   }
 
-  /** Creates the session in every worker; all must agree on the execution provider. */
-  async load(key: string, path: string, device: DeviceChoice): Promise<LoadedSession> {
+  /**
+   * Creates the session in every worker from a file path or from the model's bytes (each worker gets
+   * its own copy); all must agree on the execution provider.
+   */
+  async load(key: string, source: ModelSource, device: DeviceChoice): Promise<LoadedSession> {
     const results = await Promise.allSettled(
-      this.workers.map((w) => w.call<LoadedSession>({ type: 'load', key, path, device })),
+      this.workers.map((w) => w.call<LoadedSession>(loadMessage(key, source, device))),
     );
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       await this.unload(key);
       throw (failed as PromiseRejectedResult).reason;
     }
-    this.sessions.set(key, { path, device });
+    this.sessions.set(key, { source, device });
     return (results[0] as PromiseFulfilledResult<LoadedSession>).value;
   }
 

@@ -1,5 +1,5 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -12,6 +12,8 @@ import { ModelRegistry } from '../registry/model-registry.ts';
 import type { ServeContext } from './context.ts';
 import { errorHandler, labelRoute, unmatchedRoute } from './errors.ts';
 import { fixedHeaders, recordHeaders } from './fixed-headers.ts';
+import { Admission } from './admission.ts';
+import { InFlight } from './in-flight.ts';
 import { ServeMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
 import { v1Routes } from './routes-v1.ts';
@@ -36,7 +38,11 @@ export interface ServeOptions {
    * what is queued; batches form from the requests that arrive while the workers are busy).
    */
   readonly maxDelayMs?: number;
-  /** Requests waiting per model before 429 (default 256). */
+  /**
+   * Admission control: samples in progress (waiting, generating, or being encoded and sent) across the
+   * server before new requests get 429 with Retry-After (default 4096). Counting samples, not
+   * requests, keeps 256-sample requests from piling up minutes of work behind a limit meant for 1s.
+   */
   readonly queueLimit?: number;
   /** Most samples per request (default 256). */
   readonly maxN?: number;
@@ -74,6 +80,24 @@ export interface GanforgeServer {
   close(): Promise<void>;
 }
 
+/** A listen failure as a one-line error naming the address and the fix. */
+function listenError(e: NodeJS.ErrnoException, port: number, host: string): Error {
+  const where = `${host}:${port}`;
+  if (e.code === 'EADDRINUSE')
+    return new GanforgeError('port_in_use', `cannot listen on ${where}: the port is already in use`, {
+      hint: 'stop the process using it, or choose another --port (0 = any free port)',
+    });
+  if (e.code === 'EACCES')
+    return new GanforgeError('port_forbidden', `cannot listen on ${where}: permission denied`, {
+      hint: 'ports below 1024 need privileges; choose a port of 1024 or more',
+    });
+  if (e.code === 'EADDRNOTAVAIL' || e.code === 'ENOTFOUND')
+    return new GanforgeError('bad_host', `cannot listen on ${where}: no such address on this machine`, {
+      hint: 'pass --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)',
+    });
+  return e;
+}
+
 /** The ganforge HTTP server: an Express 5 app over a registry of ONNX generators served from worker threads. */
 export function createServer(options: ServeOptions): GanforgeServer {
   const logger =
@@ -81,19 +105,23 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const maxN = options.maxN ?? 256;
   const version = options.version ?? '0.1.0';
   const schemas = requestSchemas({ maxN });
+  const queueLimit = options.queueLimit ?? 4096;
   const pool = new WorkerPool({
     workers: options.workers ?? defaultWorkers(),
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
   });
   pool.onWorkerExit = (err) =>
     logger.error({ err: err.message }, 'a session worker died; starting a replacement');
-  const metrics = new ServeMetrics(() => queueDepths());
+  const metrics = new ServeMetrics(
+    () => queueDepths(),
+    () => admission.inProgress,
+  );
   const scheduler = new BatchScheduler(
     pool,
     {
       maxBatch: options.maxBatch ?? 64,
       maxDelayMs: options.maxDelayMs ?? 0,
-      queueLimit: options.queueLimit ?? 256,
+      queueLimit: queueLimit,
     },
     {
       onBatch(model, size, requests, runMs) {
@@ -118,9 +146,12 @@ export function createServer(options: ServeOptions): GanforgeServer {
     return Object.fromEntries(registry.list().map((e) => [e.name, scheduler.queueDepth(e.name)]));
   }
   let closing = false;
+  const inFlight = new InFlight();
+  const admission = new Admission(queueLimit, (samples) => scheduler.secondsFor(samples));
   const ctx: ServeContext = {
     registry,
     scheduler,
+    admission,
     metrics,
     schemas,
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
@@ -137,6 +168,8 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const debug = logger.isLevelEnabled('debug');
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = performance.now();
+    inFlight.enter();
+    res.once('close', inFlight.leave);
     res.on('finish', () => {
       const route =
         typeof res.locals.route === 'string'
@@ -264,7 +297,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
       server.keepAliveTimeout = 5000;
       const s = server;
       return new Promise((resolve, reject) => {
-        s.once('error', reject);
+        s.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, port, host)));
         s.listen(port, host, () => {
           s.off('error', reject);
           const addr = s.address() as AddressInfo;
@@ -284,12 +317,13 @@ export function createServer(options: ServeOptions): GanforgeServer {
         if (server) {
           const s = server;
           const cut = setTimeout(() => s.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
-          const done = new Promise<void>((resolve) => s.close(() => resolve()));
-          // Keep-alive connections become idle as their last request finishes: close them then.
-          const idle = setInterval(() => s.closeIdleConnections(), 20);
+          // Stop accepting connections. Unlike http.Server#close this leaves kept-alive connections
+          // open while requests are in flight, so a request that arrives on one is answered 503 with
+          // `Connection: close` (see the middleware above) instead of finding its connection reset.
+          const done = new Promise<void>((resolve) => NetServer.prototype.close.call(s, () => resolve()));
+          await inFlight.idle();
           s.closeIdleConnections();
           await done;
-          clearInterval(idle);
           clearTimeout(cut);
         }
         await scheduler.drained();

@@ -1,8 +1,10 @@
+import type { Response } from 'express';
 import { GanforgeError } from '@ganforge/core';
 import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { ModelEntry, ModelRegistry } from '../registry/model-registry.ts';
 import type { ModelSpec } from '../registry/model-spec.ts';
 import type { ImageBatch } from '../render/images.ts';
+import type { Admission } from './admission.ts';
 import type { ServeMetrics } from './metrics.ts';
 import type { RequestSchemas } from './schemas.ts';
 
@@ -10,6 +12,8 @@ import type { RequestSchemas } from './schemas.ts';
 export interface ServeContext {
   readonly registry: ModelRegistry;
   readonly scheduler: BatchScheduler;
+  /** Samples in progress across the server, refused past the limit (429). */
+  readonly admission: Admission;
   readonly metrics: ServeMetrics;
   readonly schemas: RequestSchemas;
   readonly requestTimeoutMs: number;
@@ -41,13 +45,18 @@ export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
   return e as ReadyEntry;
 }
 
-/** Runs the generator on `n` latents through the batching queue. */
+/**
+ * Runs the generator on `n` latents through the batching queue, once admitted: the samples count as
+ * work in progress until the response `res` is done (429 at once when the server is at capacity).
+ */
 export async function generate(
   ctx: ServeContext,
+  res: Response,
   e: ReadyEntry,
   latents: Float32Array,
   n: number,
 ): Promise<ImageBatch> {
+  ctx.admission.admit(n, res);
   const data = await ctx.scheduler.submit(e.name, latents, n, ctx.requestTimeoutMs);
   ctx.metrics.samples.inc({ model: e.name }, n);
   return { data, n, height: e.spec.height, width: e.spec.width, channels: e.spec.channels };

@@ -57,9 +57,10 @@ export class ServeMetrics {
     registers: [this.registry],
   });
   readonly queueDepth: Gauge<'model'>;
+  readonly samplesInProgress: Gauge;
   private readonly modelInfoSeries = new Map<string, Record<string, string>[]>();
 
-  constructor(queueDepth: () => Record<string, number>) {
+  constructor(queueDepth: () => Record<string, number>, samplesInProgress: () => number = () => 0) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ganforge_' });
     this.queueDepth = new Gauge({
       name: 'ganforge_queue_depth',
@@ -69,6 +70,14 @@ export class ServeMetrics {
       collect() {
         this.reset();
         for (const [model, depth] of Object.entries(queueDepth())) this.set({ model }, depth);
+      },
+    });
+    this.samplesInProgress = new Gauge({
+      name: 'ganforge_samples_in_progress',
+      help: 'Samples admitted and not yet answered (waiting, generating or being sent); 429 past --queue-limit',
+      registers: [this.registry],
+      collect() {
+        this.set(samplesInProgress());
       },
     });
   }

@@ -2,38 +2,34 @@ import { createHash } from 'node:crypto';
 import { Router, type Response } from 'express';
 import { GanforgeError } from '@ganforge/core';
 import { encodeAnimation, encodeGrid, type ImageBatch } from '../render/images.ts';
+import { FloatArray, sendJson } from '../render/json-stream.ts';
 import { encodeNpy } from '../render/npy.ts';
 import { generate, readyModel, type ServeContext } from './context.ts';
 import { labelRoute, notFound, parseOrThrow } from './errors.ts';
 import { requestLatents, walkLatents } from './latents.ts';
 import { modelView } from './views.ts';
 
-function rows(data: Float32Array, n: number): number[][] {
-  const per = n === 0 ? 0 : data.length / n;
-  return Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * per, (i + 1) * per)));
-}
-
-function sendArrays(
+async function sendArrays(
   res: Response,
   format: 'json' | 'npy',
   batch: ImageBatch,
   latents: Float32Array,
   extra: object,
-): void {
+): Promise<void> {
   const shape = [batch.n, batch.height, batch.width, batch.channels];
   if (format === 'npy') {
     res.type('application/octet-stream').setHeader('X-Shape', shape.join(','));
     res.send(encodeNpy(batch.data, shape));
     return;
   }
-  res.json({
+  await sendJson(res, {
     ...extra,
     shape,
     dtype: 'float32',
     range: [-1, 1],
     layout: 'NHWC',
-    images: rows(batch.data, batch.n),
-    latents: rows(latents, batch.n),
+    images: new FloatArray(batch.data, batch.n),
+    latents: new FloatArray(latents, batch.n),
   });
 }
 
@@ -67,9 +63,9 @@ export function v1Routes(ctx: ServeContext): Router {
     }
     const body = parseOrThrow(ctx.schemas.samples, req.body);
     const { latents, n } = requestLatents(e.spec, body);
-    const batch = await generate(ctx, e, latents, n);
+    const batch = await generate(ctx, res, e, latents, n);
     if (body.format === 'json' || body.format === 'npy') {
-      sendArrays(res, body.format, batch, latents, {
+      await sendArrays(res, body.format, batch, latents, {
         model: e.name,
         ...(body.latents ? {} : { seed: body.seed }),
         n,
@@ -104,7 +100,7 @@ export function v1Routes(ctx: ServeContext): Router {
       return;
     }
     const { latents, n } = requestLatents(e.spec, { n: q.n, seed: q.seed, truncation: q.truncation });
-    const batch = await generate(ctx, e, latents, n);
+    const batch = await generate(ctx, res, e, latents, n);
     res
       .type(ext)
       .send(
@@ -138,11 +134,11 @@ export function v1Routes(ctx: ServeContext): Router {
         { field: 'steps' },
       );
     }
-    const batch = await generate(ctx, e, walk.latents, walk.n);
+    const batch = await generate(ctx, res, e, walk.latents, walk.n);
     switch (body.format) {
       case 'json':
       case 'npy':
-        sendArrays(res, body.format, batch, walk.latents, {
+        await sendArrays(res, body.format, batch, walk.latents, {
           model: e.name,
           seeds,
           mode: body.mode,

@@ -1,5 +1,6 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { GanforgeError } from '@ganforge/core';
+import { FloatArray, sendJson } from '../render/json-stream.ts';
 import { generate, readyModel, type ServeContext } from './context.ts';
 import { labelRoute, parseOrThrow } from './errors.ts';
 import { v2ModelMetadata } from './views.ts';
@@ -96,8 +97,8 @@ export function v2Routes(ctx: ServeContext, version: string): Router {
         );
       }
     }
-    const batch = await generate(ctx, e, Float32Array.from(flat), n);
-    res.json({
+    const batch = await generate(ctx, res, e, Float32Array.from(flat), n);
+    await sendJson(res, {
       model_name: e.name,
       model_version: String(e.generation),
       ...(body.id !== undefined ? { id: body.id } : {}),
@@ -106,7 +107,7 @@ export function v2Routes(ctx: ServeContext, version: string): Router {
           name: e.spec.outputName,
           datatype: 'FP32',
           shape: [n, batch.height, batch.width, batch.channels],
-          data: Array.from(batch.data),
+          data: new FloatArray(batch.data),
         },
       ],
     });

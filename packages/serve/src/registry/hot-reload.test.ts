@@ -39,6 +39,9 @@ describe('broken model directories at startup', () => {
     expect(byName.badcard!.error.message).toMatch(/output\.channels/);
     expect(byName.mismatch).toMatchObject({ status: 'failed', error: { code: 'model_mismatch' } });
     expect(Object.keys(byName).sort()).toEqual(['badcard', 'corrupt', 'good', 'mismatch', 'missing']);
+    // Errors name files relative to the models folder, never the server's paths.
+    expect(byName.missing!.error.message).toContain('missing/model.onnx');
+    expect(r.body.toString()).not.toContain(t.modelsDir);
     expect((await rawRequest(t.port, 'POST', '/v1/models/good/samples', { n: 2 })).status).toBe(200);
     const failed = await rawRequest(t.port, 'POST', '/v1/models/corrupt/samples', { n: 2 });
     expect(failed.status).toBe(503);
@@ -128,6 +131,12 @@ describe('hot reload', () => {
       error: { code: 'model_load_failed' },
     });
     expect((await sample('a')).status).toBe(200);
-    expect((await rawRequest(t.port, 'GET', '/readyz')).status).toBe(503);
+    // Still ready: the previous version serves. Replicas that all got the same bad file must not all
+    // leave the load balancer; the failure is in the body.
+    const ready = await rawRequest(t.port, 'GET', '/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.json().models.find((m: { name: string }) => m.name === 'a').error.code).toBe(
+      'model_load_failed',
+    );
   });
 });

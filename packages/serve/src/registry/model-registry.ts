@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,9 +7,10 @@ import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { DeviceChoice, ExecutionProvider, WorkerPool } from '../engine/worker-pool.ts';
 import { isValidModelName } from './model-name.ts';
 
+import { specFromCard, type ModelSpec } from './model-spec.ts';
+
 /** models/evaluators/ holds the classifiers `ganforge eval` scores with, not generators to serve. */
 export const EVALUATORS_DIR = 'evaluators';
-import { specFromCard, type ModelSpec } from './model-spec.ts';
 
 export type ModelStatus = 'loading' | 'ready' | 'failed';
 
@@ -24,8 +26,22 @@ export interface ModelEntry {
   readonly loadedAt?: string;
   /** Increments on every successful (re)load. */
   readonly generation: number;
-  /** Size + mtime of model.onnx and card.json; a change triggers a reload. */
+  /** Size + mtime + inode of model.onnx and card.json; a change triggers a reload. */
   readonly fingerprint: string;
+  /**
+   * The bytes the serving generation was loaded from. Browsers get these (GET .../model.onnx), never
+   * the file on disk: a file being written, truncated or broken never reaches a client.
+   */
+  readonly files?: ModelFiles;
+}
+
+/** A model's files exactly as loaded, with a strong validator. */
+export interface ModelFiles {
+  readonly modelOnnx: Uint8Array;
+  readonly cardJson: Uint8Array;
+  /** Strong ETag over both files (quoted). */
+  readonly etag: string;
+  readonly loadedAt: Date;
 }
 
 export interface RegistryLogger {
@@ -42,11 +58,31 @@ export interface RegistryOptions {
   readonly logger: RegistryLogger;
   /** Called whenever an entry changes (metrics). */
   readonly onChange?: (entry: ModelEntry | undefined, name: string) => void;
+  /**
+   * With `watch()`: how often the folder is also rescanned in full (default 1000 ms). File-system
+   * events alone are not enough: Node 20's recursive fs.watch on Linux stops seeing files that were
+   * replaced by rename, or whole folders swapped in, so the periodic check is what guarantees every
+   * change is seen; the events only make most changes show up sooner.
+   */
+  readonly pollIntervalMs?: number;
 }
 
 function errorInfo(e: unknown): { code: string; message: string } {
   if (e instanceof GanforgeError) return { code: e.code, message: e.message };
   return { code: 'model_load_failed', message: e instanceof Error ? e.message : String(e) };
+}
+
+/** A file-system error without the absolute path Node puts in its message ("ENOENT", "EACCES"...). */
+function fsMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string') return code === 'ENOENT' ? 'no such file' : code;
+  return e instanceof Error ? e.message : String(e);
+}
+
+function strongEtag(...parts: Uint8Array[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return `"${h.digest('base64url').slice(0, 27)}"`;
 }
 
 /**
@@ -58,6 +94,7 @@ export class ModelRegistry {
   private readonly entries = new Map<string, ModelEntry>();
   private watcher: FSWatcher | undefined;
   private rescanTimer: NodeJS.Timeout | undefined;
+  private polling: NodeJS.Timeout | undefined;
   private scanning: Promise<void> = Promise.resolve();
   private rescanQueued = false;
   private closed = false;
@@ -74,20 +111,28 @@ export class ModelRegistry {
     return this.entries.get(name);
   }
 
-  /** True when at least one model exists and every model is ready. */
+  /**
+   * True when at least one model exists and every model has a serving version. A model whose latest
+   * reload failed still counts while its previous version serves: replicas that all received the
+   * same bad file must not all leave the load balancer at once (the failure shows in /readyz's body).
+   */
   allReady(): boolean {
     const all = this.list();
-    return all.length > 0 && all.every((e) => e.status === 'ready' && !e.error);
+    return all.length > 0 && all.every((e) => e.status === 'ready');
   }
 
-  /** Lists the folder and (re)loads what changed. Concurrent calls are serialized. */
-  scan(): Promise<void> {
-    this.scanning = this.scanning.catch(() => {}).then(() => this.scanOnce());
-    return this.scanning;
+  /** Lists the folder and (re)loads what changed; true when something did. Concurrent calls are serialized. */
+  scan(): Promise<boolean> {
+    const next = this.scanning.catch(() => {}).then(() => this.scanOnce());
+    this.scanning = next.then(
+      () => {},
+      () => {},
+    );
+    return next;
   }
 
-  private async scanOnce(): Promise<void> {
-    if (this.closed) return;
+  private async scanOnce(): Promise<boolean> {
+    if (this.closed) return false;
     const { modelsDir, logger } = this.options;
     let names: string[];
     try {
@@ -119,6 +164,7 @@ export class ModelRegistry {
     await Promise.all(work);
     if (work.length > 0)
       logger.info({ models: this.list().map((e) => ({ name: e.name, status: e.status })) }, 'models scanned');
+    return work.length > 0;
   }
 
   private async fingerprint(name: string): Promise<string> {
@@ -146,35 +192,43 @@ export class ModelRegistry {
     const serving = previous?.status === 'ready' ? previous : undefined;
     if (!serving) this.set({ name, status: 'loading', generation: previous?.generation ?? 0, fingerprint });
     const dir = join(modelsDir, name);
+    // Error messages name files relative to the models folder: responses must not reveal server paths.
+    const shown = (file: string) => `${name}/${file}`;
     try {
-      const cardPath = join(dir, 'card.json');
-      let cardJson: unknown;
+      let cardJson: Uint8Array;
+      let cardValue: unknown;
       try {
-        cardJson = JSON.parse(await readFile(cardPath, 'utf8'));
+        cardJson = await readFile(join(dir, 'card.json'));
+        cardValue = JSON.parse(Buffer.from(cardJson).toString('utf8'));
       } catch (e) {
-        throw new GanforgeError('bad_card', `cannot read ${cardPath}: ${errorInfo(e).message}`, {
+        throw new GanforgeError('bad_card', `cannot read ${shown('card.json')}: ${fsMessage(e)}`, {
           hint: 're-export the model with `ganforge export`',
         });
       }
-      const card = parseModelCard(cardJson);
-      const onnxPath = join(dir, 'model.onnx');
+      const card = parseModelCard(cardValue);
+      let modelOnnx: Uint8Array;
       try {
-        await stat(onnxPath);
+        modelOnnx = await readFile(join(dir, 'model.onnx'));
       } catch {
-        throw new GanforgeError('model_missing', `${onnxPath} does not exist`, {
+        throw new GanforgeError('model_missing', `${shown('model.onnx')} does not exist`, {
           hint: 're-export the model with `ganforge export`',
         });
       }
       let loaded;
       try {
-        loaded = await pool.load(key, onnxPath, device);
+        // Loaded from the bytes just read, so the session and what browsers download are one version.
+        loaded = await pool.load(key, modelOnnx, device);
       } catch (e) {
-        throw new GanforgeError('model_load_failed', `cannot load ${onnxPath}: ${errorInfo(e).message}`, {
-          hint:
-            device === 'cuda'
-              ? 'install the CUDA execution provider (see README) or use --device auto'
-              : 'the file may be corrupt; re-export it',
-        });
+        throw new GanforgeError(
+          'model_load_failed',
+          `cannot load ${shown('model.onnx')}: ${errorInfo(e).message}`,
+          {
+            hint:
+              device === 'cuda'
+                ? 'install the CUDA execution provider (see README) or use --device auto'
+                : 'the file may be corrupt; re-export it',
+          },
+        );
       }
       const spec = specFromCard(card, loaded);
       // Warm-up: the first run of each session allocates and plans; do it before counting as ready.
@@ -199,15 +253,17 @@ export class ModelRegistry {
         outputName: spec.outputName,
         latentDim: spec.latentDim,
       });
+      const loadedAt = new Date();
       this.set({
         name,
         status: 'ready',
         card,
         spec,
         provider: loaded.provider,
-        loadedAt: new Date().toISOString(),
+        loadedAt: loadedAt.toISOString(),
         generation,
         fingerprint,
+        files: { modelOnnx, cardJson, etag: strongEtag(modelOnnx, cardJson), loadedAt },
       });
       logger.info(
         { model: name, provider: loaded.provider, generation, fallbacks: loaded.fallbacks },
@@ -248,30 +304,56 @@ export class ModelRegistry {
     }
   }
 
-  /** Rescans (debounced) whenever something under the models folder changes. */
+  /**
+   * Reloads what changes under the models folder: a full rescan every pollIntervalMs, and sooner
+   * (debounced) on file-system events. After any change the event watcher is re-created, so it watches
+   * the folders and files as they now are (a folder swapped in by rename is a new inode).
+   */
   watch(debounceMs = 150): void {
-    if (this.watcher) return;
-    this.watcher = watch(this.options.modelsDir, { recursive: true }, () => {
+    if (this.polling || this.closed) return;
+    const { logger } = this.options;
+    const rescan = () => {
+      if (this.rescanQueued || this.closed) return;
+      this.rescanQueued = true;
+      void this.scanning.then(() => {
+        this.rescanQueued = false;
+        return this.scan()
+          .then((changed) => {
+            if (changed) this.rewatch(onEvent);
+          })
+          .catch((e: unknown) => logger.error({ error: errorInfo(e) }, 'rescan failed'));
+      });
+    };
+    const onEvent = () => {
       clearTimeout(this.rescanTimer);
-      this.rescanTimer = setTimeout(() => {
-        if (this.rescanQueued) return;
-        this.rescanQueued = true;
-        void this.scanning.then(() => {
-          this.rescanQueued = false;
-          return this.scan().catch((e: unknown) =>
-            this.options.logger.error({ error: errorInfo(e) }, 'rescan failed'),
-          );
-        });
-      }, debounceMs);
-    });
-    this.watcher.on('error', (e) =>
-      this.options.logger.warn({ error: errorInfo(e) }, 'models folder watch failed'),
-    );
+      this.rescanTimer = setTimeout(rescan, debounceMs);
+    };
+    this.polling = setInterval(rescan, this.options.pollIntervalMs ?? 1000);
+    this.polling.unref();
+    this.rewatch(onEvent);
+  }
+
+  private rewatch(onEvent: () => void): void {
+    this.watcher?.close();
+    this.watcher = undefined;
+    if (this.closed) return;
+    try {
+      const w = watch(this.options.modelsDir, { recursive: true }, onEvent);
+      // A lost watcher is not fatal: the periodic rescan still sees every change.
+      w.on('error', (e) => {
+        this.options.logger.warn({ error: errorInfo(e) }, 'models folder watch failed; polling only');
+        w.close();
+      });
+      this.watcher = w;
+    } catch (e) {
+      this.options.logger.warn({ error: errorInfo(e) }, 'cannot watch the models folder; polling only');
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.rescanTimer);
+    clearInterval(this.polling);
     this.watcher?.close();
     await this.scanning.catch(() => {});
   }
