@@ -29,7 +29,6 @@ export const registerDiagnose: RegisterCommand = (program) => {
       const runDir = t.assertRunDir(run);
       let diagnostics: DiagnosticsConfig | undefined;
       if (flags.set.length > 0) {
-        let raw = t.readRunConfig(runDir) ?? {};
         for (const text of flags.set) {
           const o = t.parseOverride(text);
           if (o.path[0] !== 'diagnostics') {
@@ -41,9 +40,9 @@ export const registerDiagnose: RegisterCommand = (program) => {
               },
             );
           }
-          raw = t.applyOverride(raw, o);
         }
-        diagnostics = t.parseTrainConfig(raw, `${join(runDir, t.RUN_FILES.config)} with --set`).diagnostics;
+        const recorded = t.readRunConfig(runDir) ?? {};
+        diagnostics = t.parseWithOverrides(recorded, join(runDir, t.RUN_FILES.config), flags.set).diagnostics;
       }
       const { formatEvent } = t;
       const r = await t.replayDiagnostics(runDir, { diagnostics });

@@ -30,6 +30,41 @@ const TINY = [
   'logging={sampleEvery: 5, checkpointEvery: 5, gridSize: 2}',
 ];
 
+/**
+ * Starts `ganforge train <args>`, sends `signal` once it has printed a progress line (so it is training,
+ * not still starting) and waits for it to exit.
+ */
+async function trainUntilSignal(
+  signal: NodeJS.Signals,
+  args: string[],
+): Promise<{ code: number | null; stdout: string }> {
+  const child = spawn(process.execPath, [BIN, 'train', ...args]);
+  let stdout = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (/^step \d+\/\d+/m.test(stdout) && !child.killed) child.kill(signal);
+  });
+  return { code: await exited, stdout };
+}
+
+/** The step a signal stopped a run at (from its message) and its run directory, whose checkpoint it is. */
+function interruptedRun(stdout: string, out: string): { step: number; run: string } {
+  const match = /interrupted at step (\d+)\/\d+; checkpoint /.exec(stdout);
+  expect(match).not.toBeNull();
+  const step = Number(match?.[1]);
+  const run = join(out, readdirSync(out)[0] as string);
+  const name = `step-${String(step).padStart(6, '0')}`;
+  expect(readFileSync(join(run, 'latest'), 'utf8').trim()).toBe(name);
+  expect(existsSync(join(run, 'checkpoints', name, 'state.json'))).toBe(true);
+  expect(existsSync(join(run, 'checkpoints', name, 'generator', 'model.json'))).toBe(true);
+  expect(JSON.parse(readFileSync(join(run, 'meta.json'), 'utf8'))).toMatchObject({
+    status: 'interrupted',
+    finishedStep: step,
+  });
+  return { step, run };
+}
+
 describe('ganforge train', () => {
   test('trains a tiny config: backend line, progress lines, run directory', () => {
     const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-train-'));
@@ -84,9 +119,24 @@ describe('ganforge train', () => {
 
   test('bad inputs: one line, exit 1 (config) or 2 (usage)', () => {
     const unknown = ganforge(['train', '--set', 'optimizer.d.lr=1', '--print-config']);
-    expect(unknown.code).toBe(1);
+    expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim().split('\n')).toHaveLength(1);
-    expect(unknown.stderr).toContain('did you mean optimizers?');
+    expect(unknown.stderr).toContain(
+      '--set optimizer.d.lr=1: unknown field optimizer (did you mean optimizers?)',
+    );
+    const outOfRange = ganforge(['train', '--set', 'optimizers.d.lr=5', '--print-config']);
+    expect(outOfRange.code).toBe(2);
+    expect(outOfRange.stderr).toContain('--set optimizers.d.lr=5: optimizers.d.lr:');
+    expect(ganforge(['train', '--set', 'no-equals-sign', '--print-config']).code).toBe(2);
+    // a typo in the config file is the file's (exit 1), even with a --set beside it
+    const dir = mkdtempSync(join(tmpdir(), 'ganforge-cli-typo-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'name: typo\nbatchsize: 32\n');
+    const typo = ganforge(['train', '--config', file, '--set', 'seed=3', '--print-config']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr.trim().split('\n')).toHaveLength(1);
+    expect(typo.stderr).toContain(`config file ${file}: unknown field batchsize (did you mean batchSize?)`);
+    expect(typo.stderr).not.toContain('--set');
     const backend = ganforge(['train', '--backend', 'gpu']);
     expect(backend.code).toBe(2);
     const notRun = mkdtempSync(join(tmpdir(), 'ganforge-cli-notrun-'));
@@ -97,12 +147,10 @@ describe('ganforge train', () => {
     expect(both.code).toBe(2);
   });
 
-  test('Ctrl-C writes a checkpoint and says how to resume; --resume finishes the run', async () => {
+  test('Ctrl-C writes a checkpoint, says how to resume and exits 130; --resume finishes the run', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-sigint-'));
     const args = [...TINY, '--set', 'steps=120', '--set', 'logging.checkpointEvery=0'];
-    const child = spawn(process.execPath, [
-      BIN,
-      'train',
+    const stopped = await trainUntilSignal('SIGINT', [
       ...args,
       '--backend',
       'cpu',
@@ -111,19 +159,9 @@ describe('ganforge train', () => {
       '--progress',
       'lines',
     ]);
-    let stdout = '';
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (/^step \d+\/120/m.test(stdout) && !child.killed) child.kill('SIGINT');
-    });
-    expect(await exited).toBe(0);
-    const match = /interrupted at step (\d+)\/120/.exec(stdout);
-    expect(match).not.toBeNull();
-    const step = Number(match?.[1]);
-    const run = join(out, readdirSync(out)[0] as string);
-    expect(stdout).toContain(`resume with: ganforge train --resume`);
-    expect(readFileSync(join(run, 'latest'), 'utf8').trim()).toBe(`step-${String(step).padStart(6, '0')}`);
+    expect(stopped.code).toBe(130);
+    const { step, run } = interruptedRun(stopped.stdout, out);
+    expect(stopped.stdout).toContain(`resume with: ganforge train --resume`);
     const frozen = ganforge(['train', '--resume', run, '--set', 'generator.hidden=[8]']);
     expect(frozen.code).toBe(2);
     expect(frozen.stderr).toContain('--set generator.hidden cannot change a resumed run');
@@ -150,6 +188,27 @@ describe('ganforge train', () => {
     expect(meta.resumes.map((r) => r.command)).toEqual([
       `ganforge train --resume ${run} --progress lines --set optimizers.d.lr=0.0001`,
     ]);
+  });
+
+  test('SIGTERM (kill, a service manager) also writes a checkpoint and exits 143; --resume finishes the run', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-sigterm-'));
+    const args = [...TINY, '--set', 'steps=120', '--set', 'logging.checkpointEvery=0'];
+    const stopped = await trainUntilSignal('SIGTERM', [
+      ...args,
+      '--backend',
+      'cpu',
+      '--out',
+      out,
+      '--progress',
+      'lines',
+    ]);
+    expect(stopped.code).toBe(143);
+    const { step, run } = interruptedRun(stopped.stdout, out);
+    expect(step).toBeLessThan(120);
+    const resumed = ganforge(['train', '--resume', run, '--progress', 'lines']);
+    expect(resumed.code).toBe(0);
+    expect(resumed.stdout).toContain(`from step ${step} of 120`);
+    expect(resumed.stdout).toContain('done: 120 steps');
   });
 
   test('--profile times steps of the config, ranks the kernels of one, and writes no run', () => {

@@ -2,7 +2,9 @@ import { relative } from 'node:path';
 import { Option } from 'commander';
 import { GanforgeError } from '@ganforge/core';
 import type { ProgressReporter, RunStart } from '@ganforge/train';
+import { CommandExit } from '../exit.ts';
 import { collect, integer } from '../options.ts';
+import { signalExitCode, trapStopSignals } from '../stopSignals.ts';
 import type { RegisterCommand } from './index.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -149,6 +151,11 @@ export const registerTrain: RegisterCommand = (program) => {
       let progress: ProgressReporter | undefined;
       let dashboard: { url: string; close(): Promise<void> } | undefined;
       let dashboardStarted = false;
+      // While the bar is shown, everything printed goes through it (above the bar, whole).
+      const say = (text: string): void =>
+        progress ? progress.log(text) : void process.stdout.write(`${text}\n`);
+      // Ctrl-C or SIGTERM: finish the step, write a checkpoint, then exit 130 or 143.
+      const stop = trapStopSignals();
       const { result, stoppedBy } = await trainSupervised({
         config,
         resume: flags.resume,
@@ -156,7 +163,7 @@ export const registerTrain: RegisterCommand = (program) => {
         out: flags.out,
         backend: backendGiven ? flags.backend : undefined,
         wasmThreads: flags.threads > 0 ? flags.threads : undefined,
-        handleSigint: true,
+        signal: stop.signal,
         command: commandLine(),
         onFailure: flags.onFailure,
         onStart: (info) => {
@@ -172,15 +179,17 @@ export const registerTrain: RegisterCommand = (program) => {
             dashboardStarted = true;
             void startDashboard({ runDir: info.runDir, port: flags.dashboardPort }).then((d) => {
               dashboard = d;
-              process.stdout.write(`dashboard: ${d.url}\n`);
+              say(`dashboard: ${d.url}`);
             });
           }
         },
         onStep: (m) => progress?.update(m),
-        onEvent: (e) => process.stdout.write(`\n${formatEvent(e)}\n`),
-        onDecision: (d) => process.stdout.write(`${d.message}\n`),
+        onEvent: (e) => say(formatEvent(e)),
+        onDecision: (d) => say(d.message),
       }).finally(async () => {
+        stop.dispose();
         progress?.stop();
+        progress = undefined;
         await dashboard?.close();
       });
       if (stoppedBy) process.stdout.write(`stopped: ${stoppedBy.message}\n`);
@@ -190,6 +199,9 @@ export const registerTrain: RegisterCommand = (program) => {
           `interrupted at step ${result.step}/${result.totalSteps}; checkpoint ${show(result.lastCheckpoint ?? where)}\n` +
             `resume with: ganforge train --resume ${where}\n`,
         );
+        // Not a success: `ganforge train ... && ganforge export ...` must not go on with a partial run.
+        if (stop.received)
+          throw new CommandExit(signalExitCode(stop.received), `stopped by ${stop.received}`);
       } else {
         process.stdout.write(`done: ${result.step} steps; run ${where}; samples in ${where}/samples\n`);
       }

@@ -1,19 +1,22 @@
-import type { Response } from 'express';
 import { GanforgeError } from '@ganforge/core';
 
 /**
  * Admission control by work, not by request count: a request for n samples is admitted while the
  * samples already admitted and not yet answered (waiting, generating, or being encoded and sent) stay
- * within the limit; past it the answer is a 429 with Retry-After at once, before latency grows. One
- * request is always admitted when nothing else is in progress, so a single large request still runs.
+ * within the limit, and while the workers' recent speed says they would be done within `maxWaitSeconds`
+ * (so a slower machine, or one shared with other work, admits less); past either the answer is a 429
+ * with Retry-After at once, before latency grows. One request is always admitted when nothing else is
+ * in progress, so a single large request still runs.
  */
 export class Admission {
   private samples = 0;
 
   constructor(
     private readonly limit: number,
-    /** Seconds until `samples` samples have likely been worked off (Retry-After). */
+    /** Seconds until `samples` samples have likely been generated, from recent run times. */
     private readonly secondsFor: (samples: number) => number,
+    /** Most estimated seconds of work to have in progress (a fraction of the request deadline). */
+    private readonly maxWaitSeconds: number = Infinity,
   ) {}
 
   /** Samples admitted and not yet answered. */
@@ -22,12 +25,16 @@ export class Admission {
   }
 
   /** Admits `n` samples until `res` closes (answered or aborted); throws the 429 otherwise. */
-  admit(n: number, res: Response): void {
-    if (this.samples > 0 && this.samples + n > this.limit) {
+  admit(n: number, res: { once(event: 'close', listener: () => void): unknown }): void {
+    const overLimit = this.samples + n > this.limit;
+    if (this.samples > 0 && (overLimit || this.secondsFor(this.samples + n) > this.maxWaitSeconds)) {
+      const why = overLimit
+        ? `the limit of ${this.limit}`
+        : `what the workers can finish in ${this.maxWaitSeconds.toFixed(1)} s at their recent speed`;
       throw Object.assign(
         new GanforgeError(
           'queue_full',
-          `the server is at capacity: ${this.samples} samples are in progress and ${n} more would pass the limit of ${this.limit}`,
+          `the server is at capacity: ${this.samples} samples are in progress and ${n} more would pass ${why}`,
           { status: 429, hint: 'retry after the time in the Retry-After header, or ask for fewer samples' },
         ),
         { retryAfterSeconds: Math.max(1, Math.ceil(this.secondsFor(this.samples))) },

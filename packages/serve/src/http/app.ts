@@ -12,6 +12,7 @@ import { ModelRegistry } from '../registry/model-registry.ts';
 import type { ServeContext } from './context.ts';
 import { errorHandler, labelRoute, unmatchedRoute } from './errors.ts';
 import { fixedHeaders, recordHeaders } from './fixed-headers.ts';
+import { JsonEncoder } from '../render/json-encoder.ts';
 import { Admission } from './admission.ts';
 import { InFlight } from './in-flight.ts';
 import { ServeMetrics } from './metrics.ts';
@@ -147,14 +148,23 @@ export function createServer(options: ServeOptions): GanforgeServer {
   }
   let closing = false;
   const inFlight = new InFlight();
-  const admission = new Admission(queueLimit, (samples) => scheduler.secondsFor(samples));
+  const encoder = new JsonEncoder();
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  // Admit at most a quarter of the deadline's worth of work: the rest is margin for encoding, sending
+  // and the estimate being wrong, so admitted requests finish in time instead of timing out together.
+  const admission = new Admission(
+    queueLimit,
+    (samples) => scheduler.secondsFor(samples),
+    requestTimeoutMs / 1000 / 4,
+  );
   const ctx: ServeContext = {
     registry,
     scheduler,
     admission,
+    encoder,
     metrics,
     schemas,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    requestTimeoutMs,
     maxFrames: maxN,
     isClosing: () => closing,
   };
@@ -328,7 +338,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
         }
         await scheduler.drained();
         scheduler.close();
-        await pool.close();
+        await Promise.all([pool.close(), encoder.close()]);
         logger.info(
           {
             models: registry

@@ -4,6 +4,7 @@ import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { ModelEntry, ModelRegistry } from '../registry/model-registry.ts';
 import type { ModelSpec } from '../registry/model-spec.ts';
 import type { ImageBatch } from '../render/images.ts';
+import type { JsonEncoder } from '../render/json-encoder.ts';
 import type { Admission } from './admission.ts';
 import type { ServeMetrics } from './metrics.ts';
 import type { RequestSchemas } from './schemas.ts';
@@ -12,6 +13,8 @@ import type { RequestSchemas } from './schemas.ts';
 export interface ServeContext {
   readonly registry: ModelRegistry;
   readonly scheduler: BatchScheduler;
+  /** Encodes the float arrays of large JSON responses off the HTTP thread. */
+  readonly encoder: JsonEncoder;
   /** Samples in progress across the server, refused past the limit (429). */
   readonly admission: Admission;
   readonly metrics: ServeMetrics;

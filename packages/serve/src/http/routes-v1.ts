@@ -10,6 +10,7 @@ import { requestLatents, walkLatents } from './latents.ts';
 import { modelView } from './views.ts';
 
 async function sendArrays(
+  ctx: ServeContext,
   res: Response,
   format: 'json' | 'npy',
   batch: ImageBatch,
@@ -22,15 +23,19 @@ async function sendArrays(
     res.send(encodeNpy(batch.data, shape));
     return;
   }
-  await sendJson(res, {
-    ...extra,
-    shape,
-    dtype: 'float32',
-    range: [-1, 1],
-    layout: 'NHWC',
-    images: new FloatArray(batch.data, batch.n),
-    latents: new FloatArray(latents, batch.n),
-  });
+  await sendJson(
+    res,
+    {
+      ...extra,
+      shape,
+      dtype: 'float32',
+      range: [-1, 1],
+      layout: 'NHWC',
+      images: new FloatArray(batch.data, batch.n),
+      latents: new FloatArray(latents, batch.n),
+    },
+    ctx.encoder,
+  );
 }
 
 /** /v1: models, samples (POST and cacheable GET), interpolations. */
@@ -65,7 +70,7 @@ export function v1Routes(ctx: ServeContext): Router {
     const { latents, n } = requestLatents(e.spec, body);
     const batch = await generate(ctx, res, e, latents, n);
     if (body.format === 'json' || body.format === 'npy') {
-      await sendArrays(res, body.format, batch, latents, {
+      await sendArrays(ctx, res, body.format, batch, latents, {
         model: e.name,
         ...(body.latents ? {} : { seed: body.seed }),
         n,
@@ -138,7 +143,7 @@ export function v1Routes(ctx: ServeContext): Router {
     switch (body.format) {
       case 'json':
       case 'npy':
-        await sendArrays(res, body.format, batch, walk.latents, {
+        await sendArrays(ctx, res, body.format, batch, walk.latents, {
           model: e.name,
           seeds,
           mode: body.mode,

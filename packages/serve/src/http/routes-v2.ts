@@ -98,19 +98,23 @@ export function v2Routes(ctx: ServeContext, version: string): Router {
       }
     }
     const batch = await generate(ctx, res, e, Float32Array.from(flat), n);
-    await sendJson(res, {
-      model_name: e.name,
-      model_version: String(e.generation),
-      ...(body.id !== undefined ? { id: body.id } : {}),
-      outputs: [
-        {
-          name: e.spec.outputName,
-          datatype: 'FP32',
-          shape: [n, batch.height, batch.width, batch.channels],
-          data: new FloatArray(batch.data),
-        },
-      ],
-    });
+    await sendJson(
+      res,
+      {
+        model_name: e.name,
+        model_version: String(e.generation),
+        ...(body.id !== undefined ? { id: body.id } : {}),
+        outputs: [
+          {
+            name: e.spec.outputName,
+            datatype: 'FP32',
+            shape: [n, batch.height, batch.width, batch.channels],
+            data: new FloatArray(batch.data),
+          },
+        ],
+      },
+      ctx.encoder,
+    );
   });
 
   return r;

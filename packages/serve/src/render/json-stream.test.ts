@@ -1,13 +1,14 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { JsonEncoder } from './json-encoder.ts';
 import { FloatArray, sendJson } from './json-stream.ts';
 
 let server: Server | undefined;
 afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
 /** Serves `body` once through sendJson on loopback; returns the bytes, headers and event-loop turns seen meanwhile. */
-async function roundTrip(body: Record<string, unknown>) {
+async function roundTrip(body: Record<string, unknown>, encoder?: JsonEncoder) {
   let turns = 0;
   let sending = false;
   const tick = () => {
@@ -18,7 +19,7 @@ async function roundTrip(body: Record<string, unknown>) {
   server = createServer((_req, res) => {
     sending = true;
     setImmediate(tick);
-    void sendJson(res, body).finally(() => (sending = false));
+    void sendJson(res, body, encoder).finally(() => (sending = false));
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -53,7 +54,10 @@ describe('sendJson', () => {
     expect(r.headers['content-type']).toMatch(/^application\/json/);
   });
 
-  it('streams large bodies slice by slice, yielding to the event loop, with the same bytes', async () => {
+  it.each([
+    ['slice by slice on the HTTP thread', false],
+    ['on an encoder thread', true],
+  ])('streams large bodies %s, yielding to the event loop, with the same bytes', async (_how, threaded) => {
     const images = floats(256 * 784, 2);
     const latents = floats(256 * 100, 3);
     const flat = floats(70_001, 4);
@@ -67,7 +71,8 @@ describe('sendJson', () => {
       Array.from({ length: n }, (_, i) =>
         Array.from(a.subarray((i * a.length) / n, ((i + 1) * a.length) / n)),
       );
-    const r = await roundTrip(body);
+    const encoder = threaded ? new JsonEncoder(1) : undefined;
+    const r = await roundTrip(body, encoder).finally(() => encoder?.close());
     expect(r.text).toBe(
       JSON.stringify({
         id: 'req',
@@ -78,6 +83,6 @@ describe('sendJson', () => {
     );
     expect(r.headers['transfer-encoding']).toBe('chunked');
     // Other work ran while it was being encoded: it did not hold the event loop for the whole body.
-    expect(r.turns).toBeGreaterThan(10);
+    expect(r.turns).toBeGreaterThan(threaded ? 1 : 10);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ServerResponse } from 'node:http';
+import type { JsonEncoder } from './json-encoder.ts';
 
 /**
  * A float32 array to appear in a JSON body as numbers: as rows (`[[...],[...]]`, `rows` of them) or
@@ -20,12 +21,16 @@ const STREAM_FROM_NUMBERS = 16_384;
 const SLICE_NUMBERS = 8_192;
 
 /**
- * Sends `body` as JSON. Large float arrays in it (FloatArray values) are encoded slice by slice and
- * written as they go, yielding to the event loop between slices, so one big response cannot hold up
- * health checks, other requests or a shutdown signal for tens of milliseconds; writes wait for the
- * socket to drain, and encoding stops if the client goes away.
+ * Sends `body` as JSON. Large float arrays in it (FloatArray values) are encoded off the HTTP thread
+ * by `encoder` or, without one, slice by slice here, yielding to the event loop between slices; either
+ * way one big response cannot hold up health checks, other requests or a shutdown signal for tens of
+ * milliseconds. Writes wait for the socket to drain, and encoding stops if the client goes away.
  */
-export async function sendJson(res: ServerResponse, body: Record<string, unknown>): Promise<void> {
+export async function sendJson(
+  res: ServerResponse,
+  body: Record<string, unknown>,
+  encoder?: JsonEncoder,
+): Promise<void> {
   const arrays: FloatArray[] = [];
   let numbers = 0;
   const marker = `\u0000${randomUUID()}:`;
@@ -49,6 +54,11 @@ export async function sendJson(res: ServerResponse, body: Record<string, unknown
       continue;
     }
     const a = arrays[Number(pieces[i])]!;
+    if (encoder) {
+      const bytes = await encoder.encode(a.data, a.rows);
+      if (!(await write(res, bytes))) return;
+      continue;
+    }
     for (const chunk of slices(a)) {
       if (!(await write(res, chunk))) return;
       await nextTurn();
@@ -99,7 +109,7 @@ function* slices(a: FloatArray): Generator<string> {
 }
 
 /** Writes and waits for the socket to drain when its buffer is full; false when the client is gone. */
-async function write(res: ServerResponse, text: string): Promise<boolean> {
+async function write(res: ServerResponse, text: string | Uint8Array): Promise<boolean> {
   if (res.destroyed) return false;
   if (res.write(text)) return true;
   return new Promise<boolean>((resolve) => {

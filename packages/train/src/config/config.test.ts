@@ -97,8 +97,39 @@ describe('--set overrides', () => {
     expect(c.optimizers.d.lr).toBe(0.001);
     expect(c.optimizers.g.kind).toBe('rmsprop');
     const e = errorOf(() => resolveTrainConfig({ file, set: ['optimizer.g.lr=0.1'] }));
-    expect(e.message).toContain('did you mean optimizers?');
-    expect(e.message).toContain(file);
+    expect(e.message).toBe('--set optimizer.g.lr=0.1: unknown field optimizer (did you mean optimizers?)');
+  });
+
+  test('a bad field is blamed on where it came from: the file (named, with the key) or the --set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ganforge-config-'));
+    const file = join(dir, 'typo.yaml');
+    writeFileSync(file, 'name: typo\nbatchsize: 32\noptimizers: { d: { lr: 5 } }\n');
+    const fromFile = errorOf(() => resolveTrainConfig({ file, set: ['seed=3', 'optimizers.g.lr=0.001'] }));
+    expect(fromFile.message).toBe(
+      `config file ${file}: optimizers.d.lr: Too big: expected number to be <=1 (got 5); unknown field batchsize (did you mean batchSize?)`,
+    );
+    expect(fromFile.message).not.toContain('--set');
+    expect(fromFile.usage).toBe(false); // a bad input file: the CLI exits 1
+    // the same key fixed by a --set is no error; a bad one in a --set is the --set's
+    writeFileSync(file, 'name: typo\noptimizers: { d: { lr: 5 } }\n');
+    expect(resolveTrainConfig({ file, set: ['optimizers.d.lr=0.001'] }).optimizers.d.lr).toBe(0.001);
+    const fromSet = errorOf(() =>
+      resolveTrainConfig({ file, set: ['optimizers.d.lr=0.001', 'generator={kind: mlp, hiden: [8]}'] }),
+    );
+    expect(fromSet.message).toBe(
+      '--set generator={kind: mlp, hiden: [8]}: unknown field generator.hiden (did you mean generator.hidden?)',
+    );
+    expect(fromSet.usage).toBe(true); // a bad option value: the CLI exits 2
+    // both at once: each named
+    const both = errorOf(() => resolveTrainConfig({ file, set: ['batchSize=0'] }));
+    expect(both.message).toContain(`config file ${file}: optimizers.d.lr:`);
+    expect(both.message).toContain('--set batchSize=0: batchSize:');
+    expect(both.usage).toBe(false);
+    // no file: the --set is named all the same; a --set that is not key=value is a usage error too
+    expect(errorOf(() => resolveTrainConfig({ set: ['batchsize=8'] })).message).toMatch(
+      /^--set batchsize=8: /,
+    );
+    expect(errorOf(() => resolveTrainConfig({ set: ['batchSize'] })).usage).toBe(true);
   });
 
   test('JSON files load too; a missing file and bad YAML are clear errors', () => {

@@ -17,6 +17,7 @@ export function parseOverride(text: string): ConfigOverride {
     throw new GanforgeError('bad_config', `--set '${text}': expected key.path=value`, {
       hint: 'e.g. --set optimizers.d.lr=0.0004 --set generator.hidden=[128,384]',
       status: 400,
+      usage: true,
     });
   }
   const raw = text.slice(eq + 1).trim();
@@ -27,6 +28,7 @@ export function parseOverride(text: string): ConfigOverride {
     throw new GanforgeError('bad_config', `--set '${text}': the value is not valid YAML`, {
       hint: 'quote strings that contain : or #',
       cause: e,
+      usage: true,
     });
   }
   return { path: key.split('.'), value };

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { GanforgeError } from '@ganforge/core';
 import YAML from 'yaml';
-import type { z } from 'zod';
-import { applyOverride, parseOverride } from './overrides.ts';
+import { configProblems } from './issues.ts';
+import { parseWithOverrides } from './withOverrides.ts';
 import { TrainConfigSchema, type TrainConfig } from './schema.ts';
-import { describeField, didYouMean, knownKeysAt, valueAt } from './suggest.ts';
+import { describeField } from './suggest.ts';
 
 /** Reads a YAML or JSON config file (JSON is YAML). An empty file is an empty config. */
 export function readConfigFile(file: string): unknown {
@@ -40,28 +40,6 @@ export function readConfigFile(file: string): unknown {
   return value;
 }
 
-function fieldName(path: readonly PropertyKey[]): string {
-  return path.length === 0 ? '(top level)' : path.map(String).join('.');
-}
-
-function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
-  if (issue.code === 'unrecognized_keys') {
-    const known = knownKeysAt(TrainConfigSchema, issue.path, input) ?? [];
-    return issue.keys
-      .map((key) => {
-        const where = fieldName([...issue.path, key]);
-        const guess = didYouMean(key, known);
-        return guess
-          ? `unknown field ${where} (did you mean ${fieldName([...issue.path, guess])}?)`
-          : `unknown field ${where} (known here: ${known.join(', ')})`;
-      })
-      .join('; ');
-  }
-  const value = valueAt(input, issue.path);
-  const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
-  return `${fieldName(issue.path)}: ${issue.message}${got}`;
-}
-
 /**
  * Validates a raw config object. Throws GanforgeError('bad_config') naming every bad field: unknown
  * keys with a "did you mean", out-of-range values with the field path and the value given.
@@ -69,7 +47,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 export function parseTrainConfig(input: unknown, source = 'config'): TrainConfig {
   const result = TrainConfigSchema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => describeIssue(issue, input));
+  const problems = configProblems(result.error.issues, input).map((p) => p.text);
   throw new GanforgeError('bad_config', `${source}: ${problems.join('; ')}`, {
     hint: 'ganforge train --print-config shows every field with its default',
   });
@@ -82,16 +60,13 @@ export interface ResolveConfigOptions {
   readonly set?: readonly string[] | undefined;
 }
 
-/** File + overrides -> validated config with every default filled in. */
+/**
+ * File + overrides -> validated config with every default filled in. A bad field is reported as coming
+ * from the file (named) or from the --set that wrote it.
+ */
 export function resolveTrainConfig(options: ResolveConfigOptions = {}): TrainConfig {
-  let raw: unknown = options.file ? readConfigFile(options.file) : {};
-  for (const text of options.set ?? []) raw = applyOverride(raw, parseOverride(text));
-  const source = options.file
-    ? `config ${options.file}${options.set?.length ? ' with --set' : ''}`
-    : options.set?.length
-      ? 'config from --set'
-      : 'config';
-  return parseTrainConfig(raw, source);
+  const base = options.file ? readConfigFile(options.file) : {};
+  return parseWithOverrides(base, options.file ? `config file ${options.file}` : 'config', options.set ?? []);
 }
 
 /** The resolved config as YAML with each field's description as a comment, for --print-config. */

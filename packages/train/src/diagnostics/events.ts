@@ -1,4 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../runs/atomic.ts';
 import { fmt } from './series.ts';
 import type { FailureEvent } from './types.ts';
 
@@ -26,6 +27,22 @@ export function readEvents(file: string): FailureEvent[] {
     }
   }
   return out;
+}
+
+/** Complete lines of an append-only log (events.jsonl, rescues.jsonl); 0 when it does not exist. */
+export function countLogLines(file: string): number {
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8').split('\n').length - 1;
+}
+
+/**
+ * Cuts an append-only log back to its first `lines` lines: what a resume from an older checkpoint
+ * abandons (the steps after it are done again and log their events again).
+ */
+export function truncateLogLines(file: string, lines: number): void {
+  if (countLogLines(file) <= lines) return;
+  const kept = readFileSync(file, 'utf8').split('\n').slice(0, lines);
+  writeFileAtomic(file, kept.map((line) => `${line}\n`).join(''));
 }
 
 /**

@@ -15,7 +15,22 @@ export {
   type Diagnostics,
   type DiagnosticsState,
 } from './monitor.ts';
-export { appendEvent, EVENTS_FILE, formatEvent, formatEvidence, readEvents, RESCUES_FILE } from './events.ts';
+export {
+  appendEvent,
+  countLogLines,
+  EVENTS_FILE,
+  formatEvent,
+  formatEvidence,
+  readEvents,
+  RESCUES_FILE,
+  truncateLogLines,
+} from './events.ts';
+export {
+  decodeSupervisorState,
+  encodeSupervisorState,
+  SUPERVISOR_STATE_VERSION,
+  type SupervisorState,
+} from './supervisorState.ts';
 export { readSampleGrid, untileGrid, type GridLayout } from './sampleGrid.ts';
 export {
   trainSupervised,

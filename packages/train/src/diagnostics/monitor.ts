@@ -111,6 +111,8 @@ export interface Diagnostics {
   observe(metrics: DiagnosticMetrics, extras?: DiagnosticExtras): FailureEvent[];
   /** Forget all history (after a rescue rolled the networks back). Keeps the real data's diversity. */
   reset(): void;
+  /** Take up a saved state (a checkpoint's, on resume) as if the steps before it had been observed here. */
+  restore(state: DiagnosticsState): void;
   /** The current state (plain data), e.g. for tests. */
   readonly state: DiagnosticsState;
 }
@@ -127,6 +129,9 @@ export function createDiagnostics(config: DiagnosticsConfig, extras: DiagnosticE
     },
     reset() {
       state = initialDiagnosticsState();
+    },
+    restore(saved) {
+      state = saved;
     },
     get state() {
       return state;

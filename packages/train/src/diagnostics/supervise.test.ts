@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tileGrid, createRng } from '@ganforge/core';
@@ -7,9 +7,11 @@ import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '../data/index.ts';
 import { writeReport } from '../report/writeReport.ts';
+import { TIMING_METRICS } from '../loop/metrics.ts';
+import { CHECKPOINT_FILES } from '../runs/checkpoint.ts';
 import { readMetrics } from '../runs/metricsLog.ts';
 import { diagnosticsConfig } from './config.ts';
-import { readEvents, RESCUES_FILE } from './events.ts';
+import { EVENTS_FILE, readEvents, RESCUES_FILE } from './events.ts';
 import { untileGrid } from './sampleGrid.ts';
 import { trainSupervised } from './supervise.ts';
 
@@ -102,5 +104,136 @@ describe('trainSupervised on real tiny runs', () => {
     expect(readFileSync(report.html, 'utf8')).toContain('rolling back to the checkpoint at step');
     // the far too strong D wins again after each remedy: after maxRescues (2) the run stops, or it completes
     if (r.stoppedBy) expect(r.stoppedBy.message).toMatch(/2 rescue\(s\) already tried/);
+  });
+});
+
+describe('resuming a supervised run', () => {
+  // The tiny run of loop/train.test.ts (MNIST 64, batch 16: 4 steps per epoch), with the detectors made
+  // touchy enough to fire in 40 steps: the see-saw of D and G losses counts as oscillation (lag 1, window 8)
+  // and fixed-z snapshots (every 3 steps) that come back count as revisits.
+  let mnist64: Dataset;
+  beforeAll(async () => {
+    mnist64 = await loadDataset({ kind: 'mnist', limit: 64 });
+  });
+  const config = (name: string) =>
+    parseTrainConfig({
+      name,
+      seed: 5,
+      backend: 'cpu',
+      dataset: { kind: 'mnist', limit: 64 },
+      batchSize: 16,
+      steps: 40,
+      generator: { kind: 'mlp', hidden: [16] },
+      discriminator: { kind: 'mlp', hidden: [16], dropout: 0.3 },
+      logging: { sampleEvery: 3, checkpointEvery: 3, gridSize: 3 },
+    });
+  const touchy = diagnosticsConfig({
+    maxRescues: 1,
+    oscillation: {
+      window: 8,
+      minLag: 1,
+      minAmplitude: 0,
+      minCorrelation: 0.4,
+      snapshots: 3,
+      patience: 1,
+      minMove: 0.1,
+      revisitRatio: 0.9,
+    },
+  });
+  const eventsOf = (runDir: string): string => readFileSync(join(runDir, EVENTS_FILE), 'utf8');
+  /** metrics.jsonl without the wall-clock fields. */
+  const metricsOf = (runDir: string): string =>
+    readMetrics(join(runDir, 'metrics.jsonl'))
+      .map((m) => {
+        const copy: Record<string, unknown> = { ...m };
+        for (const key of TIMING_METRICS) delete copy[key];
+        return JSON.stringify(copy);
+      })
+      .join('\n');
+
+  test.each([12, 13])(
+    'interrupted at step %i and resumed, events.jsonl and metrics are those of an uninterrupted run',
+    async (stopAt) => {
+      const whole = await trainSupervised({
+        config: config('whole'),
+        dataset: mnist64,
+        out,
+        diagnostics: touchy,
+      });
+      // an event before the interruption, and events after it that depend on the detectors' history
+      const steps = whole.events.map((e) => e.step);
+      expect(steps.some((s) => s <= stopAt)).toBe(true);
+      expect(steps.filter((s) => s > stopAt).length).toBeGreaterThanOrEqual(2);
+
+      const abort = new AbortController();
+      const part = await trainSupervised({
+        config: config('part'),
+        dataset: mnist64,
+        out,
+        diagnostics: touchy,
+        signal: abort.signal,
+        onStep: (m) => m.step === stopAt && abort.abort(),
+      });
+      expect(part.result).toMatchObject({ status: 'interrupted', step: stopAt });
+      const resumed = await trainSupervised({
+        resume: part.result.runDir,
+        dataset: mnist64,
+        diagnostics: touchy,
+      });
+      expect(resumed.result.status).toBe('completed');
+      expect(eventsOf(part.result.runDir)).toBe(eventsOf(whole.result.runDir));
+      expect(metricsOf(part.result.runDir)).toBe(metricsOf(whole.result.runDir));
+      // every checkpoint holds the same detector state (windows, fixed-z snapshots, the grid not yet seen)
+      const checkpoints = readdirSync(join(whole.result.runDir, 'checkpoints'));
+      expect(checkpoints.length).toBeGreaterThan(10);
+      for (const name of checkpoints) {
+        const saved = (runDir: string) =>
+          readFileSync(join(runDir, 'checkpoints', name, CHECKPOINT_FILES.diagnostics), 'utf8');
+        expect(saved(part.result.runDir), name).toBe(saved(whole.result.runDir));
+      }
+    },
+  );
+
+  test("--on-failure rescue: a resumed run keeps the rescues already spent and the detectors' history", async () => {
+    // Whole run: oscillation at step 8, rescue 1 (new run from step 0, margin balance), oscillation again: the
+    // budget (maxRescues 1) is spent, so the run stops.
+    const whole = await trainSupervised({
+      config: config('rescue-whole'),
+      dataset: mnist64,
+      out,
+      diagnostics: touchy,
+      onFailure: 'rescue',
+    });
+    expect(whole.rescues).toHaveLength(1);
+    expect(whole.stoppedBy?.message).toMatch(/1 rescue\(s\) already tried/);
+    const stopStep = whole.result.step;
+
+    // The same, interrupted in the rescued segment two steps before the failure, then resumed.
+    const abort = new AbortController();
+    let rescued = false;
+    const part = await trainSupervised({
+      config: config('rescue-part'),
+      dataset: mnist64,
+      out,
+      diagnostics: touchy,
+      onFailure: 'rescue',
+      signal: abort.signal,
+      onDecision: (d) => {
+        if (d.action === 'rescue') rescued = true;
+      },
+      onStep: (m) => rescued && m.step === stopStep - 2 && abort.abort(),
+    });
+    expect(part.result).toMatchObject({ status: 'interrupted', step: stopStep - 2 });
+    const resumed = await trainSupervised({
+      resume: part.result.runDir,
+      dataset: mnist64,
+      diagnostics: touchy,
+      onFailure: 'rescue',
+    });
+    expect(resumed.rescues).toEqual([]);
+    expect(resumed.stoppedBy?.message).toBe(whole.stoppedBy?.message);
+    expect(resumed.result.step).toBe(stopStep);
+    expect(eventsOf(part.result.runDir)).toBe(eventsOf(whole.result.runDir));
+    expect(metricsOf(part.result.runDir)).toBe(metricsOf(whole.result.runDir));
   });
 });

@@ -11,11 +11,17 @@ import { RUN_FILES, stepName } from '../runs/runDir.ts';
 import { appendFileSync } from 'node:fs';
 import { diagnosticsConfig, type DiagnosticsConfig, type OnFailure } from './config.ts';
 import { meanPairwiseDistance } from './diversity.ts';
-import { appendEvent, EVENTS_FILE, RESCUES_FILE } from './events.ts';
-import { createDiagnostics, type DiagnosticsState } from './monitor.ts';
+import { appendEvent, countLogLines, EVENTS_FILE, RESCUES_FILE, truncateLogLines } from './events.ts';
+import {
+  createDiagnostics,
+  initialDiagnosticsState,
+  type Diagnostics,
+  type DiagnosticsState,
+} from './monitor.ts';
 import type { ConfigChange } from './remedies.ts';
 import { planRescue, type RescueDecision } from './rescue.ts';
 import { readSampleGrid } from './sampleGrid.ts';
+import { SUPERVISOR_STATE_VERSION } from './supervisorState.ts';
 import type { FailureEvent, SampleBatch } from './types.ts';
 
 /** One line of <run>/rescues.jsonl. */
@@ -64,14 +70,11 @@ function withChanges(config: TrainConfig, changes: readonly ConfigChange[]): Tra
  * appended to <run>/events.jsonl; with onFailure 'stop' the run stops at the first failure, with
  * 'rescue' it is stopped, its config.json gets the remedy, and training resumes from the newest
  * checkpoint before the failure's onset (or starts over in a new run directory when there is none).
+ * The detectors' history, the rescues spent and the logs' lengths go into every checkpoint: a run
+ * resumed from one goes on as if it had never stopped (a rescue's restart forgets the history on purpose).
  */
 export async function trainSupervised(options: SupervisedTrainOptions): Promise<SupervisedResult> {
   const firstConfig = options.config;
-  const dconf =
-    options.diagnostics ??
-    (firstConfig as { diagnostics?: DiagnosticsConfig } | undefined)?.diagnostics ??
-    diagnosticsConfig();
-  const mode = options.onFailure ?? dconf.onFailure;
   const dataset: Dataset | undefined =
     options.dataset ?? (firstConfig && !options.resume ? await loadDataset(firstConfig.dataset) : undefined);
   const realDiversity = dataset
@@ -83,22 +86,28 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
 
   const events: FailureEvent[] = [];
   const rescues: RescueRecord[] = [];
+  /** Rescues the run had done before it was resumed (from its checkpoint). */
+  let rescuesBefore = 0;
   let config = firstConfig;
   let resume = options.resume;
+  /** A rescue's restart: the detectors start afresh, whatever the checkpoint it rolls back to saved. */
+  let restartedByRescue = false;
   for (;;) {
     const controller = new AbortController();
     const forward = (): void => controller.abort();
     options.signal?.addEventListener('abort', forward);
-    const diagnostics = createDiagnostics(dconf, { realDiversity });
+    if (options.signal?.aborted) controller.abort(); // e.g. Ctrl-C while the dataset was loading
+    let diagnostics: Diagnostics | undefined;
+    let dconf: DiagnosticsConfig = options.diagnostics ?? firstConfig?.diagnostics ?? diagnosticsConfig();
     let runDir = '';
     let runConfig: TrainConfig | undefined;
     let gridLayout: { n: number; shape: Dataset['shape'] } | undefined;
     let decision: RescueDecision | undefined;
     let trigger: FailureEvent | undefined;
     let pendingSamples: SampleBatch | undefined;
-    const decoding: Promise<void>[] = [];
     let result: TrainResult | undefined;
     let failure: unknown;
+    const logFile = (name: string): string => join(runDir, name);
     try {
       result = await train({
         ...options,
@@ -110,36 +119,58 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
           runDir = info.runDir;
           runConfig = info.config;
           gridLayout = { n: info.config.logging.gridSize ** 2, shape: info.dataset.shape };
+          // A resumed run's own config holds its detector settings.
+          dconf = options.diagnostics ?? info.config.diagnostics;
+          diagnostics = createDiagnostics(dconf, { realDiversity });
+          const saved = restartedByRescue ? undefined : info.diagnostics;
+          if (saved) {
+            diagnostics.restore(saved.detectors);
+            pendingSamples = saved.pendingSamples ?? undefined;
+            rescuesBefore = saved.rescues;
+            // Lines logged after the checkpoint belong to steps that are done again now.
+            truncateLogLines(logFile(EVENTS_FILE), saved.logLines.events);
+            truncateLogLines(logFile(RESCUES_FILE), saved.logLines.rescues);
+          }
           options.onStart?.(info);
         },
-        onArtifact: (kind, path, step) => {
+        diagnosticsState: () => ({
+          version: SUPERVISOR_STATE_VERSION,
+          detectors: diagnostics?.state ?? initialDiagnosticsState(),
+          pendingSamples: pendingSamples ?? null,
+          rescues: rescuesBefore + rescues.length,
+          logLines: {
+            events: countLogLines(logFile(EVENTS_FILE)),
+            rescues: countLogLines(logFile(RESCUES_FILE)),
+          },
+        }),
+        onArtifact: async (kind, path, step) => {
+          // Decoded before training goes on, so the detectors get the grid with the very next step.
           if (kind === 'sample' && gridLayout) {
-            decoding.push(
-              readSampleGrid(path, gridLayout).then(
-                (s) => {
-                  pendingSamples = s;
-                },
-                () => undefined,
-              ),
+            await readSampleGrid(path, gridLayout).then(
+              (s) => {
+                pendingSamples = s;
+              },
+              () => undefined,
             );
           }
-          options.onArtifact?.(kind, path, step);
+          await options.onArtifact?.(kind, path, step);
         },
         onStep: (metrics) => {
           options.onStep?.(metrics);
           const samples = pendingSamples;
           pendingSamples = undefined;
-          for (const event of diagnostics.observe(metrics, samples ? { samples } : undefined)) {
+          for (const event of diagnostics?.observe(metrics, samples ? { samples } : undefined) ?? []) {
             events.push(event);
-            appendEvent(join(runDir, EVENTS_FILE), event);
+            appendEvent(logFile(EVENTS_FILE), event);
             options.onEvent?.(event, runDir);
+            const mode = options.onFailure ?? dconf.onFailure;
             if (decision !== undefined || mode === 'warn') continue;
             decision = planRescue({
               event,
               mode,
               config: runConfig,
               checkpointSteps: listCheckpoints(runDir),
-              rescuesSoFar: rescues.length,
+              rescuesSoFar: rescuesBefore + rescues.length,
               maxRescues: dconf.maxRescues,
             });
             trigger = event;
@@ -152,7 +183,6 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
       failure = e;
     } finally {
       options.signal?.removeEventListener('abort', forward);
-      await Promise.all(decoding);
     }
     // A NaN stops train() with an error; a rescue decided on that very step still goes ahead.
     if (failure !== undefined && !(decision?.action === 'rescue' && isGanforgeError(failure))) throw failure;
@@ -177,11 +207,18 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
         rescues.push({ ...record, runDir });
       }
       appendFileSync(join(runDir, RESCUES_FILE), `${JSON.stringify(rescues[rescues.length - 1])}\n`);
+      restartedByRescue = true;
       continue;
     }
     if (result === undefined) throw failure;
     const stoppedBy =
       decision?.action === 'stop' && trigger ? { event: trigger, message: decision.message } : undefined;
-    return { result, events, rescues, stoppedBy, diagnostics: diagnostics.state };
+    return {
+      result,
+      events,
+      rescues,
+      stoppedBy,
+      diagnostics: diagnostics?.state ?? initialDiagnosticsState(),
+    };
   }
 }

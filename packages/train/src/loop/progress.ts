@@ -4,6 +4,13 @@ import type { StepMetrics } from './metrics.ts';
 /** Shows training progress: a live bar on a terminal, plain lines otherwise (logs, CI, pipes). */
 export interface ProgressReporter {
   update(metrics: StepMetrics): void;
+  /**
+   * Prints text (a detector's warning, a rescue decision) while the display runs: on a terminal it goes
+   * above the bar, whole and wrapped by the terminal, and the bar is drawn again under it. Anything
+   * printed to the stream while the bar is shown must go through here.
+   */
+  log(text: string): void;
+  /** Ends the display (the bar stays as last drawn); nothing redraws it afterwards. Idempotent. */
   stop(): void;
 }
 
@@ -50,9 +57,14 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     return done > 0 ? (elapsed / done) * (options.totalSteps - step) : NaN;
   };
 
+  const line = (text: string): string => (text.endsWith('\n') ? text : `${text}\n`);
+
   if (plain) {
     const every = options.every ?? Math.max(1, Math.round(remaining / 50));
     return {
+      log(text) {
+        stream.write(line(text));
+      },
       update(m) {
         const speed = ips(m.imagesPerSec);
         if (m.step % every !== 0 && m.step !== options.totalSteps && m.step !== options.startStep + 1) return;
@@ -65,7 +77,11 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     };
   }
 
-  const bar = new cliProgress.SingleBar(
+  // A MultiBar with one bar: it prints logged text above the bar (a SingleBar has no way to). The
+  // terminal keeps wrapping lines (linewrap: true trims the bar itself to the width instead of turning
+  // the terminal's wrapping off, which would cut every other line), and the bar is redrawn on every
+  // frame, as a log clears its line.
+  const bars = new cliProgress.MultiBar(
     {
       format:
         '{bar} {value}/{total} | epoch {epoch} | ETA {etaText} | {ips} img/s | D real {dReal} fake {dFake} | G {gLoss}',
@@ -73,10 +89,12 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       stream,
       fps: 5,
       etaBuffer: 50,
+      linewrap: true,
+      forceRedraw: true,
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(options.totalSteps, options.startStep, {
+  const bar = bars.create(options.totalSteps, options.startStep, {
     epoch: 0,
     etaText: '?',
     ips: '-',
@@ -84,8 +102,18 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
     dFake: '-',
     gLoss: '-',
   });
+  let stopped = false;
   return {
+    log(text) {
+      if (stopped) {
+        stream.write(line(text));
+        return;
+      }
+      bars.log(line(text));
+      bars.update(); // now: clear the bar's line, write the text, draw the bar under it
+    },
     update(m) {
+      if (stopped) return;
       bar.update(m.step, {
         epoch: m.epoch,
         etaText: formatSeconds(eta(m.step)),
@@ -96,7 +124,9 @@ export function createProgressReporter(options: ProgressOptions): ProgressReport
       });
     },
     stop() {
-      bar.stop();
+      if (stopped) return;
+      stopped = true;
+      bars.stop();
     },
   };
 }

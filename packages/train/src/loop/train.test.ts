@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,11 +18,13 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '../data/index.ts';
+import { initialDiagnosticsState } from '../diagnostics/monitor.ts';
+import type { SupervisorState } from '../diagnostics/supervisorState.ts';
 import { loadGenerator } from '../runs/loadGenerator.ts';
 import { readMetrics } from '../runs/metricsLog.ts';
 import { readRunMeta } from '../runs/meta.ts';
 import { TIMING_METRICS, type StepMetrics } from './metrics.ts';
-import { train } from './train.ts';
+import { train, type RunStart } from './train.ts';
 
 /** Whole runs of a tiny MLP GAN (hidden 16, MNIST limit 64, batch 16 = 4 steps per epoch) on cpu. */
 
@@ -224,5 +236,89 @@ describe('train', () => {
     expect(e.code).toBe('checkpoint_not_found');
     expect(e.hint).toContain('2, 4');
     expect(existsSync(join(r.runDir, 'checkpoints', 'step-000004', 'generator', 'weights.bin'))).toBe(true);
+  });
+
+  test('diagnosticsState is saved in every checkpoint and handed back on resume; a checkpoint without it resumes afresh', async () => {
+    const config = tinyConfig({ steps: 6, logging: { sampleEvery: 0, checkpointEvery: 2, gridSize: 2 } });
+    const stateAt = (step: number): SupervisorState => ({
+      version: 1,
+      detectors: initialDiagnosticsState(),
+      pendingSamples: { data: Float32Array.of(-1, 0.25, Number.NaN, -0), n: 1 },
+      rescues: step,
+      logLines: { events: step, rescues: 0 },
+    });
+    let step = 0;
+    const abort = new AbortController();
+    const part = await train({
+      config,
+      out,
+      dataset: mnist,
+      signal: abort.signal,
+      diagnosticsState: () => stateAt(step),
+      onStep: (m) => {
+        step = m.step;
+        if (m.step === 3) abort.abort();
+      },
+    });
+    expect(part.lastCheckpoint?.endsWith('step-000003')).toBe(true);
+    let start: RunStart | undefined;
+    const resume = (more: Parameters<typeof train>[0] = {}) =>
+      train({
+        resume: part.runDir,
+        resumeSet: ['steps=4'],
+        dataset: mnist,
+        diagnosticsState: () => stateAt(step),
+        onStart: (info) => {
+          start = info;
+        },
+        ...more,
+      });
+    await resume();
+    expect(start?.startStep).toBe(3);
+    expect(start?.diagnostics).toEqual(stateAt(3));
+    expect(Object.is(start?.diagnostics?.pendingSamples?.data[3], -0)).toBe(true);
+    // A checkpoint written without it (an older release, or plain train()) resumes with fresh detectors.
+    rmSync(join(part.runDir, 'checkpoints', 'step-000004', 'diagnostics.json'));
+    const r = await resume({ resumeSet: ['steps=5'] });
+    expect(start?.startStep).toBe(4);
+    expect(start?.diagnostics).toBeUndefined();
+    expect(r).toMatchObject({ status: 'completed', step: 5 });
+  });
+
+  test('resuming clears what interrupted checkpoint writes of dead processes left behind, and only that', async () => {
+    const r = await train({
+      config: tinyConfig({ steps: 4, logging: { sampleEvery: 0, checkpointEvery: 2, gridSize: 2 } }),
+      out,
+      dataset: mnist,
+    });
+    const checkpoints = join(r.runDir, 'checkpoints');
+    const dead = 99_999_999; // above any pid_max: no such process
+    // Killed while replacing step 4's checkpoint: the old one moved aside, the new one half written.
+    renameSync(join(checkpoints, 'step-000004'), join(checkpoints, `.step-000004.old-${dead}-1`));
+    const partial = join(checkpoints, `.step-000004.tmp-${dead}-2`);
+    mkdirSync(join(partial, 'generator'), { recursive: true });
+    writeFileSync(join(partial, 'generator', 'model.json'), '{"modelTopo');
+    // a file write cut short, and an older version moved aside whose replacement did arrive
+    writeFileSync(join(r.runDir, `.latest.tmp-${dead}-3`), 'step-0000');
+    cpSync(join(checkpoints, 'step-000002'), join(checkpoints, `.step-000002.old-${dead}-4`), {
+      recursive: true,
+    });
+    // not stale: a live process's temporary folder, and names this writer does not make
+    mkdirSync(join(checkpoints, `.step-000006.tmp-${process.pid}-9`));
+    mkdirSync(join(checkpoints, '.step-000006.tmp-keep'));
+    writeFileSync(join(r.runDir, '.notes'), 'mine');
+
+    const resumed = await train({ resume: r.runDir, resumeSet: ['steps=5'], dataset: mnist });
+    expect(resumed.step).toBe(5);
+    // step 4's checkpoint was put back and resumed from (not step 2's)
+    expect(readRunMeta(join(r.runDir, 'meta.json')).resumes.map((x) => x.fromStep)).toEqual([4]);
+    expect(readdirSync(checkpoints).sort()).toEqual([
+      `.step-000006.tmp-${process.pid}-9`,
+      '.step-000006.tmp-keep',
+      'step-000002',
+      'step-000004',
+      'step-000005',
+    ]);
+    expect(readdirSync(r.runDir).filter((n) => n.startsWith('.'))).toEqual(['.notes']);
   });
 });

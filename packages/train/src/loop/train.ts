@@ -2,16 +2,18 @@ import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanforgeError, restoreRng, sampleLatents, type RngState } from '@ganforge/core';
 import { selectBackend, type BackendInfo, type BackendName } from '../backend/index.ts';
-import { applyOverride, parseOverride } from '../config/overrides.ts';
-import { parseTrainConfig } from '../config/resolve.ts';
+import { parseOverride } from '../config/overrides.ts';
+import { parseWithOverrides } from '../config/withOverrides.ts';
 import type { TrainConfig } from '../config/schema.ts';
 import { assertShapeFits } from '../config/shape.ts';
 import { batches, batchesPerEpoch, loadDataset, type Batch, type Dataset } from '../data/index.ts';
 import { getLoss } from '../losses/index.ts';
+import type { SupervisorState } from '../diagnostics/supervisorState.ts';
 import { buildDiscriminator, buildGenerator, discriminatorFeatures } from '../models/index.ts';
 import {
   loadCheckpoint,
   locateCheckpoint,
+  readCheckpointDiagnostics,
   readRunConfig,
   restoreOptimizers,
   writeCheckpoint,
@@ -19,7 +21,7 @@ import {
 } from '../runs/checkpoint.ts';
 import { createRunMeta, readRunMeta, writeRunMeta, type RunMeta } from '../runs/meta.ts';
 import { appendMetrics, truncateMetrics } from '../runs/metricsLog.ts';
-import { createRunDir, RUN_FILES, stepName } from '../runs/runDir.ts';
+import { createRunDir, removeStaleTemporaries, RUN_FILES, stepName } from '../runs/runDir.ts';
 import { writeFileAtomic } from '../runs/atomic.ts';
 import { writeSampleGrid } from '../runs/samples.ts';
 import { modelVariables } from './forward.ts';
@@ -46,18 +48,25 @@ export interface TrainOptions {
   readonly wasmThreads?: number | undefined;
   /** An already loaded dataset instead of loading config.dataset (programmatic use, tests). */
   readonly dataset?: Dataset | undefined;
-  /** Abort = stop after the current step, write a checkpoint, return status 'interrupted'. */
+  /**
+   * Abort = stop after the current step, write a checkpoint, return status 'interrupted'. The CLI aborts
+   * it on SIGINT (Ctrl-C) and SIGTERM.
+   */
   readonly signal?: AbortSignal | undefined;
-  /** Stop the same way on SIGINT (Ctrl-C); a second Ctrl-C exits at once. The CLI turns this on. */
-  readonly handleSigint?: boolean | undefined;
   /** The command line that started this (for the run's meta.json and, through export, the model card). */
   readonly command?: string | undefined;
   /** Called once before the first step. */
   readonly onStart?: ((info: RunStart) => void) | undefined;
   /** Called after every step with its metrics. */
   readonly onStep?: ((metrics: StepMetrics) => void) | undefined;
-  /** Called when a sample grid or checkpoint is written. */
-  readonly onArtifact?: ((kind: 'sample' | 'checkpoint', path: string, step: number) => void) | undefined;
+  /** Called when a sample grid or checkpoint is written; training waits for a returned promise. */
+  readonly onArtifact?:
+    ((kind: 'sample' | 'checkpoint', path: string, step: number) => void | Promise<void>) | undefined;
+  /**
+   * The state of the failure detectors watching the run (trainSupervised), asked for at every checkpoint
+   * and saved in it; on resume the checkpoint's comes back as RunStart.diagnostics.
+   */
+  readonly diagnosticsState?: (() => SupervisorState) | undefined;
 }
 
 export interface RunStart {
@@ -69,6 +78,11 @@ export interface RunStart {
   /** Steps already done (0 for a fresh run). */
   readonly startStep: number;
   readonly resumedFrom: string | undefined;
+  /**
+   * The detectors' state saved in the checkpoint resumed from (only asked for with diagnosticsState);
+   * undefined for a new run or a checkpoint without one: the detectors start afresh.
+   */
+  readonly diagnostics: SupervisorState | undefined;
 }
 
 export interface TrainResult {
@@ -154,6 +168,16 @@ function assertResumeOverrides(set: readonly string[]): void {
   }
 }
 
+/**
+ * The checkpoint a resume continues, after clearing what interrupted writes of dead processes left in
+ * its run (half-written checkpoint folders; an older checkpoint moved aside may go back in place).
+ */
+function locateResumedCheckpoint(path: string): CheckpointLocation {
+  const found = locateCheckpoint(path);
+  if (found.runDir === undefined || removeStaleTemporaries(found.runDir).length === 0) return found;
+  return locateCheckpoint(path);
+}
+
 /** Optimizers, variable lists, loss and feature model for a G/D pair: what trainStep needs. */
 export function createGanSetup(
   config: TrainConfig,
@@ -210,7 +234,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let resumed: Awaited<ReturnType<typeof loadCheckpoint>> | undefined;
   let resumeFrom: CheckpointLocation | undefined;
   if (options.resume !== undefined) {
-    resumeFrom = locateCheckpoint(options.resume);
+    resumeFrom = locateResumedCheckpoint(options.resume);
     const recorded = readRunConfig(resumeFrom.runDir);
     if (resumeFrom.runDir === undefined || recorded === undefined) {
       throw new GanforgeError('not_a_run', `${options.resume} is a checkpoint outside a run directory`, {
@@ -219,12 +243,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const set = options.resumeSet ?? [];
     assertResumeOverrides(set);
-    let raw: unknown = recorded;
-    for (const text of set) raw = applyOverride(raw, parseOverride(text));
-    config = parseTrainConfig(
-      raw,
-      `${join(resumeFrom.runDir, RUN_FILES.config)}${set.length ? ' with --set' : ''}`,
-    );
+    config = parseWithOverrides(recorded, join(resumeFrom.runDir, RUN_FILES.config), set);
   } else {
     if (options.config === undefined)
       throw new GanforgeError('bad_config', 'train() needs a config or a run to resume');
@@ -236,7 +255,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     options.backend ?? config.backend,
     options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads },
   );
-  if (resumeFrom) resumed = await loadCheckpoint(resumeFrom.dir);
+  let savedDiagnostics: SupervisorState | undefined;
+  if (resumeFrom) {
+    resumed = await loadCheckpoint(resumeFrom.dir);
+    if (options.diagnosticsState) savedDiagnostics = readCheckpointDiagnostics(resumeFrom.dir);
+  }
   const dataset = options.dataset ?? (await loadDataset(config.dataset));
   assertShapeFits(config, dataset);
   const perEpoch = batchesPerEpoch(dataset, config.batchSize);
@@ -333,7 +356,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const sample = async (): Promise<void> => {
     const file = join(runDir, RUN_FILES.samples, `${stepName(step)}.png`);
     await writeSampleGrid(generator, fixedZ, config.latent.dim, file);
-    options.onArtifact?.('sample', file, step);
+    await options.onArtifact?.('sample', file, step);
   };
   const checkpoint = async (): Promise<void> => {
     lastCheckpoint = await writeCheckpoint(runDir, {
@@ -353,20 +376,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         controller,
         latent: config.latent,
       },
+      diagnostics: options.diagnosticsState?.(),
     });
-    options.onArtifact?.('checkpoint', lastCheckpoint, step);
+    await options.onArtifact?.('checkpoint', lastCheckpoint, step);
   };
-
-  let stopRequested = false;
-  const onAbort = (): void => {
-    stopRequested = true;
-  };
-  options.signal?.addEventListener('abort', onAbort);
-  const onSigint = (): void => {
-    if (stopRequested) process.exit(130);
-    stopRequested = true;
-  };
-  if (options.handleSigint) process.on('SIGINT', onSigint);
 
   options.onStart?.({
     runDir,
@@ -376,12 +389,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     totalSteps,
     startStep: step,
     resumedFrom: resumed?.dir,
+    diagnostics: savedDiagnostics,
   });
 
   const metricsFile = join(runDir, RUN_FILES.metrics);
   try {
     if (step === 0) await sample();
-    while (step < totalSteps && !stopRequested && !options.signal?.aborted) {
+    while (step < totalSteps && !options.signal?.aborted) {
       const started = performance.now();
       const { batch, epoch } = takeBatch(dataset, config.batchSize, cursor, perEpoch);
       const outcome = trainStep(setup, {
@@ -442,8 +456,6 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       backend,
     };
   } finally {
-    options.signal?.removeEventListener('abort', onAbort);
-    if (options.handleSigint) process.off('SIGINT', onSigint);
     disposeGanSetup(setup);
   }
 }

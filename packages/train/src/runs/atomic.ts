@@ -1,12 +1,51 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 let counter = 0;
 
-/** A sibling name for a temporary file or folder: same directory, so rename() stays atomic. */
-function siblingName(path: string, tag: string): string {
+type SiblingTag = 'tmp' | 'old';
+
+/**
+ * A sibling name for a temporary file or folder: same directory, so rename() stays atomic.
+ * `.<name>.tmp-<pid>-<n>` is being written; `.<name>.old-<pid>-<n>` is the version it replaces.
+ */
+function siblingName(path: string, tag: SiblingTag): string {
   counter += 1;
   return join(dirname(path), `.${basename(path)}.${tag}-${process.pid}-${counter}`);
+}
+
+const SIBLING = /^\.(.+)\.(tmp|old)-(\d+)-\d+$/;
+
+/** Whether a process with this id runs (one we may not signal runs too). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Clears what writeFileAtomic and writeDirAtomic calls left in `dir` when their process died mid-write
+ * (killed, out of memory, power cut): temporary siblings are removed; an older version moved aside goes
+ * back in place when its new version never arrived, else it is removed. Siblings of a process that still
+ * runs are left alone (it may be writing them), and so is every name this writer does not make.
+ * Returns the names it removed or put back.
+ */
+export function removeStaleSiblings(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const done: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const m = SIBLING.exec(name);
+    if (!m || isRunning(Number(m[3]))) continue;
+    const path = join(dir, name);
+    const target = join(dir, m[1] as string);
+    if (m[2] === 'old' && !existsSync(target)) renameSync(path, target);
+    else rmSync(path, { recursive: true, force: true });
+    done.push(name);
+  }
+  return done;
 }
 
 /**

@@ -6,6 +6,11 @@ import type { z } from 'zod';
 import { GanforgeError } from '@ganforge/core';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { LatentConfigSchema, TrainConfig } from '../config/schema.ts';
+import {
+  decodeSupervisorState,
+  encodeSupervisorState,
+  type SupervisorState,
+} from '../diagnostics/supervisorState.ts';
 import type { ControllerState } from '../loop/trainStep.ts';
 import type { RngStreamsState } from '../loop/rngStreams.ts';
 import { writeDirAtomic, writeFileAtomic } from './atomic.ts';
@@ -17,12 +22,14 @@ import { isRunDir, parseStepName, RUN_FILES, stepName } from './runDir.ts';
  *   generator/, discriminator/       the networks (model.json + weights.bin)
  *   optimizer-g.*, optimizer-d.*     Adam/RMSProp state (iterations and slots)
  *   state.json                       step, data position, every RNG stream, controller state, latent
+ *   diagnostics.json                 the failure detectors' and rescues' state (supervised runs only)
  * Written as a whole folder (temp + rename), then `latest` points at it.
  */
 export const CHECKPOINT_FILES = {
   generator: 'generator',
   discriminator: 'discriminator',
   state: 'state.json',
+  diagnostics: 'diagnostics.json',
 } as const;
 
 export interface CheckpointState {
@@ -40,6 +47,8 @@ export interface CheckpointContents {
   readonly gOptimizer: tf.Optimizer;
   readonly dOptimizer: tf.Optimizer;
   readonly state: CheckpointState;
+  /** The supervisor's state (trainSupervised), when the detectors watch the run. */
+  readonly diagnostics?: SupervisorState | undefined;
 }
 
 /** Writes a checkpoint of a run at state.step and points `latest` at it; returns its folder. */
@@ -51,6 +60,8 @@ export async function writeCheckpoint(runDir: string, contents: CheckpointConten
     await saveOptimizer(contents.gOptimizer, tmp, 'optimizer-g');
     await saveOptimizer(contents.dOptimizer, tmp, 'optimizer-d');
     writeFileAtomic(join(tmp, CHECKPOINT_FILES.state), `${JSON.stringify(contents.state, null, 2)}\n`);
+    if (contents.diagnostics !== undefined)
+      writeFileAtomic(join(tmp, CHECKPOINT_FILES.diagnostics), encodeSupervisorState(contents.diagnostics));
   });
   writeFileAtomic(join(runDir, RUN_FILES.latest), `${stepName(contents.state.step)}\n`);
   return dir;
@@ -172,6 +183,23 @@ export async function loadCheckpoint(
   const generator = await loadLayersModel(join(where.dir, CHECKPOINT_FILES.generator));
   const discriminator = await loadLayersModel(join(where.dir, CHECKPOINT_FILES.discriminator));
   return { ...where, state, config, generator, discriminator };
+}
+
+/**
+ * The supervisor's state saved in a checkpoint folder; undefined when it has none (written without
+ * the detectors, or before they were saved) or one of another layout: the detectors then start afresh.
+ */
+export function readCheckpointDiagnostics(dir: string): SupervisorState | undefined {
+  const file = join(dir, CHECKPOINT_FILES.diagnostics);
+  if (!existsSync(file)) return undefined;
+  try {
+    return decodeSupervisorState(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new GanforgeError('bad_checkpoint', `${file} cannot be read: ${(e as Error).message}`, {
+      cause: e,
+      hint: 'the checkpoint is damaged; resume from another one (pass its checkpoints/step-XXXXXX folder)',
+    });
+  }
 }
 
 /** Restores both optimizers' state from a checkpoint folder. */

@@ -1,5 +1,14 @@
-export { writeDirAtomic, writeFileAtomic } from './atomic.ts';
-export { assertRunDir, createRunDir, isRunDir, parseStepName, RUN_EVAL_DIR, RUN_FILES, stepName } from './runDir.ts';
+export { removeStaleSiblings, writeDirAtomic, writeFileAtomic } from './atomic.ts';
+export {
+  assertRunDir,
+  createRunDir,
+  isRunDir,
+  parseStepName,
+  removeStaleTemporaries,
+  RUN_EVAL_DIR,
+  RUN_FILES,
+  stepName,
+} from './runDir.ts';
 export { appendMetrics, readMetrics, truncateMetrics } from './metricsLog.ts';
 export {
   createRunMeta,
@@ -17,6 +26,7 @@ export {
   listCheckpoints,
   loadCheckpoint,
   locateCheckpoint,
+  readCheckpointDiagnostics,
   readCheckpointState,
   readRunConfig,
   readRunTrainConfig,

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
+import { removeStaleSiblings } from './atomic.ts';
 
 /**
  * The files of a run directory (<out>/<name>-<time>/):
@@ -55,6 +56,17 @@ export function createRunDir(parent: string, name: string, now: Date = new Date(
     mkdirSync(join(dir, RUN_FILES.checkpoints));
     return dir;
   }
+}
+
+/**
+ * Clears what interrupted atomic writes of dead processes left in a run directory and its checkpoints/
+ * and samples/ folders (e.g. a hidden .step-000120.tmp-<pid>-<n>/ of a checkpoint cut short); returns
+ * their paths.
+ */
+export function removeStaleTemporaries(runDir: string): string[] {
+  return [runDir, join(runDir, RUN_FILES.checkpoints), join(runDir, RUN_FILES.samples)].flatMap((dir) =>
+    removeStaleSiblings(dir).map((name) => join(dir, name)),
+  );
 }
 
 /** Whether `dir` looks like a run directory written by `ganforge train`. */
