@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import type { GanforgeError } from '@ganforge/core';
 import { Admission } from './admission.ts';
 
 /** A response's lifetime: admitted samples are released when it emits 'close'. */

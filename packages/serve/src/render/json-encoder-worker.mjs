@@ -1,5 +1,6 @@
 // Encodes float32 arrays as JSON text off the HTTP thread (see json-encoder.ts).
 // Plain JavaScript on purpose: a worker started from here needs no TypeScript loader.
+import { Buffer } from 'node:buffer';
 import { parentPort } from 'node:worker_threads';
 
 /** The exact text JSON.stringify writes for these numbers: rows of equal length, or one flat array. */
