@@ -4,6 +4,10 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { lowerThreadPriority } from './thread-priority.mjs';
+
+// Below the HTTP thread: under overload it must still answer health checks and 429s at once.
+lowerThreadPriority();
 
 /** @type {Map<string, import('onnxruntime-node').InferenceSession>} */
 const sessions = new Map();

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/harness.ts';
 import { writeTinyModel } from '../testing/tiny-generator.ts';
+import { WORKER_NICE } from './thread-priority.mjs';
 import { defaultWorkers, WorkerPool } from './worker-pool.ts';
 
 describe('WorkerPool', () => {
@@ -38,6 +40,20 @@ describe('WorkerPool', () => {
     expect(r.dims).toEqual([1, 8, 8, 1]);
     expect(r.data).toHaveLength(64);
   });
+
+  it.runIf(existsSync('/proc/thread-self'))(
+    'runs its workers below the HTTP thread: nice 10, the calling thread unchanged',
+    () => {
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after "(comm)").
+      const nice = (tid: string) =>
+        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      const tids = readdirSync('/proc/self/task');
+      const lowered = tids.filter((tid) => nice(tid) === WORKER_NICE);
+      // The two session workers (loaded and run above) at least; this thread itself stays as it was.
+      expect(lowered.length).toBeGreaterThanOrEqual(2);
+      expect(nice(String(process.pid))).toBe(0);
+    },
+  );
 
   it('reports a corrupt model as a load error', async () => {
     await expect(pool.load('bad#1', join(dir, 'nope.onnx'), 'cpu')).rejects.toThrow(

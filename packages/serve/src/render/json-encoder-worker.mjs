@@ -2,6 +2,10 @@
 // Plain JavaScript on purpose: a worker started from here needs no TypeScript loader.
 import { Buffer } from 'node:buffer';
 import { parentPort } from 'node:worker_threads';
+import { lowerThreadPriority } from '../engine/thread-priority.mjs';
+
+// Below the HTTP thread: under overload it must still answer health checks and 429s at once.
+lowerThreadPriority();
 
 /** The exact text JSON.stringify writes for these numbers: rows of equal length, or one flat array. */
 function encode(data, rows) {
