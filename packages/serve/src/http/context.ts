@@ -49,17 +49,21 @@ export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
 }
 
 /**
- * Runs the generator on `n` latents through the batching queue, once admitted: the samples count as
- * work in progress until the response `res` is done (429 at once when the server is at capacity).
+ * Admits a request for `n` samples (429 at once when the server is at capacity): they count as work in
+ * progress until the response `res` is done. Routes call it as soon as they know n, before building
+ * latents, so a refused request costs as little as possible.
  */
+export function admit(ctx: ServeContext, res: Response, n: number): void {
+  ctx.admission.admit(n, res);
+}
+
+/** Runs the generator on `n` latents (an admitted request's) through the batching queue. */
 export async function generate(
   ctx: ServeContext,
-  res: Response,
   e: ReadyEntry,
   latents: Float32Array,
   n: number,
 ): Promise<ImageBatch> {
-  ctx.admission.admit(n, res);
   const data = await ctx.scheduler.submit(e.name, latents, n, ctx.requestTimeoutMs);
   ctx.metrics.samples.inc({ model: e.name }, n);
   return { data, n, height: e.spec.height, width: e.spec.width, channels: e.spec.channels };

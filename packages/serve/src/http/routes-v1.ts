@@ -4,7 +4,7 @@ import { GanforgeError } from '@ganforge/core';
 import { encodeAnimation, encodeGrid, type ImageBatch } from '../render/images.ts';
 import { FloatArray, sendJson } from '../render/json-stream.ts';
 import { encodeNpy } from '../render/npy.ts';
-import { generate, readyModel, type ServeContext } from './context.ts';
+import { admit, generate, readyModel, type ServeContext } from './context.ts';
 import { labelRoute, notFound, parseOrThrow } from './errors.ts';
 import { requestLatents, walkLatents } from './latents.ts';
 import { modelView } from './views.ts';
@@ -67,8 +67,9 @@ export function v1Routes(ctx: ServeContext): Router {
       );
     }
     const body = parseOrThrow(ctx.schemas.samples, req.body);
+    admit(ctx, res, body.latents?.length ?? body.n ?? 1);
     const { latents, n } = requestLatents(e.spec, body);
-    const batch = await generate(ctx, res, e, latents, n);
+    const batch = await generate(ctx, e, latents, n);
     if (body.format === 'json' || body.format === 'npy') {
       await sendArrays(ctx, res, body.format, batch, latents, {
         model: e.name,
@@ -104,8 +105,9 @@ export function v1Routes(ctx: ServeContext): Router {
       res.status(304).end();
       return;
     }
+    admit(ctx, res, q.n);
     const { latents, n } = requestLatents(e.spec, { n: q.n, seed: q.seed, truncation: q.truncation });
-    const batch = await generate(ctx, res, e, latents, n);
+    const batch = await generate(ctx, e, latents, n);
     res
       .type(ext)
       .send(
@@ -139,7 +141,8 @@ export function v1Routes(ctx: ServeContext): Router {
         { field: 'steps' },
       );
     }
-    const batch = await generate(ctx, res, e, walk.latents, walk.n);
+    admit(ctx, res, walk.n);
+    const batch = await generate(ctx, e, walk.latents, walk.n);
     switch (body.format) {
       case 'json':
       case 'npy':

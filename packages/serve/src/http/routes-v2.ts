@@ -1,7 +1,7 @@
 import { Router, type ErrorRequestHandler } from 'express';
 import { GanforgeError } from '@ganforge/core';
 import { FloatArray, sendJson } from '../render/json-stream.ts';
-import { generate, readyModel, type ServeContext } from './context.ts';
+import { admit, generate, readyModel, type ServeContext } from './context.ts';
 import { labelRoute, parseOrThrow } from './errors.ts';
 import { v2ModelMetadata } from './views.ts';
 
@@ -75,6 +75,7 @@ export function v2Routes(ctx: ServeContext, version: string): Router {
         status: 400,
       });
     }
+    admit(ctx, res, n);
     const flat = flatten(input.data);
     if (flat.length !== n * d) {
       throw new GanforgeError(
@@ -97,7 +98,7 @@ export function v2Routes(ctx: ServeContext, version: string): Router {
         );
       }
     }
-    const batch = await generate(ctx, res, e, Float32Array.from(flat), n);
+    const batch = await generate(ctx, e, Float32Array.from(flat), n);
     await sendJson(
       res,
       {
