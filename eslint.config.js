@@ -1,6 +1,67 @@
 // @ts-check
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+
+// Packages talk to each other only through their declared entry points (package.json `exports`:
+// '@ganforge/<pkg>', '@ganforge/<pkg>/testing', ...). Reaching into another package's src/ by a
+// relative path ('../../../serve/src/...', '../packages/web/src/...') or by '@ganforge/<pkg>/src/...'
+// couples callers to that package's file layout and bypasses its public API, so lint rejects it.
+// no-restricted-imports cannot tell a same-package '../x' from a cross-package one and does not see
+// dynamic import(), hence this small rule that resolves the specifier against the importing file.
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const packageOf = (/** @type {string} */ file) => {
+  const [top, name] = relative(ROOT, file).split(sep);
+  return top === 'packages' && name ? name : undefined;
+};
+/** @type {import('eslint').Rule.RuleModule} */
+const noCrossPackageSrc = {
+  meta: {
+    type: 'problem',
+    docs: { description: "forbid importing another workspace package's src/ instead of its entry points" },
+    messages: {
+      relative:
+        "'{{spec}}' reaches into @ganforge/{{pkg}}'s src/; import '@ganforge/{{pkg}}' (or its ./testing entry point) instead.",
+      deep: "'{{spec}}' reaches into a package's src/; import its entry points (package.json exports) instead.",
+    },
+    schema: [],
+  },
+  create(context) {
+    const own = packageOf(context.filename);
+    /** @param {any} source */
+    const check = (source) => {
+      const spec =
+        source?.type === 'Literal' && typeof source.value === 'string'
+          ? source.value
+          : source?.type === 'TemplateLiteral' && source.expressions.length === 0
+            ? source.quasis[0].value.cooked
+            : undefined;
+      if (typeof spec !== 'string') return;
+      if (/^@ganforge\/[^/]+\/src(\/|$)/.test(spec)) {
+        context.report({ node: source, messageId: 'deep', data: { spec } });
+        return;
+      }
+      if (!spec.startsWith('.')) return;
+      const target = resolve(dirname(context.filename), spec);
+      const pkg = packageOf(target);
+      const [, , dir] = relative(ROOT, target).split(sep);
+      if (pkg && pkg !== own && dir === 'src') {
+        context.report({ node: source, messageId: 'relative', data: { spec, pkg } });
+      }
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+      /** @param {any} node */
+      TSImportType: (node) => check(node.argument?.literal ?? node.source),
+      /** @param {any} node */
+      TSExternalModuleReference: (node) => check(node.expression),
+    };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'runs/**', 'models/**', '**/*.min.js'] },
@@ -10,9 +71,11 @@ export default tseslint.config(
     languageOptions: {
       globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
     },
+    plugins: { ganforge: { rules: { 'no-cross-package-src': noCrossPackageSrc } } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      'ganforge/no-cross-package-src': 'error',
     },
   },
   {

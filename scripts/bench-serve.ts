@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
-import { benchServe, formatServeBench } from '../packages/serve/src/bench/serve-bench.ts';
-import { writeTinyModel } from '../packages/serve/src/testing/tiny-generator.ts';
+import { benchServe, formatServeBench } from '@ganforge/serve/bench';
+import { writeTinyModel } from '@ganforge/serve/testing';
 
 export interface BenchServingOptions {
   readonly modelsDir?: string;

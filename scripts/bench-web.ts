@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
-import { benchWeb, formatWebBench } from '../packages/web/src/bench/browser-bench.ts';
+import { benchWeb, formatWebBench } from '@ganforge/web/bench';
 import { chromiumSkipReason, launchChromium } from '../test/support/chromium.ts';
 import { writeDcganModel } from '../test/support/web-models.ts';
 

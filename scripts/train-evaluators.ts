@@ -14,33 +14,35 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDataset, selectBackend } from '../packages/train/src/index.ts';
-import type { BackendInfo, BackendName } from '../packages/train/src/index.ts';
-import { writeDirAtomic } from '../packages/train/src/runs/atomic.ts';
-import { convertToOnnx, encodeModel, GANFORGE_VERSION, IR_VERSION } from '../packages/export/src/index.ts';
-import { floatAttr, floatTensor, floatValueInfo, intAttr } from '../packages/export/src/onnx/proto.ts';
+import { loadDataset, selectBackend, writeDirAtomic } from '@ganforge/train';
+import type { BackendInfo, BackendName } from '@ganforge/train';
+import {
+  convertToOnnx,
+  encodeModel,
+  floatAttr,
+  floatTensor,
+  floatValueInfo,
+  GANFORGE_VERSION,
+  intAttr,
+  IR_VERSION,
+} from '@ganforge/export';
 import {
   buildEvaluatorNetwork,
   EVALUATOR_INPUT,
+  EVALUATORS_DIR,
+  EvaluatorCardSchema,
   FEATURE_DIM,
   FEATURE_LAYER,
-} from '../packages/eval/src/evaluator/architecture.ts';
-import { EvaluatorCardSchema } from '../packages/eval/src/evaluator/card.ts';
-import type { EvaluatorCard } from '../packages/eval/src/evaluator/card.ts';
-import {
-  EVALUATORS_DIR,
-  loadEvaluator,
-  predictedClasses,
-  runEvaluator,
-  sha256Hex,
-} from '../packages/eval/src/evaluator/session.ts';
-import {
   featureExtractor,
   headWeights,
+  loadEvaluator,
+  predictedClasses,
   predictTfjs,
+  runEvaluator,
+  sha256Hex,
   trainEvaluator,
-} from '../packages/eval/src/evaluator/train.ts';
-import type { LayersModel } from '../packages/eval/src/evaluator/train.ts';
+} from '@ganforge/eval';
+import type { EvaluatorCard, LayersModel } from '@ganforge/eval';
 
 const CLASS_NAMES: Record<string, string[]> = {
   mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],

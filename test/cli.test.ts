@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../packages/cli/src/program.ts';
+import { buildProgram } from '@ganforge/cli';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = 'packages/cli/bin/ganforge.mjs';

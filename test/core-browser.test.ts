@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as core from '../packages/core/src/index.ts';
+import * as core from '@ganforge/core';
 import { chromiumSkipReason, launchChromium } from './support/chromium.ts';
 
 const skip = chromiumSkipReason();

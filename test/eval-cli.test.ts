@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseModelCard } from '../packages/core/src/index.ts';
-import { tinyCard, writeTinyModel } from '../packages/serve/src/testing/tiny-generator.ts';
+import { parseModelCard } from '@ganforge/core';
+import { tinyCard, writeTinyModel } from '@ganforge/serve/testing';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = 'packages/cli/bin/ganforge.mjs';

@@ -8,11 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseModelCard } from '../packages/core/src/index.ts';
-import { main } from '../packages/cli/src/main.ts';
-import { writeFixtureRun } from '../packages/export/src/testing/checkpoint.ts';
-import type { FixtureRun } from '../packages/export/src/testing/checkpoint.ts';
-import { useCpu } from '../packages/export/src/testing/fixtures.ts';
+import { parseModelCard } from '@ganforge/core';
+import { main } from '@ganforge/cli';
+import { useCpu, writeFixtureRun } from '@ganforge/export/testing';
+import type { FixtureRun } from '@ganforge/export/testing';
 
 let run: FixtureRun;
 let root: string;

@@ -11,10 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type GanforgeServer } from '../packages/serve/src/index.ts';
-import { rawRequest, waitFor } from '../packages/serve/src/testing/harness.ts';
-import { buildTinyGenerator, writeTinyModel } from '../packages/serve/src/testing/tiny-generator.ts';
-import { DEFAULT_DIST_DIR, mountWeb } from '../packages/web/src/index.ts';
+import { createServer, type GanforgeServer } from '@ganforge/serve';
+import { buildTinyGenerator, rawRequest, waitFor, writeTinyModel } from '@ganforge/serve/testing';
+import { DEFAULT_DIST_DIR, mountWeb } from '@ganforge/web';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

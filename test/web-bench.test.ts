@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatWebBench, stats } from '../packages/web/src/bench/browser-bench.ts';
+import { formatWebBench, stats } from '@ganforge/web/bench';
 import { writeMarkdownSection } from '../scripts/bench-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-md-'));

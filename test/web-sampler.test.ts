@@ -11,15 +11,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleLatents, slerp } from '../packages/core/src/index.ts';
-import { createServer, type GanforgeServer } from '../packages/serve/src/index.ts';
-import { writeTinyModel } from '../packages/serve/src/testing/tiny-generator.ts';
-import { mountWeb } from '../packages/web/src/index.ts';
-import {
-  embeddingPage,
-  startEmbeddingSite,
-  type RunningServer,
-} from '../packages/web/src/testing/web-servers.ts';
+import { sampleLatents, slerp } from '@ganforge/core';
+import { createServer, type GanforgeServer } from '@ganforge/serve';
+import { writeTinyModel } from '@ganforge/serve/testing';
+import { mountWeb } from '@ganforge/web';
+import { embeddingPage, startEmbeddingSite, type RunningServer } from '@ganforge/web/testing';
 import { chromiumSkipReason, launchChromium } from './support/chromium.ts';
 import { writeDcganModel } from './support/web-models.ts';
 

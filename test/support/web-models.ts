@@ -4,11 +4,9 @@
  * packages/export, so the browser runs the same kind of graph a trained model has.
  */
 import { join } from 'node:path';
-import { convertToOnnx, encodeModel } from '../../packages/export/src/index.ts';
-import { randomizeWeights, useCpu } from '../../packages/export/src/testing/fixtures.ts';
-import { dcganGenerator } from '../../packages/export/src/testing/layouts.ts';
-import { makeTestCard } from '../../packages/serve/src/testing/test-card.ts';
-import { writeTinyModel } from '../../packages/serve/src/testing/tiny-generator.ts';
+import { convertToOnnx, encodeModel } from '@ganforge/export';
+import { dcganGenerator, randomizeWeights, useCpu } from '@ganforge/export/testing';
+import { makeTestCard, writeTinyModel } from '@ganforge/serve/testing';
 
 export interface DcganFixture {
   readonly latentDim: number;

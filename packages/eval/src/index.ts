@@ -30,6 +30,14 @@ export {
   FEATURE_DIM,
   EVALUATOR_INPUT,
 } from './evaluator/architecture.ts';
+export {
+  trainEvaluator,
+  featureExtractor,
+  headWeights,
+  predictTfjs,
+  type EvaluatorTraining,
+  type LayersModel,
+} from './evaluator/train.ts';
 export type { GeneratedSamples } from './sampling/samples.ts';
 export { isModelDir, readModelCard, sampleModelDir, writeCardEvaluation } from './sampling/modelDir.ts';
 export { sampleRunDir } from './sampling/runDir.ts';

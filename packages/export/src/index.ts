@@ -1,6 +1,6 @@
 export { convertToOnnx, SUPPORTED_OPSETS, IR_VERSION, BATCH_DIM } from './convert/toOnnx.ts';
 export type { ConvertOptions, ConvertedModel, Opset } from './convert/toOnnx.ts';
-export { encodeModel, decodeModel } from './onnx/proto.ts';
+export { encodeModel, decodeModel, floatAttr, intAttr, floatTensor, floatValueInfo } from './onnx/proto.ts';
 export { checkParity, maxAbsDiff, predictTfjs, DEFAULT_TOLERANCE } from './parity/check.ts';
 export type { ParityReport, ParityRequest } from './parity/check.ts';
 export { RUNTIMES, runOrtNode, runOrtWeb, ortWebDistDir } from './parity/runtimes.ts';

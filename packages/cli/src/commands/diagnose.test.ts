@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { writeFakeRun } from '../../../train/src/report/fakeRun.testutil.ts';
+import { writeFakeRun } from '@ganforge/train/testing';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'packages/cli/bin/ganforge.mjs');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { writeFakeRun } from '../../../train/src/report/fakeRun.testutil.ts';
+import { writeFakeRun } from '@ganforge/train/testing';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../../..');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeTinyModel } from '../../../serve/src/testing/tiny-generator.ts';
+import { writeTinyModel } from '@ganforge/serve/testing';
 
 const BIN = fileURLToPath(new URL('../../bin/ganforge.mjs', import.meta.url));
 

@@ -1,0 +1,7 @@
+/**
+ * @ganforge/export/testing: helpers for tests in this and other packages (fixture training runs,
+ * randomized weights, parity figures, generator layouts). Not part of the runtime API.
+ */
+export * from './checkpoint.ts';
+export * from './fixtures.ts';
+export * from './layouts.ts';
