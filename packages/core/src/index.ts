@@ -7,3 +7,4 @@ export * from './image/pixels.ts';
 export * from './image/grid.ts';
 export * from './card/schema.ts';
 export * from './card/parse.ts';
+export * from './card/model-name.ts';

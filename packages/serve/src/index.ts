@@ -12,7 +12,6 @@ export {
   type ModelFiles,
   type ModelStatus,
 } from './registry/model-registry.ts';
-export { isValidModelName, MODEL_NAME_PATTERN } from './registry/model-name.ts';
 export { specFromCard, type ModelSpec } from './registry/model-spec.ts';
 export { encodeGrid, encodeAnimation, type ImageBatch } from './render/images.ts';
 export { encodeNpy } from './render/npy.ts';

@@ -7,4 +7,4 @@ export {
   type MountWebOptions,
 } from './mount.ts';
 export { PAGE_CSP, PAGE_HEADERS, EMBED_HEADERS, MODEL_FILE_HEADERS, corsHeaders } from './headers.ts';
-export { isValidModelName, resolveModelFile, MODEL_FILES } from './model-files.ts';
+export { resolveModelFile, MODEL_FILES } from './model-files.ts';

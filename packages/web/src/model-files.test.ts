@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isGanforgeError } from '@ganforge/core';
-import { isValidModelName, resolveModelFile } from './model-files.ts';
+import { isValidModelName } from '@ganforge/core';
+import { resolveModelFile } from './model-files.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'ganforge-web-models-'));
 const models = join(root, 'models');

@@ -1,17 +1,10 @@
 import { realpath, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
-import { GanforgeError } from '@ganforge/core';
-
-/** Model names: a letter or digit, then letters, digits, `.`, `_`, `-`; no `..`, no slashes. */
-export const MODEL_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { GanforgeError, isValidModelName } from '@ganforge/core';
 
 /** The files of a model directory the browser may fetch. Nothing else in the directory is served. */
 export const MODEL_FILES = ['model.onnx', 'card.json'] as const;
 export type ModelFileName = (typeof MODEL_FILES)[number];
-
-export function isValidModelName(name: string): boolean {
-  return MODEL_NAME_PATTERN.test(name) && !name.includes('..');
-}
 
 /**
  * The absolute path of `<modelsDir>/<name>/<file>`, after checking the name strictly and that the

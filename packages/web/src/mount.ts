@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Application, Request, Response } from 'express';
-import { GanforgeError, isGanforgeError } from '@ganforge/core';
+import { GanforgeError, isGanforgeError, isValidModelName } from '@ganforge/core';
 import {
   CONTENT_TYPES,
   corsHeaders,
@@ -13,7 +13,7 @@ import {
   PAGE_HEADERS,
   type HeaderSet,
 } from './headers.ts';
-import { isValidModelName, resolveModelFile, type ModelFileName } from './model-files.ts';
+import { resolveModelFile, type ModelFileName } from './model-files.ts';
 
 /** A model's files as the server loaded them (the server's registry provides these). */
 export interface LoadedModelFiles {

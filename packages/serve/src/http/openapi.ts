@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MODEL_NAME_PATTERN_SOURCE } from '@ganforge/core';
 import type { RequestSchemas } from './schemas.ts';
 
 const json = (schema: z.ZodType) =>
@@ -32,7 +33,7 @@ const nameParam = {
   name: 'name',
   in: 'path',
   required: true,
-  schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+  schema: { type: 'string', pattern: MODEL_NAME_PATTERN_SOURCE },
 };
 
 /** The OpenAPI 3.0 document, built from the same zod schemas that validate requests. */

@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GanforgeError, parseModelCard, sampleLatents, type ModelCard } from '@ganforge/core';
+import {
+  GanforgeError,
+  isValidModelName,
+  parseModelCard,
+  sampleLatents,
+  type ModelCard,
+} from '@ganforge/core';
 import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { DeviceChoice, ExecutionProvider, WorkerPool } from '../engine/worker-pool.ts';
-import { isValidModelName } from './model-name.ts';
 
 import { specFromCard, type ModelSpec } from './model-spec.ts';
 

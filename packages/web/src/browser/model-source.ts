@@ -1,7 +1,4 @@
-import { GanforgeError, parseModelCard, type ModelCard } from '@ganforge/core';
-
-/** Model names as the server accepts them (same rule as packages/serve's registry). */
-const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+import { GanforgeError, isValidModelName, parseModelCard, type ModelCard } from '@ganforge/core';
 
 /** Where a model's two files live: a model directory URL holding card.json and model.onnx. */
 export interface ModelLocation {
@@ -17,10 +14,9 @@ export interface ModelLocation {
  * (`/models/mine/`, `https://host/models/mine`), resolved against the page.
  */
 export function locateModel(model: string, server: URL, page: string): ModelLocation {
-  const dir =
-    MODEL_NAME.test(model) && !model.includes('..')
-      ? new URL(`v1/models/${encodeURIComponent(model)}/`, server)
-      : new URL(model.endsWith('/') ? model : `${model}/`, page);
+  const dir = isValidModelName(model)
+    ? new URL(`v1/models/${encodeURIComponent(model)}/`, server)
+    : new URL(model.endsWith('/') ? model : `${model}/`, page);
   return { label: model, card: new URL('card.json', dir).href, onnx: new URL('model.onnx', dir).href };
 }
 
