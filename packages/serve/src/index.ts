@@ -1,4 +1,5 @@
 export { createServer, type GanforgeServer, type ServeOptions } from './http/app.ts';
+export { SERVE_SETTINGS, type NumericSetting, type NumericSettingName } from './settings.ts';
 export { BatchScheduler, type BatchingOptions } from './engine/batch-scheduler.ts';
 export {
   WorkerPool,

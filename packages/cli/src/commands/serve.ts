@@ -1,6 +1,8 @@
 import { Option } from 'commander';
 import { GanforgeError } from '@ganforge/core';
 import type { DeviceChoice } from '@ganforge/serve';
+// The settings table only: the server itself (onnxruntime-node, sharp, express) loads on use.
+import { SERVE_SETTINGS, type NumericSetting, type NumericSettingName } from '@ganforge/serve/settings';
 import { collect, integer } from '../options.ts';
 import type { RegisterCommand } from './index.ts';
 import { version } from '../version.ts';
@@ -10,14 +12,6 @@ interface ServeFlags {
   port: number;
   host: string;
   device: DeviceChoice;
-  workers: number;
-  threads: number;
-  maxBatch: number;
-  maxDelayMs: number;
-  queueLimit: number;
-  maxN: number;
-  timeoutMs: number;
-  maxBodyBytes: number;
   corsOrigin: string[];
   rateLimit: number;
   watch: boolean;
@@ -25,7 +19,7 @@ interface ServeFlags {
 }
 
 export const registerServe: RegisterCommand = (program) => {
-  program
+  const command = program
     .command('serve')
     .description(
       'Serve every model in a models folder over HTTP (REST /v1, KServe v2, /metrics, /openapi.json)',
@@ -40,30 +34,17 @@ export const registerServe: RegisterCommand = (program) => {
       )
         .choices(['auto', 'cuda', 'cpu'])
         .default('auto'),
-    )
-    .option(
-      '--workers <n>',
-      'session worker threads, each holding one session per model (0 = one per core, at most 8)',
-      integer(0, 64),
-      0,
-    )
-    .option('--threads <n>', 'intra-op threads per session (0 = cores / workers)', integer(0, 256), 0)
-    .option('--max-batch <n>', 'dynamic batching: most latents per session.run', integer(1, 4096), 64)
-    .option(
-      '--max-delay-ms <ms>',
-      'dynamic batching: how long an idle worker waits for a batch to fill (0 = start at once with what is queued)',
-      integer(0, 10_000),
-      0,
-    )
-    .option(
-      '--queue-limit <n>',
-      'samples in progress (waiting, generating, sending) before new requests get 429',
-      integer(1, 100_000_000),
-      4096,
-    )
-    .option('--max-n <n>', 'most samples per request', integer(1, 65_536), 256)
-    .option('--timeout-ms <ms>', 'per-request deadline (504 past it)', integer(1, 3_600_000), 30_000)
-    .option('--max-body-bytes <n>', 'largest JSON body (413 past it)', integer(64, 1 << 30), 1 << 20)
+    );
+  // The numeric settings, their defaults and ranges come from the server's one table.
+  const attributes = new Map<NumericSettingName, string>();
+  for (const [name, spec] of Object.entries(SERVE_SETTINGS) as [NumericSettingName, NumericSetting][]) {
+    const option = new Option(spec.flag, spec.description)
+      .argParser(integer(spec.min, spec.max))
+      .default(spec.default);
+    attributes.set(name, option.attributeName());
+    command.addOption(option);
+  }
+  command
     .addOption(
       new Option('--cors-origin <origin>', "allowed CORS origin, repeatable ('*' = any, 'none' = CORS off)")
         .argParser(collect)
@@ -76,7 +57,10 @@ export const registerServe: RegisterCommand = (program) => {
         .choices(['fatal', 'error', 'warn', 'info', 'debug', 'silent'])
         .default('info'),
     )
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags & Record<string, unknown>) => {
+      const numeric = Object.fromEntries(
+        [...attributes].map(([name, attribute]) => [name, flags[attribute] as number]),
+      ) as Record<NumericSettingName, number>;
       const origins =
         flags.corsOrigin.length === 0 ? ['*'] : flags.corsOrigin.includes('none') ? [] : flags.corsOrigin;
       // Loaded on use: onnxruntime-node, sharp and express are not needed by the other commands.
@@ -85,14 +69,7 @@ export const registerServe: RegisterCommand = (program) => {
       const server = createServer({
         modelsDir: flags.models,
         device: flags.device,
-        ...(flags.workers > 0 ? { workers: flags.workers } : {}),
-        ...(flags.threads > 0 ? { intraOpThreads: flags.threads } : {}),
-        maxBatch: flags.maxBatch,
-        maxDelayMs: flags.maxDelayMs,
-        queueLimit: flags.queueLimit,
-        maxN: flags.maxN,
-        requestTimeoutMs: flags.timeoutMs,
-        maxBodyBytes: flags.maxBodyBytes,
+        ...numeric,
         corsOrigins: origins,
         ...(flags.rateLimit > 0 ? { rateLimit: { windowMs: 60_000, limit: flags.rateLimit } } : {}),
         watch: flags.watch,

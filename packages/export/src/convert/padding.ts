@@ -1,5 +1,5 @@
 /**
- * Explicit ONNX pads that reproduce tfjs 'same'/'valid' padding (PIPELINE.md, "ONNX export").
+ * Explicit ONNX pads that reproduce tfjs 'same'/'valid' padding (docs/techniques.md#onnx-export).
  * tfjs puts the odd extra pixel of 'same' padding at the END of an axis (ONNX SAME_UPPER); we always write the
  * pads out rather than rely on auto_pad.
  */

@@ -1,4 +1,4 @@
-// Each pitfall in PIPELINE.md ("ONNX export") pinned twice: the export is right (parity), and the wrong form
+// Each pitfall in docs/techniques.md#onnx-export pinned twice: the export is right (parity), and the wrong form
 // (swapped pads, ONNX's default epsilon/alpha, an int32 shape) is measurably wrong on the same model.
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as ortNode from 'onnxruntime-node';

@@ -9,6 +9,7 @@ import { GanforgeError } from '@ganforge/core';
 import { BatchScheduler } from '../engine/batch-scheduler.ts';
 import { defaultWorkers, WorkerPool, type DeviceChoice } from '../engine/worker-pool.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
+import { setting } from '../settings.ts';
 import type { ServeContext } from './context.ts';
 import { errorHandler, labelRoute, unmatchedRoute } from './errors.ts';
 import { fixedHeaders, recordHeaders } from './fixed-headers.ts';
@@ -22,7 +23,10 @@ import { v2ErrorShape, v2Routes } from './routes-v2.ts';
 import { requestSchemas } from './schemas.ts';
 import { modelView } from './views.ts';
 
-/** Everything `ganforge serve` can be told; every field but modelsDir has a default. */
+/**
+ * Everything `ganforge serve` can be told; every field but modelsDir has a default. The numeric ones'
+ * defaults and ranges are in settings.ts (SERVE_SETTINGS), which the CLI's options are built from.
+ */
 export interface ServeOptions {
   /** Folder of <name>/model.onnx + <name>/card.json. */
   readonly modelsDir: string;
@@ -32,24 +36,24 @@ export interface ServeOptions {
   readonly workers?: number;
   /** Intra-op threads per session. Default: cores / workers (1 with the default workers). */
   readonly intraOpThreads?: number;
-  /** Dynamic batching: most latents per session.run (default 64)... */
+  /** Dynamic batching: most latents per session.run... */
   readonly maxBatch?: number;
   /**
-   * ...and how long an idle worker waits for a batch to fill (default 0: it starts at once with
-   * what is queued; batches form from the requests that arrive while the workers are busy).
+   * ...and how long an idle worker waits for a batch to fill (0: it starts at once with what is
+   * queued; batches form from the requests that arrive while the workers are busy).
    */
   readonly maxDelayMs?: number;
   /**
    * Admission control: samples in progress (waiting, generating, or being encoded and sent) across the
-   * server before new requests get 429 with Retry-After (default 4096). Counting samples, not
-   * requests, keeps 256-sample requests from piling up minutes of work behind a limit meant for 1s.
+   * server before new requests get 429 with Retry-After. Counting samples, not requests, keeps
+   * 256-sample requests from piling up minutes of work behind a limit meant for small ones.
    */
   readonly queueLimit?: number;
-  /** Most samples per request (default 256). */
+  /** Most samples per request. */
   readonly maxN?: number;
-  /** Per-request deadline in ms (default 30000) -> 504. */
+  /** Per-request deadline in ms -> 504. */
   readonly requestTimeoutMs?: number;
-  /** Largest JSON body in bytes (default 1 MiB) -> 413. */
+  /** Largest JSON body in bytes -> 413. */
   readonly maxBodyBytes?: number;
   /** Allowed CORS origins; ['*'] (default) allows any page to embed the images; [] turns CORS off. */
   readonly corsOrigins?: readonly string[];
@@ -57,7 +61,7 @@ export interface ServeOptions {
   readonly rateLimit?: { readonly windowMs: number; readonly limit: number };
   /** Reload models when the folder changes (default true). */
   readonly watch?: boolean;
-  /** How long close() waits for in-flight requests before cutting connections (default 10000 ms). */
+  /** How long close() waits for in-flight requests before cutting connections (ms). */
   readonly drainTimeoutMs?: number;
   readonly logger?: Logger;
   readonly logLevel?: string;
@@ -103,12 +107,12 @@ function listenError(e: NodeJS.ErrnoException, port: number, host: string): Erro
 export function createServer(options: ServeOptions): GanforgeServer {
   const logger =
     options.logger ?? pino({ level: options.logLevel ?? 'info', base: { service: 'ganforge-serve' } });
-  const maxN = options.maxN ?? 256;
+  const maxN = setting('maxN', options.maxN);
   const version = options.version ?? '0.1.0';
   const schemas = requestSchemas({ maxN });
-  const queueLimit = options.queueLimit ?? 4096;
+  const queueLimit = setting('queueLimit', options.queueLimit);
   const pool = new WorkerPool({
-    workers: options.workers ?? defaultWorkers(),
+    workers: options.workers || defaultWorkers(),
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
   });
   pool.onWorkerExit = (err) =>
@@ -120,8 +124,8 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const scheduler = new BatchScheduler(
     pool,
     {
-      maxBatch: options.maxBatch ?? 64,
-      maxDelayMs: options.maxDelayMs ?? 0,
+      maxBatch: setting('maxBatch', options.maxBatch),
+      maxDelayMs: setting('maxDelayMs', options.maxDelayMs),
       queueLimit: queueLimit,
     },
     {
@@ -149,7 +153,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
   let closing = false;
   const inFlight = new InFlight();
   const encoder = new JsonEncoder();
-  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const requestTimeoutMs = setting('requestTimeoutMs', options.requestTimeoutMs);
   // Admit at most a quarter of the deadline's worth of work: the rest is margin for encoding, sending
   // and the estimate being wrong, so admitted requests finish in time instead of timing out together.
   const admission = new Admission(
@@ -246,7 +250,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
   }
   app.use(
     express.json({
-      limit: options.maxBodyBytes ?? 1024 * 1024,
+      limit: setting('maxBodyBytes', options.maxBodyBytes),
       strict: true,
       type: ['application/json', 'application/*+json'],
     }),
@@ -326,7 +330,10 @@ export function createServer(options: ServeOptions): GanforgeServer {
         await registry.close();
         if (server) {
           const s = server;
-          const cut = setTimeout(() => s.closeAllConnections(), options.drainTimeoutMs ?? 10_000);
+          const cut = setTimeout(
+            () => s.closeAllConnections(),
+            setting('drainTimeoutMs', options.drainTimeoutMs),
+          );
           // Stop accepting connections. Unlike http.Server#close this leaves kept-alive connections
           // open while requests are in flight, so a request that arrives on one is answered 503 with
           // `Connection: close` (see the middleware above) instead of finding its connection reset.

@@ -156,16 +156,38 @@ describe('print-config', () => {
 
 describe('presets', () => {
   const files = readdirSync(CONFIGS).filter((f) => f.endsWith('.yaml'));
-  test('ship dcgan-mnist, reference/004 tests 1-7 and reference/002 panels A-C', () => {
+  // The page the presets cite: its text (titles of the public sources) and its headings' anchors.
+  const techniques = readFileSync(join(CONFIGS, '../docs/techniques.md'), 'utf8');
+  const documented = techniques.replace(/\s+/g, ' ');
+  const anchors = techniques
+    .split('\n')
+    .flatMap((line) => /^#{1,6} (.+)$/.exec(line)?.slice(1) ?? [])
+    .map((h) =>
+      h
+        .trim()
+        .toLowerCase()
+        .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+        .replace(/\s/g, '-'),
+    );
+  test('ship dcgan-mnist, the seven layouts of "Using Moments…" and the three panels of "Balancing the GAN game"', () => {
     expect(files.length).toBeGreaterThanOrEqual(11);
     expect(files).toContain('dcgan-mnist.yaml');
+    expect(anchors).toContain('margin-balance');
   });
   test.each(files)('%s parses and cites its source', (file) => {
     const c = resolveTrainConfig({ file: join(CONFIGS, file) });
     expect(`${c.name}.yaml`).toBe(file);
     const text = readFileSync(join(CONFIGS, file), 'utf8');
     expect(text.startsWith(`# ${c.name}`)).toBe(true);
-    expect(text).toMatch(/reference\/00[24]|PIPELINE\.md/);
+    // The leading comment block names a public source by its quoted title, which docs/techniques.md
+    // lists, and links the technique's section there.
+    const header = /^(?:#.*\n)+/.exec(text)?.[0] ?? '';
+    const title = /^# Source: "([^"]+)"/m.exec(header)?.[1];
+    expect(title, 'a "# Source: \\"<title>\\"" line').toBeDefined();
+    expect(documented.includes(title ?? '\0'), `"${title}" is listed in docs/techniques.md`).toBe(true);
+    const anchor = /docs\/techniques\.md#([a-z0-9-]+)/.exec(header)?.[1];
+    expect(anchor, 'a docs/techniques.md#<anchor> link').toBeDefined();
+    expect(anchors).toContain(anchor);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidModelName } from '@ganforge/core';
 import { DatasetSpecSchema } from '../data/spec.ts';
 import { DiagnosticsConfigSchema } from '../diagnostics/config.ts';
 import { LossNameSchema } from '../losses/index.ts';
@@ -113,10 +114,8 @@ export const TrainConfigSchema = z
   .object({
     name: z
       .string()
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
-        'letters, digits, . _ - (at most 64), starting with a letter or digit',
-      )
+      // The model-name rule (the run name becomes the exported model's folder name).
+      .refine(isValidModelName, 'letters, digits, . _ - (at most 64), starting with a letter or digit, no ..')
       .default('dcgan-mnist')
       .describe('Run name; the run directory is <out>/<name>-<time>'),
     seed: z
@@ -184,7 +183,7 @@ export const TrainConfigSchema = z
         path: ['batchMode'],
         message:
           "'mixed' would compute the minibatch mean-difference features over real and fake together; " +
-          "reference/000 computes them per batch, so use batchMode 'separate'",
+          "they are computed per batch (docs/techniques.md#minibatch-mean-difference), so use batchMode 'separate'",
       });
     }
   });

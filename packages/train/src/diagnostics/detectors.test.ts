@@ -81,7 +81,7 @@ describe('discriminator overpowering', () => {
     expect(e.evidence.gGradNorm as number).toBeLessThan(1e-3);
     expect(e.message).toMatch(/overpowering/);
     expect(e.remedies.map((r) => r.technique)).toContain('techniques.instanceNoise');
-    expect(e.remedies.every((r) => /^reference\/00\d/.test(r.source))).toBe(true);
+    expect(e.remedies.every((r) => /^docs\/techniques\.md#[a-z0-9-]+$/.test(r.source))).toBe(true);
   });
 
   test('with a non-saturating G loss (gradient survives, G loss ~7) it trips as well', () => {

@@ -1,6 +1,6 @@
 /**
- * Sample diversity against mode collapse (reference/003: "the GAN produces a small variety of images
- * with many duplicates"; reference/000). Pure functions over NHWC float32 batches.
+ * Sample diversity against mode collapse: a small variety of images with many duplicates
+ * (docs/techniques.md#mode-collapse). Pure functions over NHWC float32 batches.
  */
 
 function rowDistance(a: Float32Array, ai: number, b: Float32Array, bi: number, dim: number): number {

@@ -44,7 +44,9 @@ test('formatEvent: headline with step, severity and detector, then remedies with
   const text = formatEvent(sample);
   const lines = text.split('\n');
   expect(lines[0]).toBe(`[step 412] CRITICAL discriminatorOverpowering: ${sample.message}`);
-  expect(lines[1]).toMatch(/^ {2}try: techniques\.instanceNoise - .*\(reference\/001; reference\/003\)$/);
+  expect(lines[1]).toMatch(
+    /^ {2}try: techniques\.instanceNoise - .*\(docs\/techniques\.md#instance-noise\)$/,
+  );
   expect(lines).toHaveLength(5); // 3 remedies + "more"
   expect(lines[4]).toMatch(/\+8 more/);
 });

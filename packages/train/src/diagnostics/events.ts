@@ -48,7 +48,7 @@ export function truncateLogLines(file: string, lines: number): void {
 /**
  * The event for a terminal: one headline plus the remedies, e.g.
  *   [step 412] CRITICAL discriminatorOverpowering: the discriminator is overpowering ...
- *     try: techniques.instanceNoise - Add instance noise ... (reference/001; reference/003)
+ *     try: techniques.instanceNoise - Add instance noise ... (docs/techniques.md#instance-noise)
  */
 export function formatEvent(event: FailureEvent, maxRemedies = 3): string {
   const lines = [`[step ${event.step}] ${event.severity.toUpperCase()} ${event.detector}: ${event.message}`];

@@ -41,21 +41,21 @@ function halve(...paths: string[]): (config: unknown) => ConfigChange[] | undefi
 const instanceNoise: RemedySpec = {
   technique: 'techniques.instanceNoise',
   text: "Add instance noise to D's real and fake inputs (annealed to 0): it makes D's job harder and keeps its output off the saturated ends",
-  source: 'reference/001; reference/003',
+  source: 'docs/techniques.md#instance-noise',
   rescuable: true,
   apply: enable('techniques.instanceNoise.enabled'),
 };
 const labelSmoothing: RemedySpec = {
   technique: 'techniques.labels.oneSidedSmoothing',
   text: 'One-sided label smoothing (real target 0.9) discourages D from being overconfident',
-  source: 'reference/003',
+  source: 'docs/techniques.md#one-sided-label-smoothing',
   rescuable: true,
   apply: enable('techniques.labels.oneSidedSmoothing'),
 };
 const labelFlipping: RemedySpec = {
   technique: 'techniques.labels.flipProbability',
   text: "Flip a few of D's labels at random (e.g. 5%): impairs D by giving false labels to real images",
-  source: 'reference/001; reference/003',
+  source: 'docs/techniques.md#label-flipping',
   rescuable: true,
   apply: (config) => {
     const p = valueAtPath(config, 'techniques.labels.flipProbability');
@@ -67,85 +67,85 @@ const labelFlipping: RemedySpec = {
 const marginBalance: RemedySpec = {
   technique: 'techniques.marginBalance',
   text: 'Margin balance: skip the update of whichever network is too good (D when err_R or err_F < 0.3), so neither overpowers the other',
-  source: 'reference/002',
+  source: 'docs/techniques.md#margin-balance',
   rescuable: true,
   apply: enable('techniques.marginBalance.enabled'),
 };
 const adaptiveL2: RemedySpec = {
   technique: 'techniques.adaptiveL2',
   text: "Adaptive L2 on D: raise D's weight decay while G's loss is above 1.3, lower it below 0.9",
-  source: 'reference/002',
+  source: 'docs/techniques.md#adaptive-l2',
   rescuable: true,
   apply: enable('techniques.adaptiveL2.enabled'),
 };
 const momentMatching: RemedySpec = {
   technique: 'techniques.momentMatching',
   text: "Moment matching: penalize G when the mean and variance of its batch differ from the real batch's, which keeps it from collapsing onto one output",
-  source: 'reference/004',
+  source: 'docs/techniques.md#moment-matching',
   rescuable: true,
   apply: enable('techniques.momentMatching.enabled'),
 };
 const lowerDLearningRate: RemedySpec = {
   technique: 'optimizers.d.lr',
   text: "Lower D's learning rate (alter the respective learning rates so that neither side overpowers the other)",
-  source: 'reference/001',
+  source: 'docs/techniques.md#two-time-scale-update-rule',
   rescuable: true,
   apply: halve('optimizers.d.lr'),
 };
 const slowerGenerator: RemedySpec = {
   technique: 'optimizers.g.lr',
   text: 'Two time-scale update rule: a smaller step for G (e.g. G 1e-4, D 4e-4) so it does not jump between quick, imprecise solutions',
-  source: 'reference/003',
+  source: 'docs/techniques.md#two-time-scale-update-rule',
   rescuable: true,
   apply: halve('optimizers.g.lr'),
 };
 const lowerLearningRates: RemedySpec = {
   technique: 'optimizers',
   text: 'Lower both learning rates (halve optimizers.g.lr and optimizers.d.lr) and watch the gradient norms',
-  source: 'reference/001; reference/003',
+  source: 'docs/techniques.md#optimizers',
   rescuable: true,
   apply: halve('optimizers.g.lr', 'optimizers.d.lr'),
 };
 const dDropout: RemedySpec = {
   technique: 'discriminator.dropout',
   text: 'Dropout in D (0.3-0.6): plenty of it keeps G from exploiting a weakness of D and D from overpowering G',
-  source: 'reference/001; reference/002',
+  source: 'docs/techniques.md#dropout',
   rescuable: false,
 };
 const fewerDFilters: RemedySpec = {
   technique: 'discriminator.baseFilters',
   text: 'Fewer D filters: constrain D; let G have more filters than D',
-  source: 'reference/002; reference/001',
+  source: 'docs/techniques.md#dcgan-architecture',
   rescuable: false,
 };
 const smallerKernel: RemedySpec = {
   technique: 'discriminator.kernelSize',
   text: 'A 3x3 kernel in D instead of 5x5',
-  source: 'reference/001',
+  source: 'docs/techniques.md#dcgan-architecture',
   rescuable: false,
 };
 const noBatchNormInD: RemedySpec = {
   technique: 'discriminator.batchNorm',
-  text: "No batch normalization in D: with it D became too good and G's gradient vanished (panel A)",
-  source: 'reference/002',
+  text: 'No batch normalization in D: with it D became too good and G got no gradient ("Balancing the GAN game", panel A)',
+  source: 'docs/techniques.md#batch-normalization',
   rescuable: false,
 };
 const spectralNorm: RemedySpec = {
   technique: 'discriminator.spectralNorm',
   text: "Spectral normalization of D's weights greatly helps the stability of training",
-  source: 'reference/003',
+  source: 'docs/techniques.md#spectral-normalization',
   rescuable: false,
 };
 const minibatchFeatures: RemedySpec = {
   technique: 'discriminator.minibatch',
   text: "Minibatch features in D ('mean_difference': x - mean(batch) as extra channels) let D reject a batch whose images all look the same",
-  source: 'reference/000',
+  source: 'docs/techniques.md#minibatch-mean-difference',
   rescuable: false,
 };
 const gBatchNorm: RemedySpec = {
   technique: 'generator.batchNorm',
   text: 'Batch normalization in G helps a lot and makes training less sensitive to the initial weights',
-  source: 'reference/002; reference/004',
+  source: 'docs/techniques.md#batch-normalization',
   rescuable: false,
 };
 

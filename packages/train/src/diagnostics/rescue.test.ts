@@ -34,7 +34,7 @@ describe('planRescue', () => {
       action: 'rescue',
       rollbackToStep: 300,
       changes: [{ path: 'techniques.instanceNoise.enabled', value: true }],
-      remedy: { technique: 'techniques.instanceNoise', source: 'reference/001; reference/003' },
+      remedy: { technique: 'techniques.instanceNoise', source: 'docs/techniques.md#instance-noise' },
     });
     expect(d.message).toMatch(/step 300.*techniques\.instanceNoise\.enabled=true/);
   });

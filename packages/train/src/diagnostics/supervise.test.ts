@@ -83,7 +83,7 @@ describe('trainSupervised on real tiny runs', () => {
     const firstEvent = r.events[0];
     expect(firstEvent?.detector).toBe('discriminatorOverpowering');
     expect(first?.changes).toEqual([{ path: 'techniques.instanceNoise.enabled', value: true }]);
-    expect(first?.source).toBe('reference/001; reference/003');
+    expect(first?.source).toBe('docs/techniques.md#instance-noise');
     // the newest checkpoint (every 20 steps) from before the onset of the failure
     expect(first?.rollbackToStep).toBe(Math.floor(((firstEvent?.onsetStep ?? 0) - 1) / 20) * 20);
     expect(firstEvent?.onsetStep).toBeLessThanOrEqual((firstEvent?.step ?? 0) - 20 + 1); // at or before the window's start

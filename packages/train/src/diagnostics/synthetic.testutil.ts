@@ -2,8 +2,9 @@ import { createRng, type Rng } from '@ganforge/core';
 import type { DiagnosticMetrics } from './types.ts';
 
 /**
- * Synthetic metric streams shaped like the references' curves: a balanced run (noisy losses around
- * log 2, D(x) ~ 0.55, D(G(z)) ~ 0.45) and the failure modes, for the detector tests.
+ * Synthetic metric streams shaped like the curves of the source articles (docs/techniques.md#sources):
+ * a balanced run (noisy losses around log 2, D(x) ~ 0.55, D(G(z)) ~ 0.45) and the failure modes, for the
+ * detector tests.
  */
 
 export function healthyStep(step: number, rng: Rng): DiagnosticMetrics {

@@ -1,6 +1,6 @@
 import type { StepMetrics } from '../loop/metrics.ts';
 
-/** The failure modes the references name (reference/001, /002, /003, /000, /004). */
+/** The failure modes the training literature names (docs/techniques.md#failure-detectors). */
 export type DetectorName =
   'nonFinite' | 'explodingGradients' | 'discriminatorOverpowering' | 'modeCollapse' | 'oscillation';
 
@@ -36,9 +36,12 @@ export type Observation = DiagnosticMetrics & DiagnosticExtras;
 export interface Remedy {
   /** Config key path, e.g. 'techniques.instanceNoise' or 'discriminator.dropout'. */
   readonly technique: string;
-  /** What to do and why, in the article's terms. */
+  /** What to do and why, in the source's terms. */
   readonly text: string;
-  /** The article: 'reference/002' = /work/shared/reference/002_*.txt. */
+  /**
+   * Where the technique and the public sources that give it are documented: an anchor of
+   * docs/techniques.md, e.g. 'docs/techniques.md#margin-balance'.
+   */
   readonly source: string;
   /** Whether `--on-failure rescue` can switch it on mid-run (no change to the networks' weights). */
   readonly rescuable: boolean;

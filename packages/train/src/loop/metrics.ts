@@ -1,5 +1,6 @@
 /**
- * One line of metrics.jsonl: what the references say to watch (reference/001-003), per step.
+ * One line of metrics.jsonl: what the GAN training literature says to watch, per step
+ * (docs/techniques.md#monitoring).
  * Losses are those of this step's forward passes, before the step's update.
  */
 export interface StepMetrics {

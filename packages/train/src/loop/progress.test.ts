@@ -40,7 +40,7 @@ const visible = (s: string): string => s.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78
 // A detector warning longer than the terminal is wide, on two lines (headline + remedy).
 const WARNING =
   '[step 2] WARNING oscillation: D loss - G loss flips with a period of about 4 steps (autocorrelation -0.557 at lag 2)\n' +
-  '  try: discriminator.dropout - Dropout in D (0.3-0.6) keeps G from exploiting a weakness of D (reference/001)';
+  '  try: discriminator.dropout - Dropout in D (0.3-0.6) keeps G from exploiting a weakness of D (docs/techniques.md#dropout)';
 
 describe('progress bar on a terminal', () => {
   beforeEach(() => {

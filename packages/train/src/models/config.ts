@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const MlpActivationSchema = z.enum(['relu', 'leaky_relu', 'tanh', 'sigmoid']);
 export type MlpActivation = z.infer<typeof MlpActivationSchema>;
 
-/** Minibatch features appended inside D against mode collapse (reference/000; ProGAN's stddev). */
+/** Minibatch features appended inside D against mode collapse (docs/techniques.md#minibatch-features). */
 export const MinibatchFeaturesSchema = z.enum(['none', 'mean_difference', 'stddev']);
 export type MinibatchFeatures = z.infer<typeof MinibatchFeaturesSchema>;
 
@@ -94,7 +94,7 @@ export const DcganDiscriminatorConfigSchema = z
     batchNorm: z
       .boolean()
       .default(false)
-      .describe('Batch normalization after every conv but the first (reference/002: it did not help in D)'),
+      .describe('Batch normalization after every conv but the first (it did not help in D: docs/techniques.md#batch-normalization)'),
     dropout,
     leakyAlpha: z.number().min(0).max(1).default(0.2).describe('Negative slope of the LeakyReLU activations'),
     spectralNorm,

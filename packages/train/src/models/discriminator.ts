@@ -39,7 +39,10 @@ function minibatchLayer(kind: MinibatchFeatures, name: string): tfl.layers.Layer
   return undefined;
 }
 
-/** mean_difference goes on D's input (reference/000), stddev before the last layer (ProGAN). */
+/**
+ * mean_difference goes on D's input, stddev (ProGAN) before the last layer
+ * (docs/techniques.md#minibatch-features).
+ */
 function addMinibatch(cfg: { minibatch: MinibatchFeatures }, where: 'input' | 'end', x: SymbolicTensor): SymbolicTensor {
   const wanted = where === 'input' ? 'mean_difference' : 'stddev';
   if (cfg.minibatch !== wanted) return x;

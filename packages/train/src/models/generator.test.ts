@@ -16,7 +16,7 @@ function sample(g: ReturnType<typeof buildGenerator>, n: number, latentDim: numb
   return tf.tidy(() => g.predict(tf.randomUniform([n, latentDim], -1, 1, 'float32', 7)) as tf.Tensor);
 }
 
-describe('buildGenerator: MLP layouts of reference/004', () => {
+describe('buildGenerator: MLP layouts of "Using Moments…" (docs/techniques.md#mlp-gans)', () => {
   const layouts: [string, object][] = [
     ['test 1: one hidden layer of 128, leaky relu', { kind: 'mlp', hidden: [128], activation: 'leaky_relu' }],
     ['test 2: two hidden layers 128/384', { kind: 'mlp', hidden: [128, 384], activation: 'leaky_relu' }],

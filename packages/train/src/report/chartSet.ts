@@ -59,8 +59,9 @@ export function eventMarkers(events: readonly FailureEvent[]): ChartMarker[] {
 }
 
 /**
- * The charts of a run, as the references say to watch them (reference/002: how often G fools D, how
- * good D is on real and on fake; reference/003: losses and gradients): losses, D outputs, gradient
+ * The charts of a run, as the sources in docs/techniques.md#monitoring say to watch them ("Balancing the GAN game": how
+ * often G fools D, how good D is on real and on fake; "All About Training GAN": losses and gradients):
+ * losses, D outputs, gradient
  * norms (global and per layer), the balance controls, throughput; detector events on every timeline.
  */
 export function buildCharts(

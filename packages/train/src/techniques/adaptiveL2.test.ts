@@ -9,7 +9,7 @@ beforeAll(async () => {
 
 const bounds = { upper: 1.3, lower: 0.9, delta: 1e-5 };
 
-describe('adaptive L2 on D (reference/002)', () => {
+describe('adaptive L2 on D (docs/techniques.md#adaptive-l2)', () => {
   it('is off by default with the reference constants', () => {
     expect(AdaptiveL2ConfigSchema.parse(undefined)).toEqual({
       enabled: false,

@@ -8,7 +8,7 @@ export const AdaptiveL2ConfigSchema = z
     enabled: z
       .boolean()
       .default(false)
-      .describe("Adapt D's L2 coefficient to the G loss after every step (reference/002, panel C)"),
+      .describe("Adapt D's L2 coefficient to the G loss after every step (docs/techniques.md#adaptive-l2)"),
     initial: z.number().min(0).default(0).describe("D's L2 coefficient at step 0"),
     upper: z
       .number()
@@ -20,7 +20,7 @@ export const AdaptiveL2ConfigSchema = z
   .strict()
   .refine((c) => c.lower <= c.upper, { message: 'lower must be <= upper', path: ['lower'] })
   .default({ enabled: false, initial: 0, upper: 1.3, lower: 0.9, delta: 1e-5 })
-  .describe("Adaptive L2 on D's weights driven by G's loss (reference/002)");
+  .describe("Adaptive L2 on D's weights driven by G's loss (docs/techniques.md#adaptive-l2)");
 export type AdaptiveL2Config = z.infer<typeof AdaptiveL2ConfigSchema>;
 
 export interface AdaptiveL2Bounds {
@@ -32,7 +32,8 @@ export interface AdaptiveL2Bounds {
 const DEFAULT_BOUNDS: AdaptiveL2Bounds = { upper: 1.3, lower: 0.9, delta: 1e-5 };
 
 /**
- * Reference/002: if G's loss > upper, coefL2 += delta; if < lower, coefL2 -= delta; never below 0.
+ * "Balancing the GAN game" (Larsen & Sønderby), panel C: if G's loss > upper, coefL2 += delta; if < lower,
+ * coefL2 -= delta; never below 0 (docs/techniques.md#adaptive-l2).
  * A non-finite G loss leaves the coefficient unchanged.
  */
 export function nextL2(current: number, gLoss: number, bounds: AdaptiveL2Bounds = DEFAULT_BOUNDS): number {
@@ -44,7 +45,7 @@ export function nextL2(current: number, gLoss: number, bounds: AdaptiveL2Bounds 
 
 /**
  * The L2 penalty coef/2 · Σ‖w‖² over the given weights: its gradient coef · w is what Torch's
- * optim coefL2 (reference/002) adds to each weight's gradient. Returns a new scalar.
+ * optim coefL2 (docs/techniques.md#adaptive-l2) adds to each weight's gradient. Returns a new scalar.
  */
 export function l2Penalty(weights: readonly tf.Tensor[], coef: number): tf.Scalar {
   return tf.tidy(() => {

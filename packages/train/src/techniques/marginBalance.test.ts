@@ -3,7 +3,7 @@ import { decideUpdates, MarginBalanceConfigSchema } from './marginBalance.ts';
 
 const margin = 0.3;
 
-describe('margin balance (reference/002)', () => {
+describe('margin balance (docs/techniques.md#margin-balance)', () => {
   it('is off by default with margin 0.3', () => {
     expect(MarginBalanceConfigSchema.parse(undefined)).toEqual({ enabled: false, margin: 0.3 });
     expect(MarginBalanceConfigSchema.parse({})).toEqual({ enabled: false, margin: 0.3 });

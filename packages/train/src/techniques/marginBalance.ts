@@ -5,7 +5,9 @@ export const MarginBalanceConfigSchema = z
     enabled: z
       .boolean()
       .default(false)
-      .describe('Skip the update of whichever network is winning by more than the margin (reference/002)'),
+      .describe(
+        'Skip the update of whichever network is winning by more than the margin (docs/techniques.md#margin-balance)',
+      ),
     margin: z
       .number()
       .gt(0)
@@ -15,7 +17,7 @@ export const MarginBalanceConfigSchema = z
   })
   .strict()
   .default({ enabled: false, margin: 0.3 })
-  .describe('Margin balance between D and G (reference/002, panel B)');
+  .describe('Margin balance between D and G (docs/techniques.md#margin-balance)');
 export type MarginBalanceConfig = z.infer<typeof MarginBalanceConfigSchema>;
 
 export interface UpdateDecision {
@@ -24,7 +26,8 @@ export interface UpdateDecision {
 }
 
 /**
- * Margin balance, exactly as reference/002: with err_R, err_F D's losses on real and fake,
+ * Margin balance, exactly as "Balancing the GAN game" (Larsen & Sønderby, panel B;
+ * docs/techniques.md#margin-balance): with err_R, err_F D's losses on real and fake,
  * skip D if err_F < margin or err_R < margin (D is too good); skip G if err_F > 1 - margin or
  * err_R > 1 - margin (D is too bad); if both would be skipped, update both.
  */

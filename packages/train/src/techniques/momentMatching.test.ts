@@ -11,7 +11,7 @@ function loss(real: tf.Tensor, fake: tf.Tensor, weights = { meanWeight: 0.1, var
   return tf.tidy(() => momentMatchingLoss(real, fake, weights).dataSync()[0]!);
 }
 
-describe('moment matching (reference/004)', () => {
+describe('moment matching (docs/techniques.md#moment-matching)', () => {
   it('is off by default with weights 0.1', () => {
     expect(MomentMatchingConfigSchema.parse(undefined)).toEqual({
       enabled: false,

@@ -8,7 +8,7 @@ export const MomentMatchingConfigSchema = z
     enabled: z
       .boolean()
       .default(false)
-      .describe("Add the moment-matching penalty to G's loss (reference/004)"),
+      .describe("Add the moment-matching penalty to G's loss (docs/techniques.md#moment-matching)"),
     meanWeight: z.number().min(0).default(0.1).describe('Weight of Σ|mean(fake) - mean(real)| over features'),
     varWeight: z.number().min(0).default(0.1).describe('Weight of Σ|var(fake) - var(real)| over features'),
     features: z
@@ -18,7 +18,7 @@ export const MomentMatchingConfigSchema = z
   })
   .strict()
   .default({ enabled: false, meanWeight: 0.1, varWeight: 0.1, features: 'pixels' })
-  .describe('Moment matching between the real and the generated batch (reference/004)');
+  .describe('Moment matching between the real and the generated batch (docs/techniques.md#moment-matching)');
 export type MomentMatchingConfig = z.infer<typeof MomentMatchingConfigSchema>;
 
 export interface MomentWeights {
@@ -27,7 +27,8 @@ export interface MomentWeights {
 }
 
 /**
- * Reference/004 (tf.nn.moments over the batch axis, population variance):
+ * "Using Moments to Stabilize Generative Adversarial Network (GAN) Learning"
+ * (docs/techniques.md#moment-matching): tf.nn.moments over the batch axis, population variance:
  *   meanWeight · Σ_f |mean_f(fake) - mean_f(real)| + varWeight · Σ_f |var_f(fake) - var_f(real)|.
  * Inputs [N, F] or any [N, ...] (flattened to [N, F]); the two batch sizes may differ.
  * Returns a new scalar; differentiable w.r.t. the fake features.

@@ -21,7 +21,10 @@ function withChannels(x: Value, extra: number, name: string): Value {
   return { name, shape, layout: x.layout };
 }
 
-/** MinibatchMeanDifference (reference/000): concat([x, x - mean_batch(x)]) on the channel axis. */
+/**
+ * MinibatchMeanDifference (docs/techniques.md#minibatch-mean-difference): concat([x, x - mean_batch(x)]) on
+ * the channel axis.
+ */
 export const convertMinibatchMeanDifference: LayerConverter = (g, x, layer) => {
   const diff = g.node('Sub', [x.name, batchMean(g, x.name, layer.name)], layer.name);
   const name = g.node('Concat', [x.name, diff], layer.name, [intAttr('axis', channelAxis(x))]);

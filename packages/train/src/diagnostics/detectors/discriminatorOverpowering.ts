@@ -43,7 +43,7 @@ export const DiscriminatorOverpoweringConfigSchema = z
   .strict()
   .prefault({})
   .describe(
-    'Discriminator overpowering the generator (reference/003 convergence failure; reference/001; /002 panel A)',
+    'Discriminator overpowering the generator: convergence failure, vanishing G gradient (docs/techniques.md#discriminator-overpowering)',
   );
 export type DiscriminatorOverpoweringConfig = z.output<typeof DiscriminatorOverpoweringConfigSchema>;
 
@@ -69,8 +69,9 @@ export interface DiscriminatorOverpoweringState {
 
 /**
  * D overpowering G: for most of `window` steps D's loss is near 0, D(G(z)) near 0, and G gets no
- * useful gradient (its norm vanished, or its loss is huge). reference/003: "If the score does not
- * recover from these values for many iterations, it is better to stop training."
+ * useful gradient (its norm vanished, or its loss is huge). "All About Training GAN" (seri): when these
+ * scores do not recover for many iterations, it is better to stop training
+ * (docs/techniques.md#discriminator-overpowering).
  */
 export const discriminatorOverpoweringDetector: Detector<
   DiscriminatorOverpoweringConfig,

@@ -38,7 +38,9 @@ export const ExplodingGradientsConfigSchema = z
   })
   .strict()
   .prefault({})
-  .describe('Exploding gradients (reference/003: monitor the gradients along with the losses)');
+  .describe(
+    'Exploding gradients: monitor the gradients along with the losses (docs/techniques.md#exploding-gradients)',
+  );
 export type ExplodingGradientsConfig = z.output<typeof ExplodingGradientsConfigSchema>;
 
 interface NetState {

@@ -38,7 +38,7 @@ export const ModeCollapseConfigSchema = z
   })
   .strict()
   .prefault({})
-  .describe('Mode collapse (reference/003: little diversity, near-identical outputs; reference/000)');
+  .describe('Mode collapse: little diversity, near-identical outputs (docs/techniques.md#mode-collapse)');
 export type ModeCollapseConfig = z.output<typeof ModeCollapseConfigSchema>;
 
 export interface ModeCollapseState {

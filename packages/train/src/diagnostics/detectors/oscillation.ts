@@ -63,7 +63,7 @@ export const OscillationConfigSchema = z
   .strict()
   .prefault({})
   .describe(
-    'Oscillation (reference/002: G exploiting a weakness of D; reference/003: G cycles between outputs)',
+    'Oscillation: G exploiting a weakness of D, G cycling between outputs (docs/techniques.md#oscillation)',
   );
 export type OscillationConfig = z.output<typeof OscillationConfigSchema>;
 

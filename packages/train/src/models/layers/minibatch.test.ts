@@ -18,7 +18,7 @@ function run(layer: tfl.layers.Layer, x: tf.Tensor): { shape: number[]; values: 
   return out;
 }
 
-describe('MinibatchMeanDifference (reference/000)', () => {
+describe('MinibatchMeanDifference (docs/techniques.md#minibatch-mean-difference)', () => {
   it('appends x - mean(batch) as extra features: [[1,2],[3,6]] -> [[1,2,-1,-2],[3,6,1,2]]', () => {
     const got = run(new MinibatchMeanDifference(), tf.tensor2d([[1, 2], [3, 6]]));
     expect(got.shape).toEqual([2, 4]);

@@ -5,10 +5,11 @@ type LayerArgs = ConstructorParameters<typeof tfl.layers.Layer>[0];
 type Shape = (number | null)[];
 
 /**
- * Minibatch mean difference (reference/000): for each example, x - mean(batch) appended as extra
- * channels on the last axis. [N, ..., C] -> [N, ..., 2C]. If every example in the batch looks the
- * same the extra channels are ~0, so D can reject a collapsed batch. The mean is over whatever
- * batch the layer is called on: call D on the real and the fake batch separately.
+ * Minibatch mean difference (docs/techniques.md#minibatch-mean-difference): for each example,
+ * x - mean(batch) appended as extra channels on the last axis. [N, ..., C] -> [N, ..., 2C]. If every
+ * example in the batch looks the same the extra channels are ~0, so D can reject a collapsed batch.
+ * The mean is over whatever batch the layer is called on: call D on the real and the fake batch
+ * separately.
  */
 export class MinibatchMeanDifference extends tfl.layers.Layer {
   static readonly className = 'MinibatchMeanDifference';

@@ -1,0 +1,81 @@
+/**
+ * The server's numeric settings, written once: each one's default, its allowed range, its CLI flag and
+ * help. `createServer` takes its defaults from here and `ganforge serve` builds its options from here,
+ * so the two cannot disagree.
+ */
+export interface NumericSetting {
+  /** The `ganforge serve` flag, with its value name. */
+  readonly flag: string;
+  readonly description: string;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export const SERVE_SETTINGS = {
+  workers: {
+    flag: '--workers <n>',
+    description: 'session worker threads, each holding one session per model (0 = one per core, at most 8)',
+    default: 0,
+    min: 0,
+    max: 64,
+  },
+  intraOpThreads: {
+    flag: '--threads <n>',
+    description: 'intra-op threads per session (0 = cores / workers)',
+    default: 0,
+    min: 0,
+    max: 256,
+  },
+  maxBatch: {
+    flag: '--max-batch <n>',
+    description: 'dynamic batching: most latents per session.run',
+    default: 64,
+    min: 1,
+    max: 4096,
+  },
+  maxDelayMs: {
+    flag: '--max-delay-ms <ms>',
+    description:
+      'dynamic batching: how long an idle worker waits for a batch to fill (0 = start at once with what is queued)',
+    default: 0,
+    min: 0,
+    max: 10_000,
+  },
+  queueLimit: {
+    flag: '--queue-limit <n>',
+    description: 'samples in progress (waiting, generating, sending) before new requests get 429',
+    default: 4096,
+    min: 1,
+    max: 100_000_000,
+  },
+  maxN: { flag: '--max-n <n>', description: 'most samples per request', default: 256, min: 1, max: 65_536 },
+  requestTimeoutMs: {
+    flag: '--timeout-ms <ms>',
+    description: 'per-request deadline (504 past it); a quarter of it is the most queued work admitted',
+    default: 30_000,
+    min: 1,
+    max: 3_600_000,
+  },
+  maxBodyBytes: {
+    flag: '--max-body-bytes <n>',
+    description: 'largest JSON body (413 past it)',
+    default: 1 << 20,
+    min: 64,
+    max: 1 << 30,
+  },
+  drainTimeoutMs: {
+    flag: '--drain-timeout-ms <ms>',
+    description: 'on SIGTERM/SIGINT, how long in-flight requests may take before connections are cut',
+    default: 10_000,
+    min: 0,
+    max: 3_600_000,
+  },
+} as const satisfies Record<string, NumericSetting>;
+
+export type NumericSettingName = keyof typeof SERVE_SETTINGS;
+
+/** A setting's value: the given one, else its default (0 for workers/threads means "choose by cores"). */
+export function setting(name: NumericSettingName, given: number | undefined): number {
+  return given ?? SERVE_SETTINGS[name].default;
+}
