@@ -5,8 +5,8 @@
  * admitted requests must finish within the request deadline, health checks must stay fast, and every
  * request must get an HTTP answer.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
+import type { LoadResult, LoadSpec } from './load-worker.ts';
 import type { ProbeResult } from './probe-worker.ts';
 import {
   check,
@@ -16,7 +16,6 @@ import {
   fmtMs,
   formatCounts,
   http,
-  keepAliveAgent,
   memoryMiB,
   pct,
   percentile,
@@ -27,7 +26,6 @@ import {
   type Experiment,
   type ExperimentContext,
   type HttpResult,
-  type HttpOptions,
 } from './support.ts';
 
 const N = 64;
@@ -37,6 +35,8 @@ const PROBE_EVERY_MS = 50;
 const HEALTHZ_P99_TARGET_MS = 50;
 /** Past this many unanswered requests the client stops sending (and says so). */
 const MAX_OUTSTANDING = 3000;
+/** The load generator's nice value: the same as the server's session workers, below its HTTP thread. */
+const LOAD_NICE = 10;
 
 function durations(quick: boolean): { capacityS: number; phaseS: number } {
   return quick ? { capacityS: 3, phaseS: 4 } : { capacityS: 5, phaseS: 10 };
@@ -55,8 +55,10 @@ export const overload: Experiment = {
       `${MAX_OUTSTANDING} unanswered), for ${d.phaseS} s each, while a worker thread probes GET /healthz every ` +
       `${PROBE_EVERY_MS} ms on its own connection. Latencies are client-side (send to last byte). Peak RSS is the ` +
       `server's VmHWM from /proc/<pid>/status at the end, and the largest VmRSS sampled every 250 ms. The load ` +
-      `generator runs in the suite's process on the same cores as the server, so at 10x part of the latency is ` +
-      `the client's own (its event-loop delay is reported next to the latencies).`
+      `generator stands in for clients on other machines but shares this machine's cores with the server: it ` +
+      `runs in a worker thread at nice ${LOAD_NICE} (as the server's session workers do), so it does not take ` +
+      `the CPU from the server's HTTP thread and the /healthz probe (both at normal priority); part of the ` +
+      `latency at 10x is still the client's own (its event-loop delay is reported next to the latencies).`
     );
   },
   timeoutMs: (o) => 120_000 + 3 * durations(o.quick).phaseS * 1000 + 2 * (DEADLINE_MS + 20_000),
@@ -116,19 +118,18 @@ export const overload: Experiment = {
         const offered = rate * factor;
         ctx.log(`overload: ${factor}x capacity = ${offered.toFixed(1)} requests/s for ${d.phaseS} s`);
         const probe = startProbe(`${server.url}/healthz`);
-        const lag = monitorEventLoopDelay({ resolution: 10 });
-        lag.enable();
         const phase = await openLoop(ctx, {
+          url: server.url,
+          n: N,
+          seedBase: 1_000_000,
+          timeoutMs: DEADLINE_MS + 15_000,
           rate: offered,
           durationMs: d.phaseS * 1000,
-          request: (i) => ({
-            ...samplesRequest(server.url, N, 1_000_000 + i, 'json'),
-            timeoutMs: DEADLINE_MS + 15_000,
-          }),
+          maxOutstanding: MAX_OUTSTANDING,
+          nice: LOAD_NICE,
         });
-        lag.disable();
         const health = await probe.stop();
-        recordPhase(ctx, factor, offered, d.phaseS, phase, health, lag.percentile(99) / 1e6);
+        recordPhase(ctx, factor, offered, d.phaseS, phase, health, phase.lagP99Ms);
       }
       const mem = await memoryMiB(server.pid);
       ctx.record(
@@ -214,12 +215,18 @@ function recordPhase(
 }
 
 /** Starts the /healthz probe in a worker thread; stop() resolves with what it measured. */
-function startProbe(url: string): { stop(): Promise<ProbeResult> } {
-  // Workers do not inherit tsx's loader: the worker registers it, then imports the TypeScript module.
+/** A worker thread running a TypeScript module: workers do not inherit tsx's loader, so it registers it first. */
+function startTsWorker(script: string, workerData: unknown): Worker {
   const tsx = import.meta.resolve('tsx/esm/api');
-  const script = new URL('./probe-worker.ts', import.meta.url).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`;
-  const worker = new Worker(boot, { eval: true, workerData: { url, everyMs: PROBE_EVERY_MS } });
+  return new Worker(boot, { eval: true, workerData });
+}
+
+function startProbe(url: string): { stop(): Promise<ProbeResult> } {
+  const worker = startTsWorker(new URL('./probe-worker.ts', import.meta.url).href, {
+    url,
+    everyMs: PROBE_EVERY_MS,
+  });
   const done = new Promise<ProbeResult>((resolve, reject) => {
     worker.once('message', (m: ProbeResult) => resolve(m));
     worker.once('error', reject);
@@ -236,39 +243,19 @@ function startProbe(url: string): { stop(): Promise<ProbeResult> } {
   };
 }
 
-/** Sends `rate` requests per second for `durationMs` on a schedule, then waits for every answer. */
-async function openLoop(
-  ctx: ExperimentContext,
-  o: { rate: number; durationMs: number; request: (i: number) => HttpOptions },
-): Promise<{ results: HttpResult[]; skipped: number }> {
-  const agent = keepAliveAgent();
-  const results: HttpResult[] = [];
-  const pending = new Set<Promise<void>>();
-  let sent = 0;
-  let skipped = 0;
-  const start = performance.now();
+/** Runs the open-loop load generator (load-worker.ts) in a worker thread below normal priority. */
+async function openLoop(ctx: ExperimentContext, spec: LoadSpec): Promise<LoadResult> {
+  const worker = startTsWorker(new URL('./load-worker.ts', import.meta.url).href, spec);
+  const onAbort = () => worker.postMessage('abort');
+  ctx.signal.addEventListener('abort', onAbort);
   try {
-    for (;;) {
-      const elapsed = performance.now() - start;
-      if (elapsed >= o.durationMs || ctx.signal.aborted) break;
-      const due = Math.floor((elapsed / 1000) * o.rate);
-      while (sent + skipped < due) {
-        if (pending.size >= MAX_OUTSTANDING) {
-          skipped++;
-          continue;
-        }
-        const p: Promise<void> = http({ ...o.request(sent), agent }).then((r) => {
-          results.push(r);
-          pending.delete(p);
-        });
-        pending.add(p);
-        sent++;
-      }
-      await sleep(5);
-    }
-    await Promise.all(pending);
+    return await new Promise<LoadResult>((resolve, reject) => {
+      worker.once('message', (m: LoadResult) => resolve(m));
+      worker.once('error', reject);
+      worker.once('exit', () => resolve({ results: [], skipped: 0, lagP99Ms: 0, niced: false }));
+    });
   } finally {
-    agent.destroy();
+    ctx.signal.removeEventListener('abort', onAbort);
+    await worker.terminate();
   }
-  return { results, skipped };
 }
