@@ -11,4 +11,3 @@ export * from './config/index.ts';
 export * from './loop/index.ts';
 export * from './runs/index.ts';
 export * from './diagnostics/index.ts';
-export * from './report/index.ts';

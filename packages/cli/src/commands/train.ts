@@ -107,7 +107,6 @@ export const registerTrain: RegisterCommand = (program) => {
         formatTrainConfig,
         profileTraining,
         resolveTrainConfig,
-        startDashboard,
         trainSupervised,
       } = await import('@ganforge/train');
       const backendGiven = command.getOptionValueSource('backend') === 'cli';
@@ -148,6 +147,8 @@ export const registerTrain: RegisterCommand = (program) => {
         process.stdout.write(formatStepProfile(profile));
         return;
       }
+      // The live dashboard is @ganforge/report's, loaded only for --dashboard.
+      const startDashboard = flags.dashboard ? (await import('@ganforge/report')).startDashboard : undefined;
       let progress: ProgressReporter | undefined;
       let dashboard: { url: string; close(): Promise<void> } | undefined;
       let dashboardStarted = false;
@@ -175,7 +176,7 @@ export const registerTrain: RegisterCommand = (program) => {
             startStep: info.startStep,
             plain: flags.progress === 'auto' ? undefined : flags.progress === 'lines',
           });
-          if (flags.dashboard && !dashboardStarted) {
+          if (startDashboard && !dashboardStarted) {
             dashboardStarted = true;
             void startDashboard({ runDir: info.runDir, port: flags.dashboardPort }).then((d) => {
               dashboard = d;

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { writeFakeRun } from '../report/fakeRun.testutil.ts';
 import { diagnosticsConfig } from './config.ts';
 import { readEvents } from './events.ts';
+import { writeFakeRun } from './fakeRun.testutil.ts';
 import { replayDiagnostics } from './replay.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganforge-replay-'));

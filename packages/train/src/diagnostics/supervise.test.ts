@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '../data/index.ts';
-import { writeReport } from '../report/writeReport.ts';
 import { TIMING_METRICS } from '../loop/metrics.ts';
 import { CHECKPOINT_FILES } from '../runs/checkpoint.ts';
 import { readMetrics } from '../runs/metricsLog.ts';
@@ -99,9 +98,7 @@ describe('trainSupervised on real tiny runs', () => {
     const steps = readMetrics(join(runDir, 'metrics.jsonl')).map((m) => m.step);
     expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
     expect(existsSync(join(runDir, RESCUES_FILE))).toBe(true);
-    // the report lists the rescues
-    const report = await writeReport({ runDir });
-    expect(readFileSync(report.html, 'utf8')).toContain('rolling back to the checkpoint at step');
+    // (that the report lists the rescues is @ganforge/report's realRuns.test.ts)
     // the far too strong D wins again after each remedy: after maxRescues (2) the run stops, or it completes
     if (r.stoppedBy) expect(r.stoppedBy.message).toMatch(/2 rescue\(s\) already tried/);
   });

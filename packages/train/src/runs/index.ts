@@ -3,11 +3,13 @@ export {
   assertRunDir,
   createRunDir,
   isRunDir,
+  listSampleGrids,
   parseStepName,
   removeStaleTemporaries,
   RUN_EVAL_DIR,
   RUN_FILES,
   stepName,
+  type SampleGridFile,
 } from './runDir.ts';
 export { appendMetrics, readMetrics, truncateMetrics } from './metricsLog.ts';
 export {

@@ -3,5 +3,5 @@
  * diagnostic streams). Not part of the runtime API. The helpers live beside the code they exercise as
  * *.testutil.ts; mnistLike.testutil.ts is left out because it imports vitest's expect.
  */
-export * from '../report/fakeRun.testutil.ts';
+export * from '../diagnostics/fakeRun.testutil.ts';
 export * from '../diagnostics/synthetic.testutil.ts';

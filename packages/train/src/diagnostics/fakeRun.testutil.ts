@@ -2,11 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { createRng, tileGrid, type Rng } from '@ganforge/core';
-import { diagnosticsConfig } from '../diagnostics/config.ts';
-import { appendEvent, EVENTS_FILE } from '../diagnostics/events.ts';
-import { createDiagnostics } from '../diagnostics/monitor.ts';
-import { overpoweringStream } from '../diagnostics/synthetic.testutil.ts';
 import type { StepMetrics } from '../loop/metrics.ts';
+import { diagnosticsConfig } from './config.ts';
+import { appendEvent, EVENTS_FILE } from './events.ts';
+import { createDiagnostics } from './monitor.ts';
+import { overpoweringStream } from './synthetic.testutil.ts';
 
 /** A full metrics.jsonl line from a synthetic diagnostics stream (per-layer norms, lr, throughput filled in). */
 export function fullMetrics(m: ReturnType<typeof overpoweringStream>[number], rng: Rng): StepMetrics {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { writeDirAtomic } from '../runs/atomic.ts';
+import { writeDirAtomic } from '@ganforge/train';
 import { buildCharts } from './chartSet.ts';
 import { renderReportHtml, type SampleImage } from './html.ts';
 import { encodeAnimation } from './latentWalk.ts';

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { sampleLatents, tileGrid } from '@ganforge/core';
-import { selectBackend, type BackendName } from '../backend/index.ts';
-import { loadGenerator } from '../runs/loadGenerator.ts';
+import { loadGenerator, selectBackend, type BackendName } from '@ganforge/train';
 
 export interface LatentWalkOptions {
   /** A run directory (latest checkpoint) or a checkpoint directory. */

@@ -1,8 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EVENTS_FILE, RESCUES_FILE } from '../diagnostics/events.ts';
-import type { FailureEvent } from '../diagnostics/types.ts';
-import { assertRunDir, listSampleGrids, RUN_FILES, type SampleGridFile } from '../runs/runDir.ts';
+import {
+  assertRunDir,
+  EVENTS_FILE,
+  listSampleGrids,
+  RESCUES_FILE,
+  RUN_FILES,
+  type FailureEvent,
+  type SampleGridFile,
+} from '@ganforge/train';
 
 export { listSampleGrids, type SampleGridFile };
 import type { MetricsRow } from './chartSet.ts';

@@ -1,5 +1,4 @@
-import { formatEvidence } from '../diagnostics/events.ts';
-import type { FailureEvent, Remedy } from '../diagnostics/types.ts';
+import { formatEvidence, type FailureEvent, type Remedy } from '@ganforge/train';
 import type { Chart, MetricsRow } from './chartSet.ts';
 import type { EvaluationFile, RescueLine } from './runData.ts';
 import { escapeXml as esc } from './svg.ts';

@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRng } from '@ganforge/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromiumSkipReason, launchChromium } from '../../../../test/support/chromium.ts';
-import { appendEvent } from '../diagnostics/events.ts';
-import { remediesFor } from '../diagnostics/remedies.ts';
-import { healthyStream } from '../diagnostics/synthetic.testutil.ts';
+import { appendEvent, remediesFor } from '@ganforge/train';
+import { fullMetrics, healthyStream, writeFakeRun } from '@ganforge/train/testing';
+import { chromiumSkipReason, launchChromium } from '../../../test/support/chromium.ts';
 import { startDashboard, type Dashboard } from './dashboard.ts';
-import { fullMetrics, writeFakeRun } from './fakeRun.testutil.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganforge-dash-'));
 const runDir = join(tmp, 'live-run');

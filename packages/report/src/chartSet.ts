@@ -1,5 +1,4 @@
-import type { FailureEvent } from '../diagnostics/types.ts';
-import type { StepMetrics } from '../loop/metrics.ts';
+import type { FailureEvent, StepMetrics } from '@ganforge/train';
 import { lineChart, type ChartMarker, type ChartPoint, type ChartSeries } from './lineChart.ts';
 
 /** A metrics.jsonl line as read from disk: StepMetrics, but tolerant of missing fields. */

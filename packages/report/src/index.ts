@@ -1,3 +1,7 @@
+/**
+ * @ganforge/report: what a training run looks like, read from its folder only: the self-contained HTML
+ * report, the live dashboard, the charts, the latent walk and the run data reader.
+ */
 export { buildCharts, eventMarkers, type Chart, type MetricsRow } from './chartSet.ts';
 export {
   downsample,
