@@ -140,3 +140,43 @@ describe('hot reload', () => {
     );
   });
 });
+
+describe('a folder swapped by rm + rename', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer((dir) => writeTinyModel(dir, 'a', { weightSeed: 1 }).then(() => {}), {
+      workers: 1,
+      intraOpThreads: 1,
+    });
+  });
+  afterAll(() => t?.close());
+
+  it('is a replacement: the model keeps serving in between and its generation goes on', async () => {
+    const view = async () => (await rawRequest(t.port, 'GET', '/v1/models/a')).json();
+    expect((await view()).generation).toBe(1);
+    await writeTinyModel(join(t.modelsDir, '..', 'next'), 'a', { weightSeed: 2 });
+    await rm(join(t.modelsDir, 'a'), { recursive: true });
+    // A scan lands between the rm and the rename (as a periodic rescan can).
+    await t.server.registry.scan();
+    expect((await view()).status).toBe('ready');
+    expect(
+      (await rawRequest(t.port, 'POST', '/v1/models/a/samples', { n: 1, seed: 1, format: 'npy' })).status,
+    ).toBe(200);
+    await rename(join(t.modelsDir, '..', 'next', 'a'), join(t.modelsDir, 'a'));
+    await t.server.registry.scan();
+    expect(await view()).toMatchObject({ status: 'ready', generation: 2 });
+  });
+
+  it('is removed once its folder has stayed gone', async () => {
+    await rm(join(t.modelsDir, 'a'), { recursive: true });
+    await t.server.registry.scan();
+    await waitFor(
+      async () => {
+        await t.server.registry.scan();
+        return (await rawRequest(t.port, 'GET', '/v1/models/a')).status === 404;
+      },
+      10_000,
+      'a removed',
+    );
+  });
+});

@@ -70,6 +70,11 @@ export interface RegistryOptions {
    * change is seen; the events only make most changes show up sooner.
    */
   readonly pollIntervalMs?: number;
+  /**
+   * How long a model's folder must stay missing before the model is removed (default 500 ms; it is
+   * removed on the first scan after that). Until then the loaded version keeps serving.
+   */
+  readonly removeAfterMs?: number;
 }
 
 function errorInfo(e: unknown): { code: string; message: string } {
@@ -103,6 +108,10 @@ export class ModelRegistry {
   private scanning: Promise<void> = Promise.resolve();
   private rescanQueued = false;
   private closed = false;
+  /** When each model's folder was first seen missing (removal waits removeAfterMs). */
+  private readonly missingSince = new Map<string, number>();
+  /** The last generation each name had, so a name's generation never goes back, even across removal. */
+  private readonly generations = new Map<string, number>();
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -163,8 +172,20 @@ export class ModelRegistry {
       if (current && current.fingerprint === fp) continue;
       work.push(this.load(name, fp, current));
     }
+    // A folder that is gone is only removed once it has stayed gone for removeAfterMs: a deploy that
+    // swaps a folder (rm, then rename the new one in) is a replacement, not a removal and a new model.
+    const now = performance.now();
     for (const name of [...this.entries.keys()]) {
-      if (!seen.has(name)) work.push(this.remove(name));
+      if (seen.has(name)) {
+        this.missingSince.delete(name);
+        continue;
+      }
+      const since = this.missingSince.get(name);
+      if (since === undefined) this.missingSince.set(name, now);
+      else if (now - since >= (this.options.removeAfterMs ?? 500)) {
+        this.missingSince.delete(name);
+        work.push(this.remove(name));
+      }
     }
     await Promise.all(work);
     if (work.length > 0)
@@ -192,7 +213,7 @@ export class ModelRegistry {
 
   private async load(name: string, fingerprint: string, previous: ModelEntry | undefined): Promise<void> {
     const { modelsDir, pool, scheduler, device, logger } = this.options;
-    const generation = (previous?.generation ?? 0) + 1;
+    const generation = Math.max(previous?.generation ?? 0, this.generations.get(name) ?? 0) + 1;
     const key = `${name}#${generation}`;
     const serving = previous?.status === 'ready' ? previous : undefined;
     if (!serving) this.set({ name, status: 'loading', generation: previous?.generation ?? 0, fingerprint });
@@ -258,6 +279,7 @@ export class ModelRegistry {
         outputName: spec.outputName,
         latentDim: spec.latentDim,
       });
+      this.generations.set(name, generation);
       const loadedAt = new Date();
       this.set({
         name,
