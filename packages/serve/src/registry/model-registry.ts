@@ -108,6 +108,8 @@ export class ModelRegistry {
   private scanning: Promise<void> = Promise.resolve();
   private rescanQueued = false;
   private closed = false;
+  /** A watch rescan skipped files that were still changing; another rescan follows soon. */
+  private unsettled = false;
   /** When each model's folder was first seen missing (removal waits removeAfterMs). */
   private readonly missingSince = new Map<string, number>();
   /** The last generation each name had, so a name's generation never goes back, even across removal. */
@@ -136,8 +138,8 @@ export class ModelRegistry {
   }
 
   /** Lists the folder and (re)loads what changed; true when something did. Concurrent calls are serialized. */
-  scan(): Promise<boolean> {
-    const next = this.scanning.catch(() => {}).then(() => this.scanOnce());
+  scan(options: { settleMs?: number } = {}): Promise<boolean> {
+    const next = this.scanning.catch(() => {}).then(() => this.scanOnce(options.settleMs ?? 0));
     this.scanning = next.then(
       () => {},
       () => {},
@@ -145,7 +147,7 @@ export class ModelRegistry {
     return next;
   }
 
-  private async scanOnce(): Promise<boolean> {
+  private async scanOnce(settleMs: number): Promise<boolean> {
     if (this.closed) return false;
     const { modelsDir, logger } = this.options;
     let names: string[];
@@ -167,9 +169,15 @@ export class ModelRegistry {
     const seen = new Set(names);
     const work: Promise<void>[] = [];
     for (const name of names) {
-      const fp = await this.fingerprint(name);
+      const { fingerprint: fp, changedAt } = await this.fingerprint(name);
       const current = this.entries.get(name);
       if (current && current.fingerprint === fp) continue;
+      // Files changed a moment ago may still be being written (a copy in progress, the second file of
+      // a deploy): leave them to a later scan rather than load a half-finished version.
+      if (settleMs > 0 && Date.now() - changedAt < settleMs) {
+        this.unsettled = true;
+        continue;
+      }
       work.push(this.load(name, fp, current));
     }
     // A folder that is gone is only removed once it has stayed gone for removeAfterMs: a deploy that
@@ -193,17 +201,21 @@ export class ModelRegistry {
     return work.length > 0;
   }
 
-  private async fingerprint(name: string): Promise<string> {
+  /** Size + mtime + inode of both files, and the newest mtime (ms since the epoch; 0 when both are missing). */
+  private async fingerprint(name: string): Promise<{ fingerprint: string; changedAt: number }> {
     const dir = join(this.options.modelsDir, name);
+    let changedAt = 0;
     const part = async (file: string) => {
       try {
         const s = await stat(join(dir, file));
+        changedAt = Math.max(changedAt, s.mtimeMs, s.ctimeMs);
         return `${s.size}:${s.mtimeMs}:${s.ino}`;
       } catch {
         return 'missing';
       }
     };
-    return `${await part('model.onnx')}|${await part('card.json')}`;
+    const fingerprint = `${await part('model.onnx')}|${await part('card.json')}`;
+    return { fingerprint, changedAt };
   }
 
   private set(entry: ModelEntry): void {
@@ -333,7 +345,8 @@ export class ModelRegistry {
 
   /**
    * Reloads what changes under the models folder: a full rescan every pollIntervalMs, and sooner
-   * (debounced) on file-system events. After any change the event watcher is re-created, so it watches
+   * (debounced) on file-system events. Files modified within the last debounceMs are left to the next
+   * rescan, so a copy in progress or a deploy that writes two files is loaded once, complete. After any change the event watcher is re-created, so it watches
    * the folders and files as they now are (a folder swapped in by rename is a new inode).
    */
   watch(debounceMs = 150): void {
@@ -344,9 +357,12 @@ export class ModelRegistry {
       this.rescanQueued = true;
       void this.scanning.then(() => {
         this.rescanQueued = false;
-        return this.scan()
+        this.unsettled = false;
+        return this.scan({ settleMs: debounceMs })
           .then((changed) => {
             if (changed) this.rewatch(onEvent);
+            // Files still being written were skipped: look again once they have had time to settle.
+            if (this.unsettled) onEvent();
           })
           .catch((e: unknown) => logger.error({ error: errorInfo(e) }, 'rescan failed'));
       });
