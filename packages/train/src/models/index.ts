@@ -16,6 +16,5 @@ export {
   type SpectralNormalizationArgs,
   type SpectralNormInner,
 } from './layers/spectralNorm.ts';
-export { foldSpectralNorm } from './foldSpectralNorm.ts';
 export { MinibatchStdDev } from './layers/minibatchStdDev.ts';
 export { MinibatchMeanDifference } from './layers/minibatchMeanDifference.ts';
