@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Application, Request, Response } from 'express';
-import { GanforgeError, isGanforgeError, isValidModelName } from '@ganforge/core';
+import { GanforgeError, isGanforgeError } from '@ganforge/core';
 import {
   CONTENT_TYPES,
   corsHeaders,
@@ -13,7 +13,7 @@ import {
   PAGE_HEADERS,
   type HeaderSet,
 } from './headers.ts';
-import { resolveModelFile, type ModelFileName } from './model-files.ts';
+import { checkModelName, modelFileNotFound, resolveModelFile, type ModelFileName } from './model-files.ts';
 
 /** A model's files as the server loaded them (the server's registry provides these). */
 export interface LoadedModelFiles {
@@ -153,23 +153,36 @@ export function mountWeb(app: Application, options: MountWebOptions = {}): void 
   }
 }
 
-function checkModelName(name: string): void {
-  if (!isValidModelName(name)) {
-    throw new GanforgeError('bad_model_name', `invalid model name ${JSON.stringify(name)}`, {
-      hint: 'model names use letters, digits, ".", "_" and "-" only',
-      status: 400,
-    });
-  }
-}
-
-function modelFileNotFound(name: string, file: ModelFileName): GanforgeError {
-  return new GanforgeError('model_not_found', `model "${name}" has no ${file}`, {
-    hint: 'list the available models with GET /v1/models',
-    status: 404,
+/**
+ * Sets a file's headers and answers what a validator decides: 304 when the browser's If-None-Match
+ * holds `etag` (the 28 MB wasm is not sent again), the headers alone for HEAD. True when the caller
+ * still has to send the body.
+ */
+function sendValidated(
+  res: Response,
+  headers: HeaderSet,
+  file: { name: string; etag: string; modified: Date; size: number },
+): boolean {
+  res.set({
+    ...headers,
+    'Content-Type': CONTENT_TYPES[extname(file.name)] ?? 'application/octet-stream',
+    'Last-Modified': file.modified.toUTCString(),
+    ETag: file.etag,
   });
+  const ifNoneMatch = res.req.headers['if-none-match'];
+  if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(file.etag)) {
+    res.status(304).end();
+    return false;
+  }
+  res.status(200).set('Content-Length', String(file.size));
+  if (res.req.method === 'HEAD') {
+    res.end();
+    return false;
+  }
+  return true;
 }
 
-/** One loaded model file from memory, with the version's strong ETag (304 on a match). */
+/** One loaded model file from memory, with the version's strong ETag. */
 function sendBytes(
   res: Response,
   bytes: Uint8Array,
@@ -178,44 +191,15 @@ function sendBytes(
   headers: HeaderSet,
 ): void {
   const etag = `"${file === 'model.onnx' ? 'm' : 'c'}${files.etag.slice(1)}`;
-  res.set({
-    ...headers,
-    'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
-    'Last-Modified': files.loadedAt.toUTCString(),
-    ETag: etag,
-  });
-  const ifNoneMatch = res.req.headers['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(etag)) {
-    res.status(304).end();
-    return;
-  }
-  res.status(200).set('Content-Length', String(bytes.byteLength));
-  res.end(res.req.method === 'HEAD' ? undefined : bytes);
+  if (sendValidated(res, headers, { name: file, etag, modified: files.loadedAt, size: bytes.byteLength }))
+    res.end(bytes);
 }
 
-/**
- * Streams a file with its content type and a validator: a browser revalidating (If-None-Match) gets a
- * 304 instead of the 28 MB wasm again.
- */
+/** Streams a file from disk, with a validator from its size and mtime. */
 async function sendFile(res: Response, path: string, headers: HeaderSet): Promise<void> {
   const info = await stat(path);
   const etag = `W/"${info.size.toString(36)}-${Math.floor(info.mtimeMs).toString(36)}"`;
-  res.set({
-    ...headers,
-    'Content-Type': CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-    'Last-Modified': info.mtime.toUTCString(),
-    ETag: etag,
-  });
-  const ifNoneMatch = res.req.headers['if-none-match'];
-  if (ifNoneMatch !== undefined && ifNoneMatch.split(/\s*,\s*/).includes(etag)) {
-    res.status(304).end();
-    return;
-  }
-  res.status(200).set('Content-Length', String(info.size));
-  if (res.req.method === 'HEAD') {
-    res.end();
-    return;
-  }
+  if (!sendValidated(res, headers, { name: path, etag, modified: info.mtime, size: info.size })) return;
   await new Promise<void>((resolve) => {
     const stream = createReadStream(path);
     stream.on('error', () => {

@@ -3,24 +3,16 @@
 import { Buffer } from 'node:buffer';
 import { parentPort } from 'node:worker_threads';
 import { lowerThreadPriority } from '../engine/thread-priority.mjs';
+import { floatArrayJson } from './float-json.mjs';
 
 // Below the HTTP thread: under overload it must still answer health checks and 429s at once.
 lowerThreadPriority();
 
-/** The exact text JSON.stringify writes for these numbers: rows of equal length, or one flat array. */
-function encode(data, rows) {
-  if (rows === undefined) return JSON.stringify(Array.from(data));
-  if (rows === 0) return '[]';
-  const per = data.length / rows;
-  const parts = new Array(rows);
-  for (let i = 0; i < rows; i++) parts[i] = JSON.stringify(Array.from(data.subarray(i * per, (i + 1) * per)));
-  return `[${parts.join(',')}]`;
-}
-
 parentPort.on('message', (msg) => {
   try {
-    const bytes = Buffer.from(encode(msg.data, msg.rows), 'utf8');
-    // A Buffer this large has its own ArrayBuffer (not the shared pool), so it can be transferred.
+    const bytes = Buffer.from(floatArrayJson(msg.data, msg.rows), 'utf8');
+    // Large Buffers own their ArrayBuffer and move without a copy; a small one from Node's shared pool
+    // is copied instead (Node never transfers the pool).
     const out = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     parentPort.postMessage({ id: msg.id, ok: true, bytes: out }, [out.buffer]);
   } catch (e) {

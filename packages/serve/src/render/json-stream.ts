@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ServerResponse } from 'node:http';
+import { floatArrayJson } from './float-json.mjs';
 import type { JsonEncoder } from './json-encoder.ts';
 
 /**
@@ -15,21 +15,19 @@ export class FloatArray {
   ) {}
 }
 
-/** Bodies with fewer numbers than this are encoded in one piece, with a Content-Length. */
-const STREAM_FROM_NUMBERS = 16_384;
-/** Numbers encoded per slice: about a millisecond of the event loop. */
-const SLICE_NUMBERS = 8_192;
+/** Bodies with fewer numbers than this are encoded here in one piece, with a Content-Length. */
+const ENCODE_OFF_THREAD_FROM = 16_384;
 
 /**
- * Sends `body` as JSON. Large float arrays in it (FloatArray values) are encoded off the HTTP thread
- * by `encoder` or, without one, slice by slice here, yielding to the event loop between slices; either
- * way one big response cannot hold up health checks, other requests or a shutdown signal for tens of
- * milliseconds. Writes wait for the socket to drain, and encoding stops if the client goes away.
+ * Sends `body` as JSON. Small bodies are encoded at once. In a large one, the float arrays (FloatArray
+ * values) are encoded by `encoder` off the HTTP thread and written as they come back, so one big
+ * response cannot hold up health checks, other requests or a shutdown signal for tens of milliseconds.
+ * Writes wait for the socket to drain, and sending stops if the client goes away.
  */
 export async function sendJson(
   res: ServerResponse,
   body: Record<string, unknown>,
-  encoder?: JsonEncoder,
+  encoder: JsonEncoder,
 ): Promise<void> {
   const arrays: FloatArray[] = [];
   let numbers = 0;
@@ -40,78 +38,35 @@ export async function sendJson(
     arrays.push(value);
     return `${marker}${arrays.length - 1}`;
   });
+  // The marker as it appears in the template: a JSON string, quotes included, then the array's index.
+  const placeholder = new RegExp(`"${escapeRegExp(JSON.stringify(marker).slice(1, -1))}(\\d+)"`, 'g');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  if (numbers < STREAM_FROM_NUMBERS) {
-    const text = fill(template, marker, arrays);
+  if (numbers < ENCODE_OFF_THREAD_FROM) {
+    const text = template.replace(placeholder, (_m, i: string) => {
+      const a = arrays[Number(i)]!;
+      return floatArrayJson(a.data, a.rows);
+    });
     res.setHeader('Content-Length', Buffer.byteLength(text));
     res.end(text);
     return;
   }
-  const pieces = template.split(new RegExp(`"${escapeRegExp(JSON.stringify(marker).slice(1, -1))}(\\d+)"`));
+  // split() with a capturing group: text, index, text, index, ..., text.
+  const pieces = template.split(placeholder);
   for (let i = 0; i < pieces.length; i++) {
     if (i % 2 === 0) {
       if (!(await write(res, pieces[i]!))) return;
       continue;
     }
     const a = arrays[Number(pieces[i])]!;
-    if (encoder) {
-      const bytes = await encoder.encode(a.data, a.rows);
-      if (!(await write(res, bytes))) return;
-      continue;
-    }
-    for (const chunk of slices(a)) {
-      if (!(await write(res, chunk))) return;
-      await nextTurn();
-      if (res.destroyed) return;
-    }
+    if (!(await write(res, await encoder.encode(a.data, a.rows)))) return;
   }
   res.end();
 }
 
-/** Fills the markers in at once (small bodies). */
-function fill(template: string, marker: string, arrays: readonly FloatArray[]): string {
-  if (arrays.length === 0) return template;
-  const quoted = JSON.stringify(marker).slice(1, -1);
-  return template.replace(new RegExp(`"${escapeRegExp(quoted)}(\\d+)"`, 'g'), (_m, i: string) =>
-    [...slices(arrays[Number(i)]!)].join(''),
-  );
-}
-
-/** The JSON text of one FloatArray, in pieces of about SLICE_NUMBERS numbers. */
-function* slices(a: FloatArray): Generator<string> {
-  const { data } = a;
-  if (a.rows === undefined) {
-    if (data.length === 0) {
-      yield '[]';
-      return;
-    }
-    for (let start = 0; start < data.length; start += SLICE_NUMBERS) {
-      const end = Math.min(data.length, start + SLICE_NUMBERS);
-      const text = JSON.stringify(Array.from(data.subarray(start, end)));
-      yield `${start === 0 ? '[' : ','}${text.slice(1, -1)}${end === data.length ? ']' : ''}`;
-    }
-    return;
-  }
-  const n = a.rows;
-  if (n === 0) {
-    yield '[]';
-    return;
-  }
-  const per = data.length / n;
-  const rowsPerSlice = Math.max(1, Math.floor(SLICE_NUMBERS / Math.max(1, per)));
-  for (let r = 0; r < n; r += rowsPerSlice) {
-    const end = Math.min(n, r + rowsPerSlice);
-    const rows: string[] = [];
-    for (let i = r; i < end; i++)
-      rows.push(JSON.stringify(Array.from(data.subarray(i * per, (i + 1) * per))));
-    yield `${r === 0 ? '[' : ','}${rows.join(',')}${end === n ? ']' : ''}`;
-  }
-}
-
 /** Writes and waits for the socket to drain when its buffer is full; false when the client is gone. */
-async function write(res: ServerResponse, text: string | Uint8Array): Promise<boolean> {
+async function write(res: ServerResponse, chunk: string | Uint8Array): Promise<boolean> {
   if (res.destroyed) return false;
-  if (res.write(text)) return true;
+  if (res.write(chunk)) return true;
   return new Promise<boolean>((resolve) => {
     const done = (ok: boolean) => {
       res.off('drain', onDrain);
