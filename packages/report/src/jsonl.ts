@@ -1,18 +1,8 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { parseJsonl } from '@ganforge/train';
 
-/** Parses the complete lines of a JSONL text; stops at the first line that does not parse (a torn write). */
-export function parseJsonl<T>(text: string): T[] {
-  const out: T[] = [];
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as T);
-    } catch {
-      break;
-    }
-  }
-  return out;
-}
+// The run logs' one line parser lives with the run format in @ganforge/train; re-exported for this package's users.
+export { parseJsonl };
 
 /**
  * Follows a growing JSONL file (metrics.jsonl, events.jsonl): each read() returns the lines completed

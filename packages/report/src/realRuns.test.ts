@@ -4,17 +4,14 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
-  appendEvent,
-  createDiagnostics,
   diagnosticsConfig,
-  EVENTS_FILE,
   loadDataset,
   parseTrainConfig,
-  train,
   trainSupervised,
   type Dataset,
   type TrainConfigInput,
 } from '@ganforge/train';
+import { STRONG_D, TINY_MNIST_MLP, trainWithDetectors } from '@ganforge/train/testing';
 import { renderLatentWalkFrames } from './latentWalkFrames.ts';
 import { writeReport } from './writeReport.ts';
 
@@ -31,35 +28,17 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-const strongD = { optimizers: { d: { lr: 0.01 }, g: { lr: 1e-6 } } } satisfies TrainConfigInput;
+/** The settings both runs share beyond the tiny run itself (they differ in steps and logging). */
+const run = (name: string, steps: number, logging: TrainConfigInput['logging']) =>
+  ({ ...TINY_MNIST_MLP, ...STRONG_D, name, steps, logging }) satisfies TrainConfigInput;
 
 describe('the report of real training runs', () => {
   test('a far too strong D: the latent walk through its own generator and the discriminatorOverpowering event are in the report', async () => {
-    const config = parseTrainConfig({
-      seed: 5,
-      backend: 'cpu',
-      dataset: { kind: 'mnist', limit: 512 },
-      batchSize: 32,
-      steps: 130,
-      generator: { kind: 'mlp', hidden: [32] },
-      discriminator: { kind: 'mlp', hidden: [32] },
-      logging: { sampleEvery: 65, checkpointEvery: 0, gridSize: 3 },
-      name: 'strong-d',
-      ...strongD,
-    });
-    const diagnostics = createDiagnostics(diagnosticsConfig());
-    let runDir = '';
-    await train({
-      config,
-      dataset: mnist,
+    const { runDir } = await trainWithDetectors(
+      run('strong-d', 130, { sampleEvery: 65, checkpointEvery: 0, gridSize: 3 }),
+      mnist,
       out,
-      onStart: (info) => {
-        runDir = info.runDir;
-      },
-      onStep: (metrics) => {
-        for (const e of diagnostics.observe(metrics)) appendEvent(join(runDir, EVENTS_FILE), e);
-      },
-    });
+    );
     // a latent walk through the run's own generator (its final checkpoint) goes into the report
     const frames = await renderLatentWalkFrames({ path: runDir, frames: 6, walkers: 4, backend: 'cpu' });
     expect(frames).toHaveLength(6);
@@ -74,18 +53,7 @@ describe('the report of real training runs', () => {
 
   test('--on-failure rescue: the report lists the rescues', async () => {
     const r = await trainSupervised({
-      config: parseTrainConfig({
-        name: 'rescue',
-        seed: 5,
-        backend: 'cpu',
-        dataset: { kind: 'mnist', limit: 512 },
-        batchSize: 32,
-        steps: 110,
-        generator: { kind: 'mlp', hidden: [32] },
-        discriminator: { kind: 'mlp', hidden: [32] },
-        logging: { sampleEvery: 10, checkpointEvery: 20, gridSize: 4 },
-        ...strongD,
-      }),
+      config: parseTrainConfig(run('rescue', 110, { sampleEvery: 10, checkpointEvery: 20, gridSize: 4 })),
       dataset: mnist,
       out,
       diagnostics: diagnosticsConfig({ discriminatorOverpowering: { window: 20 }, maxRescues: 2 }),

@@ -147,10 +147,11 @@ describe('ganforge train', () => {
     expect(both.code).toBe(2);
   });
 
-  test('Ctrl-C writes a checkpoint, says how to resume and exits 130; --resume finishes the run', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-sigint-'));
+  /** A 120-step tiny run that only checkpoints when stopped, stopped by `signal` partway. */
+  async function stoppedRun(signal: 'SIGINT' | 'SIGTERM') {
+    const out = mkdtempSync(join(tmpdir(), `ganforge-cli-${signal.toLowerCase()}-`));
     const args = [...TINY, '--set', 'steps=120', '--set', 'logging.checkpointEvery=0'];
-    const stopped = await trainUntilSignal('SIGINT', [
+    const stopped = await trainUntilSignal(signal, [
       ...args,
       '--backend',
       'cpu',
@@ -159,6 +160,11 @@ describe('ganforge train', () => {
       '--progress',
       'lines',
     ]);
+    return { out, args, stopped };
+  }
+
+  test('Ctrl-C writes a checkpoint, says how to resume and exits 130; --resume finishes the run', async () => {
+    const { out, args, stopped } = await stoppedRun('SIGINT');
     expect(stopped.code).toBe(130);
     const { step, run } = interruptedRun(stopped.stdout, out);
     expect(stopped.stdout).toContain(`resume with: ganforge train --resume`);
@@ -191,17 +197,7 @@ describe('ganforge train', () => {
   });
 
   test('SIGTERM (kill, a service manager) also writes a checkpoint and exits 143; --resume finishes the run', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-sigterm-'));
-    const args = [...TINY, '--set', 'steps=120', '--set', 'logging.checkpointEvery=0'];
-    const stopped = await trainUntilSignal('SIGTERM', [
-      ...args,
-      '--backend',
-      'cpu',
-      '--out',
-      out,
-      '--progress',
-      'lines',
-    ]);
+    const { out, stopped } = await stoppedRun('SIGTERM');
     expect(stopped.code).toBe(143);
     const { step, run } = interruptedRun(stopped.stdout, out);
     expect(step).toBeLessThan(120);

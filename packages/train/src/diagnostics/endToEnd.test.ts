@@ -5,11 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '../data/index.ts';
-import { train } from '../loop/train.ts';
-import { diagnosticsConfig } from './config.ts';
-import { appendEvent, EVENTS_FILE, readEvents } from './events.ts';
-import { createDiagnostics } from './monitor.ts';
+import { EVENTS_FILE, readEvents } from './events.ts';
 import { trainSupervised } from './supervise.ts';
+import { STRONG_D, TINY_MNIST_MLP, trainWithDetectors } from './tinyRuns.testutil.ts';
 import type { FailureEvent } from './types.ts';
 
 /**
@@ -25,50 +23,17 @@ beforeAll(async () => {
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 const base = {
-  seed: 5,
-  backend: 'cpu',
-  dataset: { kind: 'mnist', limit: 512 },
-  batchSize: 32,
+  ...TINY_MNIST_MLP,
   steps: 130,
-  generator: { kind: 'mlp', hidden: [32] },
-  discriminator: { kind: 'mlp', hidden: [32] },
   logging: { sampleEvery: 65, checkpointEvery: 0, gridSize: 3 },
 } satisfies TrainConfigInput;
 
-async function runWithDetectors(
-  name: string,
-  over: TrainConfigInput,
-): Promise<{ runDir: string; events: FailureEvent[] }> {
-  const config = parseTrainConfig({
-    ...base,
-    name,
-    ...over,
-  });
-  const diagnostics = createDiagnostics(diagnosticsConfig());
-  let runDir = '';
-  const events: FailureEvent[] = [];
-  await train({
-    config,
-    dataset: mnist,
-    out,
-    onStart: (info) => {
-      runDir = info.runDir;
-    },
-    onStep: (metrics) => {
-      for (const e of diagnostics.observe(metrics)) {
-        appendEvent(join(runDir, EVENTS_FILE), e);
-        events.push(e);
-      }
-    },
-  });
-  return { runDir, events };
-}
+const runWithDetectors = (name: string, over: TrainConfigInput) =>
+  trainWithDetectors({ ...base, name, ...over }, mnist, out);
 
 describe('detectors on real training runs', () => {
   test('a far too strong D (lr 0.01 vs G 1e-6) trips discriminatorOverpowering within 120 steps', async () => {
-    const { runDir, events } = await runWithDetectors('strong-d', {
-      optimizers: { d: { lr: 0.01 }, g: { lr: 1e-6 } },
-    });
+    const { runDir, events } = await runWithDetectors('strong-d', STRONG_D);
     expect(events.map((e) => e.detector)).toEqual(['discriminatorOverpowering']);
     const e = events[0] as FailureEvent;
     expect(e.step).toBeLessThanOrEqual(120);

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../runs/atomic.ts';
+import { parseJsonl } from '../runs/jsonl.ts';
 import { fmt } from './series.ts';
 import type { FailureEvent } from './types.ts';
 
@@ -16,17 +17,7 @@ export function appendEvent(file: string, event: FailureEvent): void {
 
 /** Every complete event line of an events.jsonl file ([] when it does not exist; a torn last line is ignored). */
 export function readEvents(file: string): FailureEvent[] {
-  if (!existsSync(file)) return [];
-  const out: FailureEvent[] = [];
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    try {
-      out.push(JSON.parse(line) as FailureEvent);
-    } catch {
-      break;
-    }
-  }
-  return out;
+  return existsSync(file) ? parseJsonl<FailureEvent>(readFileSync(file, 'utf8')) : [];
 }
 
 /** Complete lines of an append-only log (events.jsonl, rescues.jsonl); 0 when it does not exist. */

@@ -12,6 +12,7 @@ import { readMetrics } from '../runs/metricsLog.ts';
 import { diagnosticsConfig } from './config.ts';
 import { EVENTS_FILE, readEvents, RESCUES_FILE } from './events.ts';
 import { untileGrid } from './sampleGrid.ts';
+import { STRONG_D, TINY_MNIST_MLP } from './tinyRuns.testutil.ts';
 import { trainSupervised } from './supervise.ts';
 
 let mnist: Dataset;
@@ -23,19 +24,14 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 function tiny(name: string, over: TrainConfigInput = {}) {
   return parseTrainConfig({
+    ...TINY_MNIST_MLP,
     name,
-    seed: 5,
-    backend: 'cpu',
-    dataset: { kind: 'mnist', limit: 512 },
-    batchSize: 32,
     steps: 150,
-    generator: { kind: 'mlp', hidden: [32] },
-    discriminator: { kind: 'mlp', hidden: [32] },
     logging: { sampleEvery: 10, checkpointEvery: 20, gridSize: 4 },
     ...over,
   });
 }
-const strongD = { optimizers: { d: { lr: 0.01 }, g: { lr: 1e-6 } } };
+const strongD = STRONG_D;
 const fast = diagnosticsConfig({ discriminatorOverpowering: { window: 20 }, maxRescues: 2 });
 
 test('untileGrid inverts tileGrid (to 8-bit precision)', () => {

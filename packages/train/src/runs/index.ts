@@ -1,4 +1,5 @@
 export { removeStaleSiblings, writeDirAtomic, writeFileAtomic } from './atomic.ts';
+export { parseJsonl } from './jsonl.ts';
 export {
   assertRunDir,
   createRunDir,
