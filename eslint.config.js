@@ -1,4 +1,5 @@
 // @ts-check
+import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
@@ -63,6 +64,64 @@ const noCrossPackageSrc = {
   },
 };
 
+// A package imports another workspace package only when its package.json declares it: `dependencies`
+// for runtime code, `devDependencies` too for tests and test helpers (*.test.ts, src/testing/). This
+// is what makes the dependency direction in docs/architecture.md checkable: e.g. export, eval and the
+// report read run folders through @ganforge/runs and may use @ganforge/train only in their tests.
+/** @type {Map<string, { deps: Set<string>, dev: Set<string> }>} */
+const declared = new Map();
+const declaredOf = (/** @type {string} */ pkg) => {
+  let d = declared.get(pkg);
+  if (!d) {
+    const json = JSON.parse(readFileSync(resolve(ROOT, 'packages', pkg, 'package.json'), 'utf8'));
+    d = {
+      deps: new Set(Object.keys(json.dependencies ?? {})),
+      dev: new Set(Object.keys(json.devDependencies ?? {})),
+    };
+    declared.set(pkg, d);
+  }
+  return d;
+};
+/** @type {import('eslint').Rule.RuleModule} */
+const declaredPackageDeps = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'forbid importing a workspace package the importing package does not declare' },
+    messages: {
+      undeclared:
+        "@ganforge/{{own}} imports '{{spec}}' but its package.json does not declare {{name}}{{where}}.",
+    },
+    schema: [],
+  },
+  create(context) {
+    const own = packageOf(context.filename);
+    if (!own) return {};
+    const rel = relative(resolve(ROOT, 'packages', own), context.filename)
+      .split(sep)
+      .join('/');
+    const forTests = /\.test\.ts$/.test(rel) || rel.startsWith('src/testing/') || rel.startsWith('test/');
+    /** @param {any} source */
+    const check = (source) => {
+      const spec = source?.type === 'Literal' && typeof source.value === 'string' ? source.value : undefined;
+      const m = spec?.match(/^(@ganforge\/[^/]+)/);
+      if (!spec || !m || m[1] === `@ganforge/${own}`) return;
+      const name = m[1];
+      const d = declaredOf(own);
+      if (d.deps.has(name) || (forTests && d.dev.has(name))) return;
+      const where = d.dev.has(name) ? ' in dependencies (it is a devDependency: tests only)' : '';
+      context.report({ node: source, messageId: 'undeclared', data: { own, spec, name, where } });
+    };
+    return {
+      ImportDeclaration: (node) => {
+        if (node.importKind !== 'type' || !forTests) check(node.source);
+      },
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+    };
+  },
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'runs/**', 'models/**', '**/*.min.js'] },
   js.configs.recommended,
@@ -71,11 +130,16 @@ export default tseslint.config(
     languageOptions: {
       globals: { console: 'readonly', process: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
     },
-    plugins: { ganforge: { rules: { 'no-cross-package-src': noCrossPackageSrc } } },
+    plugins: {
+      ganforge: {
+        rules: { 'no-cross-package-src': noCrossPackageSrc, 'declared-package-deps': declaredPackageDeps },
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'ganforge/no-cross-package-src': 'error',
+      'ganforge/declared-package-deps': 'error',
     },
   },
   {

@@ -4,7 +4,10 @@
  * same model, written as the "Serving" section of BENCHMARKS.md. `npm run bench` calls
  * benchServing(); run alone with
  *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
- *        [--workers 1] [--threads N] [--max-delay-ms 0] [--only n:connections,...] [--out file.md]
+ *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0]
+ *        [--only n:connections[:format],...] [--no-lone] [--no-fast-path] [--out file.md]
+ * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
+ * that many slices per server, run interleaved with the naive server's (ABBA).
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,18 +15,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
-import { benchServe, formatServeBench } from '@ganforge/serve/bench';
+import { benchGrpc, benchServe, formatGrpcBench, formatServeBench } from '@ganforge/serve/bench';
 import { writeTinyModel } from '@ganforge/serve/testing';
 
 export interface BenchServingOptions {
   readonly modelsDir?: string;
   readonly model?: string;
   readonly durationS?: number;
+  readonly rounds?: number;
   readonly workers?: number;
   readonly intraOpThreads?: number;
   readonly maxDelayMs?: number;
-  /** A subset of the default scenarios, as "n:connections" pairs (npy). */
+  /** Rows to run, as "n:connections" (npy) or "n:connections:format" (npy, png, v2). */
   readonly only?: readonly string[];
+  /** Time a lone client against both servers (default true). */
+  readonly lone?: boolean;
+  /** false: every request through Express (the baseline before the fast path; `--no-fast-path`). */
+  readonly fastPath?: boolean;
+  /** Also compare REST and gRPC on /v2 infer (default true; `--no-grpc`). */
+  readonly grpc?: boolean;
   /** Default: BENCHMARKS.md at the repository root. */
   readonly benchmarksFile?: string;
 }
@@ -52,19 +62,37 @@ export async function benchServing(options: BenchServingOptions = {}): Promise<s
       modelsDir,
       model,
       ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
+      ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
+      ...(options.lone !== undefined ? { lone: options.lone } : {}),
+      ...(options.fastPath !== undefined ? { fastPath: options.fastPath } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
       ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
       ...(options.only
         ? {
-            scenarios: options.only.map((pair) => {
-              const [n, connections] = pair.split(':').map(Number);
-              return { n: n ?? 1, connections: connections ?? 1, format: 'npy' as const };
+            scenarios: options.only.map((row) => {
+              const [n, connections, format = 'npy'] = row.split(':');
+              if (format !== 'npy' && format !== 'png' && format !== 'v2')
+                throw new Error(`--only ${row}: the format is npy, png or v2`);
+              return { n: Number(n ?? 1), connections: Number(connections ?? 1), format };
             }),
           }
         : {}),
     });
-    const section = formatServeBench(result, note);
+    const grpc =
+      options.grpc === false
+        ? undefined
+        : await benchGrpc({
+            modelsDir,
+            model,
+            durationS: result.durationS,
+            rounds: result.rounds,
+            workers: result.workers,
+            intraOpThreads: result.threadsPerWorker,
+            maxBatch: result.maxBatch,
+            maxDelayMs: result.maxDelayMs,
+          });
+    const section = formatServeBench(result, note) + (grpc ? `\n${formatGrpcBench(grpc)}` : '');
     await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Serving', section);
     return section;
   } finally {
@@ -78,6 +106,10 @@ if (isMain(import.meta.url)) {
       models: { type: 'string' },
       model: { type: 'string' },
       duration: { type: 'string' },
+      rounds: { type: 'string' },
+      'no-lone': { type: 'boolean' },
+      'no-fast-path': { type: 'boolean' },
+      'no-grpc': { type: 'boolean' },
       workers: { type: 'string' },
       threads: { type: 'string' },
       'max-delay-ms': { type: 'string' },
@@ -89,6 +121,10 @@ if (isMain(import.meta.url)) {
     ...(values.models ? { modelsDir: values.models } : {}),
     ...(values.model ? { model: values.model } : {}),
     ...(values.duration ? { durationS: Number(values.duration) } : {}),
+    ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
+    ...(values['no-lone'] ? { lone: false } : {}),
+    ...(values['no-fast-path'] ? { fastPath: false } : {}),
+    ...(values['no-grpc'] ? { grpc: false } : {}),
     ...(values.workers ? { workers: Number(values.workers) } : {}),
     ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
     ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),

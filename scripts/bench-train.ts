@@ -245,7 +245,7 @@ export async function benchTraining(
     '## Training',
     '',
     'The real `ganforge train` loop on the tfjs wasm backend (with the kernels ganforge registers: see',
-    '`packages/train/src/backend/wasm/`) against PyTorch running the identical networks and step',
+    '`packages/backend/src/wasm/`) against PyTorch running the identical networks and step',
     '(`scripts/peers/torch_gan_step.py`: same layers, losses, Adam settings, batch size, and a read-back of losses and',
     'per-parameter gradient norms every step, as ganforge does), in the same run, interleaved, each measurement in',
     `its own process, ${rounds} round(s), mean. ganforge's images/s come from its own per-step timing in metrics.jsonl`,

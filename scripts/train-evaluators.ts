@@ -14,8 +14,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadDataset, selectBackend, writeDirAtomic } from '@ganforge/train';
-import type { BackendInfo, BackendName } from '@ganforge/train';
+import { FASHION_MNIST_CLASSES, loadDataset, MNIST_CLASSES } from '@ganforge/data';
+import { selectBackend } from '@ganforge/backend';
+import { writeDirAtomic } from '@ganforge/runs';
+import type { BackendInfo, BackendName } from '@ganforge/backend';
 import {
   convertToOnnx,
   encodeModel,
@@ -44,20 +46,9 @@ import {
 } from '@ganforge/eval';
 import type { EvaluatorCard, LayersModel } from '@ganforge/eval';
 
-const CLASS_NAMES: Record<string, string[]> = {
-  mnist: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
-  'fashion-mnist': [
-    'T-shirt/top',
-    'Trouser',
-    'Pullover',
-    'Dress',
-    'Coat',
-    'Sandal',
-    'Shirt',
-    'Sneaker',
-    'Bag',
-    'Ankle boot',
-  ],
+const CLASS_NAMES: Record<string, readonly string[]> = {
+  mnist: MNIST_CLASSES,
+  'fashion-mnist': FASHION_MNIST_CLASSES,
 };
 const DEFAULT_EPOCHS: Record<string, number> = { mnist: 5, 'fashion-mnist': 6 };
 const OPSET = 13;
@@ -163,7 +154,7 @@ async function buildOne(name: string, backend: BackendInfo): Promise<void> {
   const provisional: Omit<EvaluatorCard, 'testAccuracy' | 'parity'> = {
     name,
     description: `${name} classifier trained by ganforge (scripts/train-evaluators.ts): the feature space and class predictions of \`ganforge eval\``,
-    dataset: { name, numClasses, classNames: CLASS_NAMES[name] ?? [] },
+    dataset: { name, numClasses, classNames: [...(CLASS_NAMES[name] ?? [])] },
     input: { name: 'image', ...EVALUATOR_INPUT, valueRange: [-1, 1] },
     outputs: { logits: 'logits', probabilities: 'probabilities', features: 'features' },
     featureLayer: {

@@ -1,6 +1,6 @@
 /**
  * `ganforge eval` as a user runs it, on an exported model folder (a tiny ONNX generator), on a training run
- * folder (a 2-step MLP run), and on the mistakes a user makes.
+ * folder (a 2-step MLP run), on a class-conditional run and its export, and on the mistakes a user makes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -113,6 +113,10 @@ describe('ganforge eval', () => {
     for (const m of METRICS) expect(r.stdout).toMatch(new RegExp(`^  ${m} +[0-9.]+$`, 'm'));
     const written = JSON.parse(readFileSync(out, 'utf8')) as { source: { step: number }; metrics: object };
     expect(written.source.step).toBe(2);
+    // an unconditional generator: no conditional section, no class draw in the protocol
+    expect(written).not.toHaveProperty('conditional');
+    expect(written).not.toHaveProperty('protocol.conditioning');
+    expect(r.stdout).not.toContain('conditional');
     // the run keeps the result for `ganforge report` and `ganforge export` (which puts it in the card)
     const recorded = join(run, 'eval', 'step-000002.json');
     expect(r.stdout).toContain(`recorded in ${recorded}`);
@@ -123,6 +127,64 @@ describe('ganforge eval', () => {
     expect(ganforge('export', run, '--out', exported, '--no-check').code).toBe(0);
     const card = parseModelCard(JSON.parse(readFileSync(join(exported, 'card.json'), 'utf8')));
     expect(card.evaluation?.metrics).toEqual(written.metrics);
+  });
+
+  it('class-conditional run and its export: prints and records conditional accuracy and per-class FD', () => {
+    const runs = join(dir, 'conditional-runs');
+    const t = ganforge(
+      'train',
+      ...[
+        '--set',
+        'name=tiny-cmlp',
+        '--set',
+        'seed=3',
+        '--set',
+        'dataset.limit=256',
+        '--set',
+        'batchSize=32',
+      ],
+      ...['--set', 'steps=6', '--set', 'generator={kind: mlp, hidden: [32]}'],
+      ...['--set', 'discriminator={kind: mlp, hidden: [32]}'],
+      ...['--set', 'conditioning={generator: concat, discriminator: projection}'],
+      ...['--backend', 'cpu', '--out', runs, '--progress', 'lines'],
+    );
+    expect(t.code).toBe(0);
+    const run = join(runs, readdirSync(runs)[0] as string);
+    const r = ganforge('eval', run, '--n', '100', '--backend', 'cpu');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    for (const m of METRICS) expect(r.stdout).toMatch(new RegExp(`^  ${m} +[0-9.]+$`, 'm'));
+    expect(r.stdout).toContain('conditional (10 classes, sample i generated for class i mod 10):');
+    const number = (name: string) => Number(new RegExp(`^  ${name} +([0-9.]+)$`, 'm').exec(r.stdout)?.[1]);
+    expect(number('accuracy')).toBeGreaterThanOrEqual(0);
+    expect(number('accuracy')).toBeLessThanOrEqual(1);
+    expect(Number.isFinite(number('meanFrechetDistance'))).toBe(true);
+    expect(r.stdout).toMatch(/^ {2}class name samples accuracy frechetDistance$/m);
+    const rows = [...r.stdout.matchAll(/^ {2}(\d) +(\d) +10 +([0-9.]+) +([0-9.]+)$/gm)];
+    expect(rows.map((m) => Number(m[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const m of rows) {
+      expect(Number(m[3])).toBeGreaterThanOrEqual(0);
+      expect(Number(m[3])).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(Number(m[4]))).toBe(true);
+    }
+    type Conditional = { accuracy: number; perClass: { samples: number; accuracy: number }[] };
+    const recorded = JSON.parse(readFileSync(join(run, 'eval', 'step-000006.json'), 'utf8')) as {
+      protocol: object;
+      conditional: Conditional;
+    };
+    expect(recorded.protocol).toMatchObject({ conditioning: { classes: 10, draw: 'balanced' } });
+    expect(recorded.conditional.accuracy).toBeCloseTo(number('accuracy'), 4);
+    expect(recorded.conditional.perClass.map((p) => p.samples)).toEqual(new Array(10).fill(10));
+    // the exported ONNX model takes the same classes on its int64 class input
+    const exported = join(dir, 'models', 'tiny-cmlp');
+    expect(ganforge('export', run, '--out', exported, '--no-check').code).toBe(0);
+    const m = ganforge('eval', exported, '--n', '100', '--json');
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(0);
+    const model = JSON.parse(m.stdout) as { conditional: Conditional };
+    expect(model.conditional.perClass.map((p) => p.samples)).toEqual(new Array(10).fill(10));
+    // same z and classes as the run's tfjs G, to export parity: the same predictions within a sample or two
+    expect(Math.abs(model.conditional.accuracy - recorded.conditional.accuracy)).toBeLessThanOrEqual(0.02);
   });
 
   it('fails with one line for a missing folder, a shape the evaluator does not take, an unknown dataset', () => {

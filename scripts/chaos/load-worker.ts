@@ -10,7 +10,8 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { http, keepAliveAgent, samplesRequest, sleep, type HttpResult } from './support.ts';
+import { http, keepAliveAgent, samplesRequest, type HttpResult } from './http-load.ts';
+import { sleep } from './stats.ts';
 
 export interface LoadSpec {
   readonly url: string;

@@ -4,7 +4,8 @@
  * loop keeps the load generator on the main thread from delaying the probes.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { http, keepAliveAgent, sleep } from './support.ts';
+import { http, keepAliveAgent } from './http-load.ts';
+import { sleep } from './stats.ts';
 
 export interface ProbeResult {
   readonly latenciesMs: number[];

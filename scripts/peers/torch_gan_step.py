@@ -2,7 +2,7 @@
 
 Builds the same networks as ganforge's builders (packages/train/src/models) from a spec the bench
 derives from the resolved ganforge config, and runs the same step as its loop
-(packages/train/src/loop/trainStep.ts): D on a real and a separate fake batch (binary cross-entropy on
+(packages/train/src/loop/train-step.ts): D on a real and a separate fake batch (binary cross-entropy on
 logits, G in training mode without gradients), then G on fresh z (non-saturating loss, plus moment
 matching when the config has it), Adam with the config's rates, betas and epsilon; the per-parameter
 gradient sums of squares and the losses are read back every step, as ganforge's telemetry does.

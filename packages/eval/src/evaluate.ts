@@ -1,9 +1,12 @@
 import { GanforgeError } from '@ganforge/core';
-import type { MetricsReport } from './computeMetrics.ts';
-import { computeMetrics } from './computeMetrics.ts';
+import type { MetricsReport } from './compute-metrics.ts';
+import { computeMetrics } from './compute-metrics.ts';
+import type { ConditionalEvaluation } from './conditional-metrics.ts';
+import { computeConditionalMetrics } from './conditional-metrics.ts';
 import type { Evaluator } from './evaluator/session.ts';
 import { runEvaluator } from './evaluator/session.ts';
-import type { ReferenceSet } from './reference.ts';
+import type { ClassReferenceSet, ReferenceSet } from './reference.ts';
+import type { SampleClasses } from './sampling/samples.ts';
 
 /** Everything that decides the numbers: two results are comparable only when their protocols match. */
 export interface EvaluationProtocol {
@@ -24,10 +27,27 @@ export interface EvaluationProtocol {
   readonly seed: number;
   /** k of the k-NN manifolds (precision/recall, density/coverage). */
   readonly k: number;
+  /**
+   * Class-conditional generators only: how many classes and how the samples' classes were drawn
+   * ('balanced': sample i has class i mod classes), for every metric.
+   */
+  readonly conditioning?: { readonly classes: number; readonly draw: 'balanced' };
 }
 
 export interface EvaluationResult extends MetricsReport {
   readonly protocol: EvaluationProtocol;
+  /** Class-conditional generators only: conditional accuracy and per-class FD (or why they were skipped). */
+  readonly conditional?: ConditionalEvaluation;
+}
+
+/** What a class-conditional generator's evaluation needs beyond the images. */
+export interface ConditionalInput {
+  /** The class each sample was generated for (balancedClasses). */
+  readonly classes: SampleClasses;
+  /** Real images per class (loadClassReference); when absent the conditional metrics are skipped. */
+  readonly reference?: ClassReferenceSet | undefined;
+  /** Why they are skipped (conditionalSkipReason), when there is no reference. */
+  readonly skipped?: string | undefined;
 }
 
 export interface EvaluateOptions {
@@ -41,6 +61,8 @@ export interface EvaluateOptions {
   readonly seed: number;
   /** k-NN size for precision/recall and density/coverage (default 5, as in both papers). */
   readonly k?: number;
+  /** Class-conditional generators: the samples' classes and the per-class reference. */
+  readonly conditional?: ConditionalInput;
 }
 
 export const DEFAULT_K = 5;
@@ -79,9 +101,28 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       hint: 'use a larger reference set',
     });
   }
+  const cond = opts.conditional;
+  if (cond !== undefined && cond.classes.labels.length !== n) {
+    throw new RangeError(`${cond.classes.labels.length} class labels for ${n} generated images`);
+  }
   const generated = await runEvaluator(evaluator, opts.samples);
   const real = await runEvaluator(evaluator, reference.images);
   const report = computeMetrics(generated, real, k);
+  let conditional: ConditionalEvaluation | undefined;
+  if (cond !== undefined) {
+    const { numClasses, labels } = cond.classes;
+    const base = { numClasses, classDraw: 'balanced' as const };
+    if (cond.reference === undefined) {
+      conditional = { ...base, skipped: cond.skipped ?? 'no real images per class to compare with' };
+    } else {
+      const realByClass = await runEvaluator(evaluator, cond.reference.images);
+      const names = cond.classes.classNames ?? evaluator.card.dataset.classNames;
+      conditional = {
+        ...base,
+        ...computeConditionalMetrics(generated, labels, realByClass, cond.reference.labels, names),
+      };
+    }
+  }
   return {
     ...report,
     protocol: {
@@ -100,6 +141,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       },
       seed: opts.seed,
       k,
+      ...(cond !== undefined
+        ? { conditioning: { classes: cond.classes.numClasses, draw: 'balanced' as const } }
+        : {}),
     },
+    ...(conditional !== undefined ? { conditional } : {}),
   };
 }

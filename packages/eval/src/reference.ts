@@ -1,5 +1,5 @@
 import { createRng, GanforgeError, shuffledIndices } from '@ganforge/core';
-import { loadDataset } from '@ganforge/train';
+import { loadDataset } from '@ganforge/data';
 
 /** Real images the generated ones are compared with. */
 export interface ReferenceSet {
@@ -37,4 +37,55 @@ export async function loadReference(opts: {
     images.set(ds.images.subarray(j * per, (j + 1) * per), i * per);
   }
   return { dataset: opts.dataset, split: opts.split, images, n: opts.n, seed: opts.seed };
+}
+
+/** Real images of each class, the per-class counterpart of a ReferenceSet (per-class FD). */
+export interface ClassReferenceSet extends ReferenceSet {
+  /** The dataset's label of each image. */
+  readonly labels: Int32Array;
+  /** Images per class (index = class id). */
+  readonly perClass: number[];
+}
+
+/**
+ * For each class k, the first perClass[k] images of class k (or all of them, when the split has fewer) in
+ * the seeded shuffle loadReference draws from with the same seed, grouped class by class.
+ */
+export async function loadClassReference(opts: {
+  dataset: 'mnist' | 'fashion-mnist';
+  split: 'train' | 'test';
+  perClass: readonly number[];
+  seed: number;
+}): Promise<ClassReferenceSet> {
+  const ds = await loadDataset({ kind: opts.dataset, split: opts.split });
+  const labels = ds.labels;
+  if (labels === undefined || ds.numClasses !== opts.perClass.length) {
+    throw new GanforgeError(
+      'bad_option',
+      `${ds.name} ${opts.split} has ${ds.numClasses ?? 'no'} classes, not ${opts.perClass.length}`,
+    );
+  }
+  const per = ds.shape.height * ds.shape.width * ds.shape.channels;
+  const picked: number[][] = opts.perClass.map(() => []);
+  for (const j of shuffledIndices(ds.size, createRng(opts.seed))) {
+    const c = labels[j] as number;
+    const list = picked[c];
+    if (list !== undefined && list.length < (opts.perClass[c] as number)) list.push(j);
+  }
+  const order = picked.flat();
+  const images = new Float32Array(order.length * per);
+  const chosen = new Int32Array(order.length);
+  order.forEach((j, i) => {
+    images.set(ds.images.subarray(j * per, (j + 1) * per), i * per);
+    chosen[i] = labels[j] as number;
+  });
+  return {
+    dataset: opts.dataset,
+    split: opts.split,
+    images,
+    n: order.length,
+    seed: opts.seed,
+    labels: chosen,
+    perClass: picked.map((l) => l.length),
+  };
 }

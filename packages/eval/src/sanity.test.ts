@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, GanforgeError } from '@ganforge/core';
-import { loadDataset } from '@ganforge/train';
+import { loadDataset } from '@ganforge/data';
 import { evaluate } from './evaluate.ts';
 import type { EvaluationResult } from './evaluate.ts';
 import { EVALUATORS_DIR, loadEvaluator, predictedClasses, runEvaluator } from './evaluator/session.ts';

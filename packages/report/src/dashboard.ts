@@ -3,11 +3,11 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { basename, join, resolve } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
-import { EVENTS_FILE, RUN_FILES, type FailureEvent } from '@ganforge/train';
-import { buildCharts, type MetricsRow } from './chartSet.ts';
+import { EVENTS_FILE, RUN_FILES, type FailureEvent } from '@ganforge/runs';
+import { buildCharts, type MetricsRow } from './chart-set.ts';
 import { REPORT_CSS, renderCharts, renderEvents, renderSamples } from './html.ts';
 import { tailJsonl } from './jsonl.ts';
-import { listSampleGrids, type SampleGridFile } from './runData.ts';
+import { listSampleGrids, type SampleGridFile } from './run-data.ts';
 import { escapeXml as esc } from './svg.ts';
 
 export interface DashboardOptions {

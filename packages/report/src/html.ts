@@ -1,6 +1,7 @@
-import { formatEvidence, type FailureEvent, type Remedy } from '@ganforge/train';
-import type { Chart, MetricsRow } from './chartSet.ts';
-import type { EvaluationFile, RescueLine } from './runData.ts';
+import { formatEvidence, type FailureEvent, type Remedy } from '@ganforge/runs';
+import type { Chart, MetricsRow } from './chart-set.ts';
+import { renderConditional } from './conditional-table.ts';
+import type { EvaluationFile, RescueLine } from './run-data.ts';
 import { escapeXml as esc } from './svg.ts';
 
 export const REPORT_CSS = `
@@ -92,8 +93,11 @@ interface RecordedEvaluation {
     k?: number;
     evaluator?: { name?: string; sha256?: string };
     reference?: { dataset?: string; split?: string; count?: number };
+    conditioning?: { classes?: number };
   };
   source?: { step?: number };
+  /** Class-conditional generators: conditional accuracy and per-class FD (conditional-table.ts reads it). */
+  conditional?: unknown;
 }
 
 /** A result of `ganforge eval` (metrics + protocol), as opposed to some other JSON file. */
@@ -111,9 +115,10 @@ function fmtMetric(v: number): string {
 /** `ganforge eval` results side by side (one column per checkpoint), with the protocol they share. */
 function renderRecorded(evals: readonly { name: string; data: RecordedEvaluation }[]): string {
   const names = [...new Set(evals.flatMap((e) => Object.keys(e.data.metrics)))];
-  const head = evals
-    .map((e) => `<th>${esc(e.data.source?.step !== undefined ? `step ${e.data.source.step}` : e.name)}</th>`)
-    .join('');
+  const titles = evals.map((e) =>
+    e.data.source?.step !== undefined ? `step ${e.data.source.step}` : e.name,
+  );
+  const head = titles.map((t) => `<th>${esc(t)}</th>`).join('');
   const rows = names
     .map(
       (n) =>
@@ -126,11 +131,16 @@ function renderRecorded(evals: readonly { name: string; data: RecordedEvaluation
         const p = e.data.protocol ?? {};
         const ev = p.evaluator ?? {};
         const ref = p.reference ?? {};
-        return `${p.samples ?? '?'} samples vs ${ref.count ?? '?'} ${ref.dataset ?? ''} ${ref.split ?? ''} images, evaluator ${ev.name ?? '?'} (${(ev.sha256 ?? '').slice(0, 12)}), seed ${p.seed ?? '?'}, k ${p.k ?? '?'}`;
+        return `${p.samples ?? '?'} samples vs ${ref.count ?? '?'} ${ref.dataset ?? ''} ${ref.split ?? ''} images, evaluator ${ev.name ?? '?'} (${(ev.sha256 ?? '').slice(0, 12)}), seed ${p.seed ?? '?'}, k ${p.k ?? '?'}${
+          p.conditioning ? `, sample i of class i mod ${p.conditioning.classes ?? '?'}` : ''
+        }`;
       }),
     ),
   ];
-  return `<table class="evaluation"><tr><th>metric</th>${head}</tr>${rows}</table><p class="protocol">protocol: ${protocols.map(esc).join('; ')}</p>`;
+  const conditional = renderConditional(
+    evals.map((e, i) => ({ title: titles[i] ?? e.name, conditional: e.data.conditional })),
+  );
+  return `<table class="evaluation"><tr><th>metric</th>${head}</tr>${rows}</table><p class="protocol">protocol: ${protocols.map(esc).join('; ')}</p>${conditional}`;
 }
 
 export function renderEvaluations(evals: readonly EvaluationFile[]): string {

@@ -2,7 +2,7 @@
  * @ganforge/report: what a training run looks like, read from its folder only: the self-contained HTML
  * report, the live dashboard, the charts, the latent walk and the run data reader.
  */
-export { buildCharts, eventMarkers, type Chart, type MetricsRow } from './chartSet.ts';
+export { buildCharts, eventMarkers, type Chart, type MetricsRow } from './chart-set.ts';
 export {
   downsample,
   lineChart,
@@ -10,9 +10,9 @@ export {
   type ChartPoint,
   type ChartSeries,
   type LineChartOptions,
-} from './lineChart.ts';
+} from './line-chart.ts';
 export { renderReportHtml, type ReportPage, type SampleImage } from './html.ts';
-export { encodeAnimation, type AnimationOptions } from './latentWalk.ts';
+export { encodeAnimation, type AnimationOptions } from './latent-walk.ts';
 export {
   evenlySpaced,
   listSampleGrids,
@@ -21,8 +21,8 @@ export {
   type RescueLine,
   type RunData,
   type SampleGridFile,
-} from './runData.ts';
+} from './run-data.ts';
 export { parseJsonl, tailJsonl } from './jsonl.ts';
-export { writeReport, type WriteReportOptions, type WrittenReport } from './writeReport.ts';
+export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report.ts';
 export { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.ts';
-export { latentLoop, renderLatentWalkFrames, type LatentWalkOptions } from './latentWalkFrames.ts';
+export { latentLoop, renderLatentWalkFrames, type LatentWalkOptions } from './latent-walk-frames.ts';

@@ -1,5 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { parseJsonl } from '@ganforge/train';
+import { parseJsonl } from '@ganforge/runs';
 
 // The run logs' one line parser lives with the run format in @ganforge/train; re-exported for this package's users.
 export { parseJsonl };

@@ -12,13 +12,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readEvents } from '@ganforge/train';
+import { readEvents } from '@ganforge/runs';
 import { writeFakeRun } from '@ganforge/train/testing';
 import { chromiumSkipReason, launchChromium } from '../../../test/support/chromium.ts';
 import { sampleLatents } from '@ganforge/core';
-import { latentLoop } from './latentWalkFrames.ts';
-import { lineChart } from './lineChart.ts';
-import { writeReport } from './writeReport.ts';
+import { latentLoop } from './latent-walk-frames.ts';
+import { lineChart } from './line-chart.ts';
+import { writeReport } from './write-report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const tmp = mkdtempSync(join(tmpdir(), 'ganforge-report-'));
@@ -116,6 +116,71 @@ describe('ganforge report', () => {
     expect(table).toContain('<tr><th>frechetDistance</th><td>140.3</td><td>69.96</td></tr>');
     expect(html).toContain('evaluator mnist (abababababab), seed 0, k 5');
     expect(html).toContain('<h3>eval.json</h3>'); // another JSON file is still shown as it is
+    expect(html).not.toContain('class="conditional'); // an unconditional run has no per-class table
+  });
+
+  test("a class-conditional run's evaluations add a per-class table (accuracy and FD per checkpoint)", async () => {
+    const dir = join(tmp, 'conditional-20261123-190000');
+    await writeFakeRun(dir, { steps: 200 });
+    mkdirSync(join(dir, 'eval'));
+    const protocol = { samples: 30, seed: 0, k: 5, conditioning: { classes: 3, draw: 'balanced' } };
+    const perClass = (acc: number[]) =>
+      ['zero', 'one', '<two>'].map((name, c) => ({
+        class: c,
+        name,
+        samples: 10,
+        referenceSamples: 10,
+        accuracy: acc[c],
+        frechetDistance: 100 + c + 0.123456,
+      }));
+    const results = [
+      [
+        100,
+        {
+          numClasses: 3,
+          classDraw: 'balanced',
+          accuracy: 0.5,
+          meanFrechetDistance: 101.123456,
+          perClass: perClass([0.3, 0.5, 0.7]),
+        },
+      ],
+      [
+        200,
+        {
+          numClasses: 3,
+          classDraw: 'balanced',
+          accuracy: 0.9,
+          meanFrechetDistance: 101.123456,
+          perClass: perClass([0.8, 0.9, 1]),
+        },
+      ],
+      [300, { numClasses: 3, classDraw: 'balanced', skipped: "evaluator 'x' classifies 10" }],
+    ] as const;
+    for (const [step, conditional] of results) {
+      const result = {
+        metrics: { frechetDistance: 50, classCoverage: 3 },
+        protocol,
+        source: { step },
+        conditional,
+      };
+      writeFileSync(join(dir, 'eval', `step-000${step}.json`), JSON.stringify(result));
+    }
+    const html = readFileSync((await writeReport({ runDir: dir })).html, 'utf8');
+    const table = /<table class="conditional">(.*?)<\/table>/s.exec(html)?.[1] ?? '';
+    expect(table).toContain(
+      '<th>step 100 accuracy</th><th>step 100 FD</th><th>step 200 accuracy</th><th>step 200 FD</th>',
+    );
+    expect(table.match(/<tr class="class-row"/g)).toHaveLength(3);
+    expect(table).toContain(
+      '<tr class="class-row" data-class="2"><td>2</td><td>&lt;two&gt;</td><td>0.7</td><td>102.1</td><td>1</td><td>102.1</td></tr>',
+    );
+    expect(table).toContain(
+      '<tr class="class-mean"><th colspan="2">mean over classes</th><td>0.5</td><td>101.1</td><td>0.9</td><td>101.1</td></tr>',
+    );
+    expect(html).toContain(
+      '<li class="conditional-skipped">step 300: conditional metrics skipped, evaluator &#39;x&#39; classifies 10</li>',
+    );
+    expect(html).toContain('seed 0, k 5, sample i of class i mod 3');
   });
 
   test('a folder that is not a run is a clear error', async () => {

@@ -2,6 +2,12 @@
  * The server's numeric settings, written once: each one's default, its allowed range, its CLI flag and
  * help. `createServer` takes its defaults from here and `ganforge serve` builds its options from here,
  * so the two cannot disagree.
+ *
+ * Per-model limits: a model's card may lower `maxBatch` and `maxN` for that model (its optional
+ * `serving: { maxBatch, maxSamplesPerRequest }` section, validated by the card schema in
+ * @ganforge/core). The rule is effective = min(card value, this setting): the setting here (flag or
+ * default) is the server-wide ceiling and the value for models whose card says nothing; a card can
+ * only lower it, never raise it. See registry/serving-limits.ts for why.
  */
 export interface NumericSetting {
   /** The `ganforge serve` flag, with its value name. */
@@ -70,6 +76,14 @@ export const SERVE_SETTINGS = {
     default: 10_000,
     min: 0,
     max: 3_600_000,
+  },
+  grpcPort: {
+    flag: '--grpc-port <n>',
+    description:
+      'also serve the Open Inference Protocol over gRPC on this port, once the models are loaded (0 = any free port, -1 = off)',
+    default: -1,
+    min: -1,
+    max: 65_535,
   },
 } as const satisfies Record<string, NumericSetting>;
 

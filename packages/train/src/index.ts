@@ -1,13 +1,11 @@
 /**
- * @ganforge/train: datasets, backends, GAN models, losses, stabilization techniques, the training
- * loop, run directories and checkpoints.
+ * @ganforge/train: GAN models, losses, stabilization techniques, the config schema, the training loop
+ * and the failure detectors. Datasets are @ganforge/data, tfjs backends @ganforge/backend, and the run
+ * folder a training run writes (meta, logs, checkpoints, sample grids) @ganforge/runs.
  */
-export * from './data/index.ts';
-export * from './backend/index.ts';
 export * from './models/index.ts';
 export * from './losses/index.ts';
 export * from './techniques/index.ts';
 export * from './config/index.ts';
 export * from './loop/index.ts';
-export * from './runs/index.ts';
 export * from './diagnostics/index.ts';

@@ -26,7 +26,8 @@ export const registerDiagnose: RegisterCommand = (program) => {
     .option('--json', 'print the events as JSON lines', false)
     .action(async (run: string, flags: DiagnoseFlags) => {
       const t = await import('@ganforge/train');
-      const runDir = t.assertRunDir(run);
+      const runs = await import('@ganforge/runs');
+      const runDir = runs.assertRunDir(run);
       let diagnostics: DiagnosticsConfig | undefined;
       if (flags.set.length > 0) {
         for (const text of flags.set) {
@@ -41,10 +42,14 @@ export const registerDiagnose: RegisterCommand = (program) => {
             );
           }
         }
-        const recorded = t.readRunConfig(runDir) ?? {};
-        diagnostics = t.parseWithOverrides(recorded, join(runDir, t.RUN_FILES.config), flags.set).diagnostics;
+        const recorded = runs.readRunConfig(runDir) ?? {};
+        diagnostics = t.parseWithOverrides(
+          recorded,
+          join(runDir, runs.RUN_FILES.config),
+          flags.set,
+        ).diagnostics;
       }
-      const { formatEvent } = t;
+      const { formatEvent } = runs;
       const r = await t.replayDiagnostics(runDir, { diagnostics });
       if (flags.json) {
         for (const e of r.events) process.stdout.write(`${JSON.stringify(e)}\n`);

@@ -1,6 +1,7 @@
 import { writeFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Option } from 'commander';
+import type { ConditionalEvaluation } from '@ganforge/eval';
 import { integer } from '../options.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -30,12 +31,31 @@ function writeAtomic(file: string, text: string): void {
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(4));
 
+/** The conditional section of the summary: overall numbers, then one row per class (or why it was skipped). */
+export function conditionalLines(c: ConditionalEvaluation): string[] {
+  const head = `conditional (${c.numClasses} classes, sample i generated for class i mod ${c.numClasses})`;
+  if (c.skipped !== undefined || c.perClass === undefined) return [`${head}: skipped, ${c.skipped ?? ''}`];
+  const width = Math.max(4, ...c.perClass.map((p) => p.name.length));
+  return [
+    `${head}:`,
+    `  ${'accuracy'.padEnd(20)} ${fmt(c.accuracy ?? Number.NaN)}`,
+    `  ${'meanFrechetDistance'.padEnd(20)} ${fmt(c.meanFrechetDistance ?? Number.NaN)}`,
+    `  class ${'name'.padEnd(width)} samples accuracy frechetDistance`,
+    ...c.perClass.map(
+      (p) =>
+        `  ${String(p.class).padEnd(5)} ${p.name.padEnd(width)} ${String(p.samples).padStart(7)} ` +
+        `${p.accuracy.toFixed(4).padStart(8)} ${p.frechetDistance.toFixed(4).padStart(15)}`,
+    ),
+  ];
+}
+
 export const registerEval: RegisterCommand = (program) => {
   program
     .command('eval')
     .description(
       'Measure a generator against real images on an evaluator classifier: Fréchet distance, classifier score, ' +
-        'class coverage/KL, precision/recall, density/coverage',
+        'class coverage/KL, precision/recall, density/coverage; for a class-conditional generator also ' +
+        'conditional accuracy and per-class Fréchet distance (sample i is generated for class i mod classes)',
     )
     .argument(
       '<path>',
@@ -88,6 +108,7 @@ export const registerEval: RegisterCommand = (program) => {
           `${p.samples} samples vs ${p.reference.count} ${p.reference.dataset} ${p.reference.split} images, ` +
           `evaluator ${p.evaluator.name} (${p.evaluator.sha256.slice(0, 12)}), seed ${p.seed}, k ${p.k}`,
         ...Object.entries(result.metrics).map(([name, v]) => `  ${name.padEnd(16)} ${fmt(v)}`),
+        ...(result.conditional !== undefined ? conditionalLines(result.conditional) : []),
       ];
       if (result.cardUpdated) lines.push(`  card.json evaluation updated`);
       if (result.recorded !== undefined)

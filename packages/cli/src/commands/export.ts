@@ -1,6 +1,14 @@
 import { Option } from 'commander';
 import type { ExportCommandOptions } from '@ganforge/export';
-import { DEFAULT_TOLERANCE, describeExport, runExport } from '@ganforge/export';
+import {
+  DEFAULT_TOLERANCE,
+  checkTritonTarget,
+  describeExport,
+  describeTriton,
+  resolveOut,
+  runExport,
+  writeTritonRepository,
+} from '@ganforge/export';
 import { float, integer } from '../options.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -14,6 +22,7 @@ interface ExportFlags {
   network: 'g' | 'd';
   force: boolean;
   parityBatch: number;
+  triton?: string;
 }
 
 export const registerExport: RegisterCommand = (program) => {
@@ -44,7 +53,11 @@ export const registerExport: RegisterCommand = (program) => {
         .choices(['g', 'd'])
         .default('g'),
     )
-    .option('--force', 'replace an existing model in --out', false)
+    .option('--force', 'replace an existing model in --out (and in --triton)', false)
+    .option(
+      '--triton <repo>',
+      'also add the model to a Triton model repository: <repo>/<name>/config.pbtxt + <repo>/<name>/1/model.onnx (default: none)',
+    )
     .action(async (source: string, flags: ExportFlags) => {
       const opts: ExportCommandOptions = {
         ...(flags.out === undefined ? {} : { out: flags.out }),
@@ -57,6 +70,11 @@ export const registerExport: RegisterCommand = (program) => {
         force: flags.force,
         parityBatch: flags.parityBatch,
       };
-      process.stdout.write(`${describeExport(await runExport(source, opts))}\n`);
+      const triton = flags.triton === undefined ? undefined : { out: flags.triton, force: flags.force };
+      if (triton) await checkTritonTarget(resolveOut(source, opts).out, triton);
+      const result = await runExport(source, opts);
+      process.stdout.write(`${describeExport(result)}\n`);
+      if (triton)
+        process.stdout.write(`${describeTriton(await writeTritonRepository(result.dir, triton))}\n`);
     });
 };

@@ -6,6 +6,7 @@ import { registerReport } from './report.ts';
 import { registerSample } from './sample.ts';
 import { registerServe } from './serve.ts';
 import { registerTrain } from './train.ts';
+import { registerTriton } from './triton.ts';
 
 /** Each subcommand lives in its own file and adds itself to the program. */
 export type RegisterCommand = (program: Command) => void;
@@ -13,6 +14,7 @@ export type RegisterCommand = (program: Command) => void;
 export const commands: RegisterCommand[] = [
   registerTrain,
   registerExport,
+  registerTriton,
   registerServe,
   registerSample,
   registerReport,

@@ -47,7 +47,7 @@ export const registerReport: RegisterCommand = (program) => {
     .option('--walk-frames <n>', 'frames rendered by --latent-walk auto', integer(2, 1000), 32)
     .option('--samples <n>', 'sample grids shown, evenly spaced over the run', integer(1, 1000), 12)
     .action(async (run: string, flags: ReportFlags) => {
-      const { listCheckpoints } = await import('@ganforge/train');
+      const { listCheckpoints } = await import('@ganforge/runs');
       const { loadRunData, renderLatentWalkFrames, writeReport } = await import('@ganforge/report');
       let frames: readonly (string | Buffer)[] | undefined;
       if (flags.latentWalk === 'none') frames = [];

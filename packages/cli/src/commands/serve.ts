@@ -11,6 +11,7 @@ interface ServeFlags {
   models: string;
   port: number;
   host: string;
+  grpcHost?: string;
   device: DeviceChoice;
   corsOrigin: string[];
   rateLimit: number;
@@ -27,6 +28,7 @@ export const registerServe: RegisterCommand = (program) => {
     .option('--models <dir>', 'folder of <name>/model.onnx + card.json', 'models')
     .option('--port <n>', 'port to listen on (0 = any free port)', integer(0, 65535), 8080)
     .option('--host <address>', 'address to bind (0.0.0.0 to accept other machines)', '127.0.0.1')
+    .option('--grpc-host <address>', 'address the gRPC listener binds (default: --host)')
     .addOption(
       new Option(
         '--device <device>',
@@ -70,6 +72,7 @@ export const registerServe: RegisterCommand = (program) => {
         modelsDir: flags.models,
         device: flags.device,
         ...numeric,
+        ...(flags.grpcHost ? { grpcHost: flags.grpcHost } : {}),
         corsOrigins: origins,
         ...(flags.rateLimit > 0 ? { rateLimit: { windowMs: 60_000, limit: flags.rateLimit } } : {}),
         watch: flags.watch,
@@ -109,8 +112,9 @@ export const registerServe: RegisterCommand = (program) => {
           `no models found in ${flags.models}; waiting for some to appear`,
         );
       let url: string;
+      let grpc: { address: string } | undefined;
       try {
-        ({ url } = await server.listen(flags.port, flags.host));
+        ({ url, grpc } = await server.listen(flags.port, flags.host));
       } catch (e) {
         // Not listening: stop the session workers and the watcher too, so the process exits.
         await server.close();
@@ -120,6 +124,7 @@ export const registerServe: RegisterCommand = (program) => {
         `ganforge: serving ${models.filter((m) => m.status === 'ready').length}/${models.length} model(s) at ${url}` +
           ` (sampler page: ${url}, embed: ${url.replace(/\/$/, '')}/embed/gan-sampler.js)\n`,
       );
+      if (grpc) process.stderr.write(`ganforge: Open Inference Protocol over gRPC at ${grpc.address}\n`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           server.logger.info({ signal }, 'draining in-flight requests');

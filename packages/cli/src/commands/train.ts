@@ -4,7 +4,7 @@ import { GanforgeError } from '@ganforge/core';
 import type { ProgressReporter, RunStart } from '@ganforge/train';
 import { CommandExit } from '../exit.ts';
 import { collect, integer } from '../options.ts';
-import { signalExitCode, trapStopSignals } from '../stopSignals.ts';
+import { signalExitCode, trapStopSignals } from '../stop-signals.ts';
 import type { RegisterCommand } from './index.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -102,13 +102,13 @@ export const registerTrain: RegisterCommand = (program) => {
       // Loaded here, not at the top: other commands should not pay for (or depend on) tfjs.
       const {
         createProgressReporter,
-        formatEvent,
         formatStepProfile,
         formatTrainConfig,
         profileTraining,
         resolveTrainConfig,
         trainSupervised,
       } = await import('@ganforge/train');
+      const { formatEvent } = await import('@ganforge/runs');
       const backendGiven = command.getOptionValueSource('backend') === 'cli';
       if (flags.resume !== undefined && flags.config !== undefined) {
         throw new GanforgeError(

@@ -97,6 +97,66 @@ describe('parseModelCard', () => {
     expect(rejection((c) => delete c.ganforgeVersion)).toMatch(/field 'ganforgeVersion' is missing/);
   });
 
+  it('takes an optional serving section of positive integer limits; a card without it parses as before', () => {
+    const limits = { maxBatch: 8, maxSamplesPerRequest: 32 };
+    expect(parseModelCard({ ...card, serving: limits }).serving).toEqual(limits);
+    expect(parseModelCard({ ...card, serving: { maxBatch: 4, later: true } }).serving).toEqual({
+      maxBatch: 4,
+    });
+    expect(parseModelCard({ ...card, serving: {} }).serving).toEqual({});
+    expect('serving' in parseModelCard(card)).toBe(false);
+  });
+
+  it('rejects a bad serving limit, naming the field and the value', () => {
+    expect(rejection((c) => (c.serving = { maxBatch: 0 }))).toMatch(
+      /^model card field 'serving\.maxBatch': .*\(got 0\)$/,
+    );
+    expect(rejection((c) => (c.serving = { maxBatch: 2.5 }))).toMatch(
+      /^model card field 'serving\.maxBatch': .*int.*\(got 2\.5\)$/,
+    );
+    expect(rejection((c) => (c.serving = { maxSamplesPerRequest: '16' }))).toMatch(
+      /^model card field 'serving\.maxSamplesPerRequest': .*number.*\(got "16"\)$/,
+    );
+    expect(rejection((c) => (c.serving = 64))).toMatch(/^model card field 'serving': .*object.*\(got 64\)$/);
+  });
+
+  it('takes an optional conditioning section (the class input and its class names); a card without it parses as before', () => {
+    const conditioning = { input: 'class', classes: ['zero', 'one', ' two', 'T-shirt/top'] };
+    const parsed = parseModelCard({ ...card, conditioning });
+    expect(parsed.conditioning).toEqual(conditioning);
+    // Names are kept as written (not trimmed), and the section sits after latent in the card's key order.
+    expect(Object.keys(parsed).indexOf('conditioning')).toBe(Object.keys(parsed).indexOf('latent') + 1);
+    expect(
+      parseModelCard({ ...card, conditioning: { input: 'class', classes: ['0'], later: 1 } }).conditioning,
+    ).toEqual({ input: 'class', classes: ['0'] });
+    expect('conditioning' in parseModelCard(card)).toBe(false);
+    expect(parseModelCard(JSON.parse(JSON.stringify(card)))).toEqual(parseModelCard(card));
+  });
+
+  it('rejects an empty class list, a duplicate or blank class name, and a missing input, naming the field', () => {
+    expect(rejection((c) => (c.conditioning = { input: 'class', classes: [] }))).toBe(
+      "model card field 'conditioning.classes': expected at least one class (got [])",
+    );
+    expect(
+      rejection((c) => (c.conditioning = { input: 'class', classes: ['cat', 'dog', 'bird', 'cat'] })),
+    ).toBe('model card field \'conditioning.classes[3]\': duplicate class name (also class 0) (got "cat")');
+    expect(rejection((c) => (c.conditioning = { input: 'class', classes: ['cat', ''] }))).toBe(
+      'model card field \'conditioning.classes[1]\': expected a non-empty class name (got "")',
+    );
+    expect(rejection((c) => (c.conditioning = { input: 'class', classes: ['cat', '  '] }))).toMatch(
+      /^model card field 'conditioning\.classes\[1\]': expected a non-empty class name/,
+    );
+    expect(rejection((c) => (c.conditioning = { input: 'class', classes: ['cat', 7] }))).toMatch(
+      /^model card field 'conditioning\.classes\[1\]': .*string.*\(got 7\)$/,
+    );
+    expect(rejection((c) => (c.conditioning = { classes: ['cat'] }))).toMatch(
+      /^model card field 'conditioning\.input' is missing/,
+    );
+    expect(rejection((c) => (c.conditioning = { input: 'class' }))).toMatch(
+      /^model card field 'conditioning\.classes' is missing/,
+    );
+  });
+
   it('rejects non-JSON data in the config summary and a non-finite metric', () => {
     const c = JSON.parse(JSON.stringify(card));
     c.training.config.callback = () => 1;

@@ -52,6 +52,30 @@ export const LatentSpecSchema = z.object({
   distribution: z.enum(['uniform', 'normal']),
 });
 
+/** A class name: any non-blank string, kept as written (not trimmed). */
+const className = z.string().refine((s) => s.trim() !== '', 'expected a non-empty class name');
+
+/**
+ * A class-conditional model's second input. `input` is the ONNX graph input (ganforge writes 'class'): int64
+ * [N], one class id per sample. `classes` names every class, the index being the class id, so its length is
+ * the class count; a server must reject an id outside [0, classes.length) before running the model (the
+ * graph does not clamp one). A card without this section is an unconditional model.
+ */
+export const ConditioningSchema = z.object({
+  input: z.string().min(1),
+  classes: z
+    .array(className)
+    .min(1, 'expected at least one class')
+    .superRefine((names, ctx) => {
+      const first = new Map<string, number>();
+      names.forEach((n, i) => {
+        const j = first.get(n);
+        if (j === undefined) first.set(n, i);
+        else ctx.addIssue({ code: 'custom', message: `duplicate class name (also class ${j})`, path: [i] });
+      });
+    }),
+});
+
 export const OutputSpecSchema = z.object({
   height: positiveInt,
   width: positiveInt,
@@ -106,20 +130,37 @@ export const OnnxInfoSchema = z.object({
   outputName: z.string().min(1),
 });
 
+/**
+ * Serving limits the model itself asks for (e.g. a large generator whose session.run needs too much memory
+ * past some batch size). Each is a cap, never a raise: a server uses min(card value, its own setting), so
+ * the operator's flags stay the ceiling and an old card without this section serves as before (see
+ * packages/serve/src/registry/serving-limits.ts). Unknown keys are dropped, like the rest of the card.
+ */
+export const ServingLimitsSchema = z.object({
+  /** Most latents per session.run (one merged batch) for this model. */
+  maxBatch: positiveInt.optional(),
+  /** Most samples (or interpolation frames) one request may ask of this model. */
+  maxSamplesPerRequest: positiveInt.optional(),
+});
+
 export const ModelCardSchema = z.object({
   name,
   description: z.string().optional(),
   network: z.enum(['generator', 'discriminator']),
   latent: LatentSpecSchema,
+  conditioning: ConditioningSchema.optional(),
   output: OutputSpecSchema,
   dataset: DatasetInfoSchema,
   training: TrainingInfoSchema,
   evaluation: EvaluationSchema.optional(),
   parity: ParitySchema.optional(),
   onnx: OnnxInfoSchema,
+  serving: ServingLimitsSchema.optional(),
   /** ISO 8601 date-time with a time zone, e.g. 2026-11-23T19:00:00Z. */
   createdAt: z.iso.datetime({ offset: true }),
   ganforgeVersion: z.string().min(1),
 });
 
 export type ModelCard = z.infer<typeof ModelCardSchema>;
+export type ServingLimits = z.infer<typeof ServingLimitsSchema>;
+export type Conditioning = z.infer<typeof ConditioningSchema>;

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng } from '@ganforge/core';
-import { batches, batchesPerEpoch } from '@ganforge/train';
-import type { Dataset } from '@ganforge/train';
+import { batches, batchesPerEpoch } from '@ganforge/data';
+import type { Dataset } from '@ganforge/data';
 import { FEATURE_LAYER } from './architecture.ts';
 
 export interface EvaluatorTraining {

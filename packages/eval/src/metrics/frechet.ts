@@ -1,7 +1,7 @@
 import type { FeatureSet } from './features.ts';
 import { fitGaussian } from './gaussian.ts';
 import type { GaussianFit } from './gaussian.ts';
-import { matmul, sqrtSymmetricPsd, symmetricEigen } from './symmetricEigen.ts';
+import { matmul, sqrtSymmetricPsd, symmetricEigen } from './symmetric-eigen.ts';
 
 /**
  * Fréchet (2-Wasserstein) distance between two Gaussians (Dowson & Landau 1982; FID, Heusel et al. 2017):

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classCoverage, classHistogram, classKl } from './classHistogram.ts';
-import { classifierScore } from './classifierScore.ts';
+import { classCoverage, classHistogram, classKl } from './class-histogram.ts';
+import { classifierScore } from './classifier-score.ts';
 
 describe('classifierScore', () => {
   it('is k for confident predictions spread evenly over k classes', () => {

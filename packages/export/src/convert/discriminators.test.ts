@@ -1,7 +1,7 @@
 import { buildDiscriminator, parseTrainConfig } from '@ganforge/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TOL, parity, randomizeWeights, useCpu } from '../testing/fixtures.ts';
-import { convertToOnnx } from './toOnnx.ts';
+import { convertToOnnx } from './to-onnx.ts';
 
 beforeAll(useCpu);
 

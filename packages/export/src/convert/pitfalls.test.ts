@@ -7,7 +7,7 @@ import { onnx } from '../onnx/proto.ts';
 import type { IModelProto, NodeProto, ValueInfoProto } from '../onnx/proto.ts';
 import { encodeModel } from '../onnx/proto.ts';
 import { TOL, mutate, parity, randomizeWeights, useCpu } from '../testing/fixtures.ts';
-import { convertToOnnx } from './toOnnx.ts';
+import { convertToOnnx } from './to-onnx.ts';
 
 beforeAll(useCpu);
 

@@ -2,7 +2,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { GanforgeError } from '@ganforge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../testing/fixtures.ts';
-import { convertToOnnx } from './toOnnx.ts';
+import { convertToOnnx } from './to-onnx.ts';
 
 beforeAll(useCpu);
 
@@ -74,13 +74,43 @@ describe('unsupported layers and settings stop the export with the layer, its cl
     expect(convertError(bn).message).toContain("'b' (BatchNormalization): axis 1");
   });
 
-  it('a branching model', () => {
+  // A branching model (two Dense on one input, then Add) converts now: see merge-layers.test.ts.
+  it('a shared layer (one layer applied twice)', () => {
     const input = tfl.input({ shape: [4] });
-    const a = tfl.layers.dense({ units: 3, name: 'a' }).apply(input) as tfl.SymbolicTensor;
-    const b = tfl.layers.dense({ units: 3, name: 'b' }).apply(input) as tfl.SymbolicTensor;
+    const shared = tfl.layers.dense({ units: 4, name: 'shared' });
+    const a = shared.apply(input) as tfl.SymbolicTensor;
+    const b = shared.apply(a) as tfl.SymbolicTensor;
+    const e = convertError(tfl.model({ inputs: input, outputs: b }));
+    expect(e.message).toBe(
+      "cannot export layer 'shared' (Dense): a shared layer (applied more than once; each layer must be applied once)",
+    );
+  });
+
+  it('a second float input, or an int input that is not a class input [N, 1]', () => {
+    const a = tfl.input({ shape: [4], name: 'a' });
+    const b = tfl.input({ shape: [4], name: 'b' });
     const sum = tfl.layers.add({ name: 'sum' }).apply([a, b]) as tfl.SymbolicTensor;
-    const e = convertError(tfl.model({ inputs: input, outputs: sum }));
-    expect(e.message).toContain("'b' (Dense): a branching or shared layer");
+    const two = convertError(tfl.model({ inputs: [a, b], outputs: sum, name: 'two' }));
+    expect(two.message).toBe(
+      "model 'two' has inputs 'a' float32 [N, 4], 'b' float32 [N, 4]; only one float32 input (the latent or the image) and at most one class input (int32 [N, 1]) can be exported",
+    );
+    const z = tfl.input({ shape: [4], name: 'z' });
+    const seq = tfl.input({ shape: [3], dtype: 'int32', name: 'tokens' });
+    const e = tfl.layers.embedding({ inputDim: 5, outputDim: 4 }).apply(seq) as tfl.SymbolicTensor;
+    const f = tfl.layers.flatten().apply(e) as tfl.SymbolicTensor;
+    const out = tfl.layers.concatenate().apply([z, f]) as tfl.SymbolicTensor;
+    expect(convertError(tfl.model({ inputs: [z, seq], outputs: out, name: 'seq' })).message).toMatch(
+      /^model 'seq' has inputs 'z' float32 \[N, 4\], 'tokens' int32 \[N, 3\]; only one float32 input/,
+    );
+  });
+
+  it('a model with two outputs (an auxiliary-classifier D: logit and class logits)', () => {
+    const image = tfl.input({ shape: [4] });
+    const logit = tfl.layers.dense({ units: 1 }).apply(image) as tfl.SymbolicTensor;
+    const classes = tfl.layers.dense({ units: 3 }).apply(image) as tfl.SymbolicTensor;
+    const e = convertError(tfl.model({ inputs: image, outputs: [logit, classes], name: 'acgan' }));
+    expect(e.message).toBe("model 'acgan' has 2 outputs; only one can be exported");
+    expect(e.hint).toContain('auxiliary-classifier discriminator');
   });
 
   it('a ReLU with maxValue', () => {

@@ -46,17 +46,27 @@ export function int64Tensor(name: string, values: readonly number[]): TensorProt
   return { name, dims: [values.length], dataType: DataType.INT64, rawData: bytes };
 }
 
-/** A float32 graph input/output; a string dim is a symbolic dim_param (the dynamic batch 'N'). */
-export function floatValueInfo(name: string, dims: readonly (number | string)[]): ValueInfoProto {
+/** A graph input/output of `elemType`; a string dim is a symbolic dim_param (the dynamic batch 'N'). */
+function tensorValueInfo(name: string, elemType: number, dims: readonly (number | string)[]): ValueInfoProto {
   return {
     name,
     type: {
       tensorType: {
-        elemType: DataType.FLOAT,
+        elemType,
         shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) },
       },
     },
   };
+}
+
+/** A float32 graph input/output; a string dim is a symbolic dim_param (the dynamic batch 'N'). */
+export function floatValueInfo(name: string, dims: readonly (number | string)[]): ValueInfoProto {
+  return tensorValueInfo(name, DataType.FLOAT, dims);
+}
+
+/** An int64 graph input (the class indices of a conditional model). */
+export function int64ValueInfo(name: string, dims: readonly (number | string)[]): ValueInfoProto {
+  return tensorValueInfo(name, DataType.INT64, dims);
 }
 
 export function encodeModel(model: IModelProto): Uint8Array {

@@ -8,12 +8,35 @@ import * as ortWeb from 'onnxruntime-web';
 export type RuntimeName = 'onnxruntime-node' | 'onnxruntime-web';
 export const RUNTIMES: readonly RuntimeName[] = ['onnxruntime-node', 'onnxruntime-web'];
 
+/** The class ids of a conditional model, fed as its int64 [N] graph input `name`. */
+export interface ClassFeed {
+  readonly name: string;
+  readonly values: readonly number[];
+}
+
 export interface RunRequest {
   readonly model: Uint8Array;
   readonly inputName: string;
   readonly outputName: string;
   readonly input: Float32Array;
   readonly dims: readonly number[];
+  /** The second input of a conditional model (one class id per sample of `input`). */
+  readonly classes?: ClassFeed;
+}
+
+/** The ONNX Runtime Tensor class of either package (their API is the same). */
+type TensorClass = typeof ortNode.Tensor | typeof ortWeb.Tensor;
+
+/** The feeds of one run: the float input and, for a conditional model, the class ids as int64 (BigInt64Array). */
+function feedsOf<T extends TensorClass>(Tensor: T, req: RunRequest): Record<string, InstanceType<T>> {
+  const feeds: Record<string, InstanceType<T>> = {
+    [req.inputName]: new Tensor('float32', req.input, req.dims) as InstanceType<T>,
+  };
+  if (req.classes) {
+    const ids = BigInt64Array.from(req.classes.values, (c) => BigInt(c));
+    feeds[req.classes.name] = new Tensor('int64', ids, [ids.length]) as InstanceType<T>;
+  }
+  return feeds;
 }
 
 export interface RunResult {
@@ -25,8 +48,7 @@ export interface RunResult {
 export async function runOrtNode(req: RunRequest): Promise<RunResult> {
   const session = await ortNode.InferenceSession.create(req.model, { executionProviders: ['cpu'] });
   try {
-    const feeds = { [req.inputName]: new ortNode.Tensor('float32', req.input, req.dims) };
-    const out = (await session.run(feeds))[req.outputName];
+    const out = (await session.run(feedsOf(ortNode.Tensor, req)))[req.outputName];
     if (!out) throw new Error(`onnxruntime-node: no output '${req.outputName}'`);
     return { data: Float32Array.from(out.data as Float32Array), dims: [...out.dims] };
   } finally {
@@ -49,8 +71,7 @@ export async function runOrtWeb(req: RunRequest): Promise<RunResult> {
   ortWeb.env.wasm.wasmPaths = pathToFileURL(`${ortWebDistDir()}/`).href;
   const session = await ortWeb.InferenceSession.create(req.model, { executionProviders: ['wasm'] });
   try {
-    const feeds = { [req.inputName]: new ortWeb.Tensor('float32', req.input, req.dims) };
-    const out = (await session.run(feeds))[req.outputName];
+    const out = (await session.run(feedsOf(ortWeb.Tensor, req)))[req.outputName];
     if (!out) throw new Error(`onnxruntime-web: no output '${req.outputName}'`);
     return { data: Float32Array.from(out.data as Float32Array), dims: [...out.dims] };
   } finally {

@@ -5,16 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { RunMeta } from '@ganforge/train';
-import {
-  RUN_FILES,
-  buildDiscriminator,
-  buildGenerator,
-  createRngStreams,
-  createRunDir,
-  parseTrainConfig,
-  writeCheckpoint,
-} from '@ganforge/train';
+import type { RunMeta } from '@ganforge/runs';
+import { RUN_FILES, createRunDir, writeCheckpoint } from '@ganforge/runs';
+import { buildDiscriminator, buildGenerator, createRngStreams, parseTrainConfig } from '@ganforge/train';
+import { conditionalGenerator, projectionDiscriminator } from './conditional-layouts.ts';
 import { randomizeWeights } from './fixtures.ts';
 
 export interface FixtureRun {
@@ -26,9 +20,18 @@ export interface FixtureRun {
   readonly discriminator: tfl.LayersModel;
 }
 
-export async function writeFixtureRun(
-  opts: { step?: number; spectralNorm?: boolean; minibatch?: 'none' | 'stddev' | 'mean_difference' } = {},
-): Promise<FixtureRun> {
+export interface FixtureRunOptions {
+  readonly step?: number;
+  readonly spectralNorm?: boolean;
+  readonly minibatch?: 'none' | 'stddev' | 'mean_difference';
+  /**
+   * A class-conditional run: G(z, class) and a projection D(image, class) (conditional-layouts.ts) with
+   * `numClasses` classes; `classes` is written to meta.json as dataset.classes when given.
+   */
+  readonly conditional?: { readonly numClasses: number; readonly classes?: readonly string[] };
+}
+
+export async function writeFixtureRun(opts: FixtureRunOptions = {}): Promise<FixtureRun> {
   const root = await mkdtemp(join(tmpdir(), 'ganforge-export-run-'));
   const config = parseTrainConfig({
     name: 'tiny',
@@ -44,8 +47,13 @@ export async function writeFixtureRun(
     },
   });
   const shape = { height: 28, width: 28, channels: 1 as const };
-  const generator = buildGenerator(config.generator, { latentDim: 8, shape, seed: 1 });
-  const discriminator = buildDiscriminator(config.discriminator, { shape, seed: 2 });
+  const cond = opts.conditional;
+  const generator = cond
+    ? conditionalGenerator({ kind: 'dcgan', merge: 'multiply', numClasses: cond.numClasses, latentDim: 8 })
+    : buildGenerator(config.generator, { latentDim: 8, shape, seed: 1 });
+  const discriminator = cond
+    ? projectionDiscriminator({ numClasses: cond.numClasses, size: 28 })
+    : buildDiscriminator(config.discriminator, { shape, seed: 2 });
   randomizeWeights(generator, { seed: 4 });
   randomizeWeights(discriminator, { seed: 5, weightStd: 0.1 });
   const runDir = createRunDir(root, 'tiny');
@@ -57,7 +65,13 @@ export async function writeFixtureRun(
     backend: { name: 'cpu', tfjsName: 'cpu', version: '4.22.0', threads: 1 },
     versions: {},
     techniques: {},
-    dataset: { name: 'mnist', split: 'train', size: 60000, shape },
+    dataset: {
+      name: 'mnist',
+      split: 'train',
+      size: 60000,
+      shape,
+      ...(cond?.classes ? { classes: cond.classes } : {}),
+    },
     totalSteps: 10,
     parameters: { generator: generator.countParams(), discriminator: discriminator.countParams() },
     startedAt: '2026-11-23T19:00:00Z',

@@ -3,11 +3,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRng } from '@ganforge/core';
-import type { ConvertOptions } from '../convert/toOnnx.ts';
-import { convertToOnnx } from '../convert/toOnnx.ts';
+import type { ConvertOptions } from '../convert/to-onnx.ts';
+import { convertToOnnx } from '../convert/to-onnx.ts';
 import type { IModelProto } from '../onnx/proto.ts';
 import { encodeModel } from '../onnx/proto.ts';
-import { maxAbsDiff, predictTfjs } from '../parity/check.ts';
+import { CLASS_INPUT, classCount } from '../convert/class-input.ts';
+import { maxAbsDiff, parityClasses, predictTfjs } from '../parity/check.ts';
 import type { RuntimeName } from '../parity/runtimes.ts';
 import { RUNNERS, RUNTIMES } from '../parity/runtimes.ts';
 
@@ -59,7 +60,10 @@ export interface ParityFigures {
   readonly scale: number;
 }
 
-/** Runs the model and the ONNX bytes (converted here unless given) on one input batch in every runtime. */
+/**
+ * Runs the model and the ONNX bytes (converted here unless given) on one input batch in every runtime. A
+ * conditional model also gets class ids: `classes`, or every class in turn (parityClasses).
+ */
 export async function parity(
   model: tfl.LayersModel,
   opts: {
@@ -67,14 +71,22 @@ export async function parity(
     convert?: ConvertOptions;
     proto?: IModelProto;
     runtimes?: readonly RuntimeName[];
+    classes?: readonly number[];
+    seed?: number;
   } = {},
 ): Promise<ParityFigures> {
   const batch = opts.batch ?? 3;
   const proto = opts.proto ?? convertToOnnx(model, opts.convert).model;
-  const inputShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
+  const main = model.inputs.find((t) => t.dtype === 'float32') ?? model.inputs[0];
+  const inputShape = (main?.shape ?? []).slice(1) as number[];
   const dims = [batch, ...inputShape];
-  const input = uniformInput(dims.reduce((a, b) => a * b, 1));
-  const expected = predictTfjs(model, input, dims);
+  const input = uniformInput(
+    dims.reduce((a, b) => a * b, 1),
+    opts.seed,
+  );
+  const numClasses = model.inputs.some((t) => t.dtype === 'int32') ? classCount(model) : undefined;
+  const classes = numClasses === undefined ? undefined : (opts.classes ?? parityClasses(batch, numClasses));
+  const expected = predictTfjs(model, input, dims, classes);
   const bytes = encodeModel(proto);
   const diff = {} as Record<RuntimeName, number>;
   let outputDims: readonly number[] = [];
@@ -85,6 +97,7 @@ export async function parity(
       outputName: opts.convert?.outputName ?? 'image',
       input,
       dims,
+      ...(classes ? { classes: { name: opts.convert?.classInputName ?? CLASS_INPUT, values: classes } } : {}),
     });
     diff[runtime] = maxAbsDiff(expected, out.data);
     outputDims = out.dims;

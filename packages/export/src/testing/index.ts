@@ -3,5 +3,6 @@
  * randomized weights, parity figures, generator layouts). Not part of the runtime API.
  */
 export * from './checkpoint.ts';
+export * from './conditional-layouts.ts';
 export * from './fixtures.ts';
 export * from './layouts.ts';

@@ -1,5 +1,11 @@
 /**
- * @ganforge/serve/bench: the serving load benchmark (scripts/bench-serve.ts). Kept out of the main
- * entry point because it needs the dev-only load generator (autocannon).
+ * @ganforge/serve/bench: the serving load benchmark (scripts/bench-serve.ts) and its profiler
+ * (scripts/bench-serve-profile.ts). Kept out of the main entry point because it needs the dev-only
+ * load generator (autocannon).
  */
 export * from './serve-bench.ts';
+export * from './targets.ts';
+export { startServer, NAIVE_CHILD, GANFORGE_CHILD, type BenchServer } from './bench-servers.ts';
+export { load, requestFor, type BenchModel } from './load.ts';
+export * from './profile-summary.ts';
+export * from './grpc-bench.ts';

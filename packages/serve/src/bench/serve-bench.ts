@@ -1,25 +1,38 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon, { type Options as AutocannonOptions } from 'autocannon';
 import * as ort from 'onnxruntime-node';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
 import { defaultWorkers } from '../engine/worker-pool.ts';
+import { NAIVE_CHILD, startServer, type BenchServer } from './bench-servers.ts';
+import { checkTargets, formatTargets } from './targets.ts';
+import {
+  interleaved,
+  interleavedAll,
+  load,
+  loneLatency,
+  mergeLoads,
+  mergeLone,
+  requestFor,
+  type BenchModel,
+  type LoadResult,
+  type LoadScenario,
+  type LoneLatency,
+  cpuUsPerSample,
+} from './load.ts';
 
-/** One load pattern: `connections` clients each asking for `n` samples per request, back to back. */
-export interface LoadScenario {
-  readonly n: number;
-  readonly format: 'npy' | 'png' | 'v2';
-  readonly connections: number;
-}
+export type { LoadResult, LoadScenario, LoneLatency } from './load.ts';
 
 export interface ServeBenchOptions {
   readonly modelsDir: string;
   readonly model: string;
-  /** Seconds per load scenario (and per raw measurement). */
+  /** Seconds per load scenario and server (and per raw measurement). */
   readonly durationS?: number;
+  /**
+   * Each scenario's time is split into this many slices per server, run interleaved with the naive
+   * server's in ABBA order (default 2), so the machine's background load falls on both alike.
+   */
+  readonly rounds?: number;
   readonly workers?: number;
   readonly intraOpThreads?: number;
   readonly maxBatch?: number;
@@ -27,24 +40,19 @@ export interface ServeBenchOptions {
   readonly scenarios?: readonly LoadScenario[];
   /** Also run every npy scenario against the naive server (default true). */
   readonly naive?: boolean;
-}
-
-export interface LoadResult {
-  readonly requestsPerSec: number;
-  readonly samplesPerSec: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** Answers other than 200 (429 under overload: refused, not lost). */
-  readonly non2xx: number;
-  /** Connection errors and timeouts: requests that got no answer. */
-  readonly errors: number;
+  /** Also time a lone client's requests (n = 1, npy), interleaved with the naive server (default true). */
+  readonly lone?: boolean;
+  /** false: every request through Express (ServeOptions.fastPath), for a before/after. Default true. */
+  readonly fastPath?: boolean;
 }
 
 export interface ScenarioResult extends LoadScenario, LoadResult {
   readonly meanBatch: number;
-  /** samplesPerSec / raw session.run samples/s at the max batch size. */
+  /** Raw session.run samples/s at the max batch size, measured interleaved with this row's load. */
+  readonly rawBatchMax: number;
+  /** samplesPerSec / rawBatchMax. */
   readonly ratio: number;
-  /** The naive server on the same scenario, measured right after (npy scenarios). */
+  /** The naive server on the same scenario, measured interleaved with ganforge (npy scenarios). */
   readonly naive?: LoadResult;
 }
 
@@ -52,13 +60,24 @@ export interface ServeBenchResult {
   readonly model: string;
   readonly cpu: string;
   readonly cores: number;
+  /** The machine's 1-minute load average before and after the run (other work on it). */
+  readonly loadAverage: readonly [number, number];
   readonly workers: number;
   readonly threadsPerWorker: number;
   readonly maxBatch: number;
   readonly maxDelayMs: number;
   readonly durationS: number;
+  readonly rounds: number;
+  readonly fastPath: boolean;
   readonly provider: string;
-  readonly raw: { readonly batch1: number; readonly batchMax: number };
+  readonly raw: {
+    readonly batch1: number;
+    /** Mean of the measurements before and after the load. */
+    readonly batchMax: number;
+    readonly batchMaxBefore: number;
+    readonly batchMaxAfter: number;
+  };
+  readonly lone?: { readonly ganforge: LoneLatency; readonly naive?: LoneLatency };
   readonly scenarios: readonly ScenarioResult[];
 }
 
@@ -92,80 +111,20 @@ async function rawThroughput(
   return (runs * batch) / ((performance.now() - start) / 1000);
 }
 
-function startServer(
-  options: object,
-  script = fileURLToPath(new URL('./serve-child.ts', import.meta.url)),
-): Promise<{ child: ChildProcess; url: string; provider: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(options)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl < 0) return;
-      const info = JSON.parse(buf.slice(0, nl)) as { url: string; models?: { provider?: string }[] };
-      resolve({ child, url: info.url, provider: info.models?.[0]?.provider ?? 'cpu' });
-    });
-    child.on('exit', (code) => reject(new Error(`benchmark server exited with code ${code}`)));
-  });
-}
-
 function seriesValue(text: string, series: string): number {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.slice(series.length + 1)) : 0;
 }
 
-/** The request autocannon sends for a scenario. */
-function requestFor(
-  url: string,
-  model: string,
-  s: LoadScenario,
-  latentDim: number,
-  inputName: string,
-): AutocannonOptions {
-  if (s.format === 'v2') {
-    const data = Array.from(sampleLatents({ seed: 7, n: s.n, latentDim, distribution: 'normal' }), (v) =>
-      Number(v.toFixed(4)),
-    );
-    return {
-      url: `${url}/v2/models/${model}/infer`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        inputs: [{ name: inputName, shape: [s.n, latentDim], datatype: 'FP32', data }],
-      }),
-    };
-  }
-  return {
-    url: `${url}/v1/models/${model}/samples`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ n: s.n, seed: 7, format: s.format }),
-  };
-}
-
-async function load(request: AutocannonOptions, s: LoadScenario, durationS: number): Promise<LoadResult> {
-  const r = await autocannon({ ...request, connections: s.connections, duration: durationS, timeout: 30 });
-  const ok = r.statusCodeStats['200']?.count ?? 0;
-  return {
-    requestsPerSec: ok / r.duration,
-    samplesPerSec: (ok * s.n) / r.duration,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  };
-}
-
 /**
  * Samples/s and p50/p99 latency of the HTTP server under concurrent load (autocannon, loopback, each
- * server in its own process), against the naive server on the same scenario right after, and raw
- * `session.run` of the same model in the same run.
+ * server in its own process), against the naive server on the same scenario (interleaved, see
+ * `rounds`), and raw `session.run` of the same model in the same run.
  */
 export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const durationS = o.durationS ?? 5;
+  const rounds = Math.max(1, o.rounds ?? 2);
+  const slice = durationS / rounds;
   const workers = o.workers ?? defaultWorkers();
   const cores = availableParallelism();
   const threadsPerWorker = o.intraOpThreads ?? Math.max(1, Math.floor(cores / workers));
@@ -173,27 +132,19 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const maxDelayMs = o.maxDelayMs ?? 0;
   const dir = join(o.modelsDir, o.model);
   const card = parseModelCard(JSON.parse(await readFile(join(dir, 'card.json'), 'utf8')));
+  const model: BenchModel = { name: o.model, latentDim: card.latent.size, inputName: card.onnx.inputName };
+  const loadBefore = loadavg()[0]!;
 
-  // Raw: one session with all the cores the server gets, no HTTP, no queue.
+  // Raw: one session with all the cores the server gets, no HTTP, no queue; measured before and after
+  // the load (the mean is what the ratios use), so a change in background load shows as a spread.
   const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
     intraOpNumThreads: threadsPerWorker * workers,
     executionProviders: ['cpu'],
   });
-  const batch1 = await rawThroughput(
-    session,
-    card.onnx.inputName,
-    card.latent.size,
-    1,
-    Math.min(2, durationS),
-  );
-  const batchMax = await rawThroughput(
-    session,
-    card.onnx.inputName,
-    card.latent.size,
-    maxBatch,
-    Math.min(3, durationS),
-  );
-  await session.release();
+  const raw = (batch: number, seconds: number) =>
+    rawThroughput(session, card.onnx.inputName, card.latent.size, batch, Math.min(seconds, durationS));
+  const batch1 = await raw(1, 2);
+  const batchMaxBefore = await raw(maxBatch, 3);
 
   const ganforge = await startServer({
     modelsDir: o.modelsDir,
@@ -205,53 +156,74 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     // measures throughput, not admission control (npm run chaos measures that).
     queueLimit: 16_384,
     device: 'cpu',
+    ...(o.fastPath === false ? { fastPath: false } : {}),
   });
-  const naive =
-    o.naive === false
-      ? undefined
-      : await startServer(
-          { modelsDir: o.modelsDir, model: o.model },
-          fileURLToPath(new URL('./naive-server.ts', import.meta.url)),
-        );
+  let naive: BenchServer | undefined;
   const scenarios: ScenarioResult[] = [];
+  let lone: ServeBenchResult['lone'];
   try {
+    naive =
+      o.naive === false
+        ? undefined
+        : await startServer({ modelsDir: o.modelsDir, model: o.model }, NAIVE_CHILD);
+    const peer = naive;
+    if (o.lone !== false) {
+      const body = JSON.stringify({ n: 1, seed: 7, format: 'npy' });
+      const path = `/v1/models/${o.model}/samples`;
+      const r = await interleaved(
+        rounds,
+        () => loneLatency(`${ganforge.url}${path}`, body, Math.min(2, slice)),
+        peer ? () => loneLatency(`${peer.url}${path}`, body, Math.min(2, slice)) : undefined,
+      );
+      lone = { ganforge: mergeLone(r.a), ...(peer ? { naive: mergeLone(r.b) } : {}) };
+    }
     for (const s of o.scenarios ?? DEFAULT_SCENARIOS) {
       const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
-      const ours = await load(
-        requestFor(ganforge.url, o.model, s, card.latent.size, card.onnx.inputName),
-        s,
-        durationS,
-      );
+      // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...).
+      const rawSlices: number[] = [];
+      const measured = await interleavedAll<unknown>(rounds, [
+        () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
+        async () => void rawSlices.push(await raw(maxBatch, slice)),
+        ...(peer && s.format === 'npy'
+          ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
+          : []),
+      ]);
+      const r = { a: measured[0] as LoadResult[], b: (measured[2] ?? []) as LoadResult[] };
+      const rowRaw = rawSlices.reduce((a, v) => a + v, 0) / rawSlices.length;
       const metricsAfter = await (await fetch(`${ganforge.url}/metrics`)).text();
       const d = (k: string) => seriesValue(metricsAfter, k) - seriesValue(metricsBefore, k);
       const batches = d(`ganforge_batch_size_count{model="${o.model}"}`);
-      const peer =
-        naive && s.format === 'npy'
-          ? await load(requestFor(naive.url, o.model, s, card.latent.size, card.onnx.inputName), s, durationS)
-          : undefined;
+      const ours = mergeLoads(r.a);
       scenarios.push({
         ...s,
         ...ours,
         meanBatch: batches > 0 ? d(`ganforge_batch_size_sum{model="${o.model}"}`) / batches : 0,
-        ratio: ours.samplesPerSec / batchMax,
-        ...(peer ? { naive: peer } : {}),
+        rawBatchMax: rowRaw,
+        ratio: ours.samplesPerSec / rowRaw,
+        ...(r.b.length > 0 ? { naive: mergeLoads(r.b) } : {}),
       });
     }
   } finally {
-    ganforge.child.kill('SIGTERM');
-    naive?.child.kill('SIGTERM');
+    await Promise.all([ganforge.stop(), naive?.stop()]);
   }
+  const batchMaxAfter = await raw(maxBatch, 3);
+  await session.release();
+  const batchMax = (batchMaxBefore + batchMaxAfter) / 2;
   return {
     model: o.model,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores,
+    loadAverage: [loadBefore, loadavg()[0]!],
     workers,
     threadsPerWorker,
     maxBatch,
     maxDelayMs,
     durationS,
+    rounds,
+    fastPath: o.fastPath !== false,
     provider: ganforge.provider,
-    raw: { batch1, batchMax },
+    raw: { batch1, batchMax, batchMaxBefore, batchMaxAfter },
+    ...(lone ? { lone } : {}),
     scenarios,
   };
 }
@@ -267,23 +239,41 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
   const rows = r.scenarios.map((s) => {
     const p = s.naive;
     const vsNaive = p && p.samplesPerSec > 0 ? `${(s.samplesPerSec / p.samplesPerSec).toFixed(2)}x` : '-';
-    return `| ${label(s)} | ${s.n} | ${s.connections} | ${f0(s.samplesPerSec)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${f1(s.meanBatch)} | ${s.non2xx} / ${s.errors} | ${p ? f0(p.samplesPerSec) : '-'} | ${p ? f1(p.p50Ms) : '-'} | ${p ? f1(p.p99Ms) : '-'} | ${vsNaive} | ${(s.ratio * 100).toFixed(0)}% |`;
+    const cpu = cpuUsPerSample(s, r.durationS);
+    const peerCpu = p ? cpuUsPerSample(p, r.durationS) : undefined;
+    const cpuVs = cpu && peerCpu ? `${(peerCpu / cpu).toFixed(2)}x` : '-';
+    return `| ${label(s)} | ${s.n} | ${s.connections} | ${f0(s.samplesPerSec)} | ${f1(s.p50Ms)} | ${f1(s.p99Ms)} | ${f1(s.meanBatch)} | ${s.non2xx} / ${s.errors} | ${p ? f0(p.samplesPerSec) : '-'} | ${p ? f1(p.p50Ms) : '-'} | ${p ? f1(p.p99Ms) : '-'} | ${vsNaive} | ${(s.ratio * 100).toFixed(0)}% | ${cpu ? f0(cpu) : '-'} | ${peerCpu ? f0(peerCpu) : '-'} | ${cpuVs} |`;
   });
+  const lone = r.lone
+    ? `- lone request (n=1 npy, one kept-alive connection, one request at a time, timed by the client): ganforge p50 ${r.lone.ganforge.p50Ms.toFixed(2)} ms (mean ${r.lone.ganforge.meanMs.toFixed(2)})${r.lone.naive ? `, naive p50 ${r.lone.naive.p50Ms.toFixed(2)} ms (mean ${r.lone.naive.meanMs.toFixed(2)})` : ''}`
+    : undefined;
   return [
     '## Serving',
     '',
-    '`ganforge serve` (Express 5 + onnxruntime-node in worker threads, dynamic batching) under concurrent load from',
-    'autocannon on loopback, each server in its own process, against, in the same run: a naive server (node:http, one',
-    '`session.run` per request on the main thread, default session options, no batching: `packages/serve/src/bench/naive-server.ts`)',
-    'on the same scenario right after, and raw `session.run` of the same model.',
+    '`ganforge serve` (node:http fast path for the generating routes, Express 5 for the rest; onnxruntime-node in worker',
+    'threads, dynamic batching) under concurrent load from autocannon on loopback, each server in its own process,',
+    'against, in the same run: a naive server (node:http, one `session.run` per request on the main thread, default',
+    'session options, no batching: `packages/serve/src/bench/naive-server.ts`) on the same scenario, and raw',
+    `\`session.run\` of the same model at the max batch, the three interleaved per row (A B C, C B A; ${r.rounds} slice(s) each)`,
+    'so background load falls on all of them alike; "vs raw" is against the raw figure of the same row.',
+    "Latency percentiles are autocannon's (1 ms resolution), request-weighted over the slices.",
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
-    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms; ${r.durationS} s per row`,
-    `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s`,
+    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms; ${r.durationS} s per row and server`,
+    `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s (${f0(r.raw.batchMaxBefore)} before the load, ${f0(r.raw.batchMaxAfter)} after)`,
+    ...(lone ? [lone] : []),
+    ...(r.fastPath
+      ? []
+      : ['- **fast path off**: every request through Express (`--no-fast-path`), the baseline before it']),
+    '- CPU µs/sample: CPU time of the server process (all its threads, /proc schedstat) per sample served; "CPU vs naive" > 1: ganforge spends less. It depends less than samples/s on what else the machine runs, though contention (preemption, cold caches) still raises it.',
     '',
-    `| request | n | connections | ganforge samples/s | p50 ms | p99 ms | mean batch | non-200 / errors | naive samples/s | naive p50 | naive p99 | vs naive | vs raw batch ${r.maxBatch} |`,
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    `| request | n | connections | ganforge samples/s | p50 ms | p99 ms | mean batch | non-200 / errors | naive samples/s | naive p50 | naive p99 | vs naive | vs raw batch ${r.maxBatch} | CPU µs/sample | naive CPU µs/sample | CPU vs naive |`,
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows,
+    '',
+    'Targets (ratios within this run):',
+    '',
+    ...formatTargets(checkTargets(r)),
     '',
     'Run: `node --import tsx scripts/bench-serve.ts` (or `npm run bench`).',
     '',

@@ -1,9 +1,16 @@
 import { GanforgeError } from '@ganforge/core';
+import { joinRows, requestsIn, splitRows } from './batch-split.ts';
+import { ModelQueue, type BatchTarget, type Job } from './model-queue.ts';
 import type { RunResult, WorkerPool } from './worker-pool.ts';
+
+export type { BatchTarget } from './model-queue.ts';
 
 /** How one model's requests are merged into batches. */
 export interface BatchingOptions {
-  /** A batch holds at most this many latents. */
+  /**
+   * A batch holds at most this many latents: the server-wide cap. A model's target may ask for fewer
+   * (BatchTarget.maxBatch, from its card), never more.
+   */
   readonly maxBatch: number;
   /**
    * 0 (the default of `ganforge serve`): a batch starts as soon as a worker is idle, with whatever
@@ -16,49 +23,18 @@ export interface BatchingOptions {
   readonly queueLimit: number;
 }
 
-/** Where a model's batches run. */
-export interface BatchTarget {
-  readonly key: string;
-  readonly inputName: string;
-  readonly outputName: string;
-  readonly latentDim: number;
-}
-
 /** Observers for metrics; all optional. */
 export interface BatchObserver {
   onBatch?(model: string, size: number, requests: number, runMs: number): void;
   onQueueWait?(model: string, seconds: number): void;
 }
 
-interface Job {
-  readonly latents: Float32Array;
-  readonly n: number;
-  readonly enqueuedAt: number;
-  readonly resolve: (images: Float32Array) => void;
-  readonly reject: (e: Error) => void;
-  timer: NodeJS.Timeout | undefined;
-  settled: boolean;
-}
-
-class ModelQueue {
-  readonly jobs: Job[] = [];
-  running = 0;
-  constructor(
-    readonly name: string,
-    readonly target: BatchTarget,
-  ) {}
-  rows(): number {
-    let r = 0;
-    for (const j of this.jobs) r += j.n;
-    return r;
-  }
-}
-
 /**
  * Dynamic batching (as Triton's dynamic batcher): requests for one model wait in its queue and are
- * merged into one `session.run` when a worker is free (and, with maxDelayMs > 0, either maxBatch
- * latents are waiting or the oldest request has waited maxDelayMs); the output rows go back to each
- * request in order, as views of the batch's one output buffer (no copy).
+ * merged into one `session.run` when a worker is free (and, with maxDelayMs > 0, either the model's
+ * maxBatch latents are waiting or the oldest request has waited maxDelayMs); the output rows go back
+ * to each request in order, as views of the batch's one output buffer (no copy). One model's queue,
+ * and how a batch is taken from it, is engine/model-queue.ts.
  */
 export class BatchScheduler {
   private readonly queues = new Map<string, ModelQueue>();
@@ -83,12 +59,12 @@ export class BatchScheduler {
   setTarget(name: string, target: BatchTarget): void {
     const q = this.queues.get(name);
     if (q) {
-      const next = new ModelQueue(name, target);
+      const next = new ModelQueue(name, target, this.options.maxBatch);
       next.jobs.push(...q.jobs);
       this.queues.set(name, next);
       // In-flight batches of the old queue finish on the old session; see `drained`.
       this.retired.push(q);
-    } else this.queues.set(name, new ModelQueue(name, target));
+    } else this.queues.set(name, new ModelQueue(name, target, this.options.maxBatch));
   }
 
   /** Removes a model from new requests; the ones already accepted (waiting or running) still finish. */
@@ -185,12 +161,15 @@ export class BatchScheduler {
 
   /** Seconds until the queue has likely drained: its batches times the average run time (at least 1). */
   private retryAfterSeconds(q: ModelQueue): number {
-    return Math.max(1, Math.ceil(this.secondsFor(q.rows())));
+    return Math.max(1, Math.ceil(this.secondsFor(q.rows(), q.maxBatch)));
   }
 
-  /** About how long the workers take to generate `samples` samples, from the recent run times. */
-  secondsFor(samples: number): number {
-    const batches = Math.ceil(samples / this.options.maxBatch) + 1;
+  /**
+   * About how long the workers take to generate `samples` samples in batches of `maxBatch` (default:
+   * the server-wide cap), from the recent run times.
+   */
+  secondsFor(samples: number, maxBatch = this.options.maxBatch): number {
+    const batches = Math.ceil(samples / maxBatch) + 1;
     return (batches * this.runMsAverage) / 1000 / Math.max(1, this.pool.size);
   }
 
@@ -215,11 +194,14 @@ export class BatchScheduler {
       const q = queues[(this.cursor + k) % queues.length]!;
       while (q.jobs.length > 0 && this.pool.idleCount() > 0) {
         const due = q.jobs[0]!.enqueuedAt + this.options.maxDelayMs;
-        if (q.rows() < this.options.maxBatch && due > now) {
+        if (q.rows() < q.maxBatch && due > now) {
           nextDue = Math.min(nextDue, due);
           break;
         }
-        this.start(q, this.take(q));
+        const jobs = q.take();
+        // Nothing else waiting: the workers that would stay idle run parts of this batch (batch-split.ts).
+        const alone = q.jobs.length === 0 && queues.every((o) => o === q || o.jobs.length === 0);
+        this.start(q, jobs, alone ? this.pool.idleCount() : 1);
       }
     }
     this.cursor++;
@@ -231,21 +213,8 @@ export class BatchScheduler {
     }
   }
 
-  /** Takes whole requests from the head of the queue up to maxBatch latents (at least one request). */
-  private take(q: ModelQueue): Job[] {
-    const batch: Job[] = [];
-    let rows = 0;
-    while (q.jobs.length > 0) {
-      const j = q.jobs[0]!;
-      if (batch.length > 0 && rows + j.n > this.options.maxBatch) break;
-      q.jobs.shift();
-      batch.push(j);
-      rows += j.n;
-    }
-    return batch;
-  }
-
-  private start(q: ModelQueue, jobs: Job[]): void {
+  /** Runs `jobs` as one batch, in `parts` session.runs on as many idle workers (at most one per row). */
+  private start(q: ModelQueue, jobs: Job[], parts: number): void {
     const { latentDim } = q.target;
     const n = jobs.reduce((s, j) => s + j.n, 0);
     const latents = new Float32Array(n * latentDim);
@@ -256,42 +225,52 @@ export class BatchScheduler {
       offset += j.n;
       this.observer.onQueueWait?.(q.name, (now - j.enqueuedAt) / 1000);
     }
-    q.running++;
-    this.pool
-      .run({
-        key: q.target.key,
-        inputName: q.target.inputName,
-        outputName: q.target.outputName,
-        latents,
-        n,
-        latentDim,
-      })
-      .then(
-        (result: RunResult) => {
-          this.observer.onBatch?.(q.name, n, jobs.length, result.runMs);
+    const ranges = splitRows(n, parts);
+    const sizes = ranges.length === 1 ? undefined : jobs.map((j) => j.n);
+    q.running += ranges.length;
+    const runs = ranges.map(([start, end]) =>
+      this.pool
+        .run({
+          key: q.target.key,
+          inputName: q.target.inputName,
+          outputName: q.target.outputName,
+          latents: ranges.length === 1 ? latents : latents.slice(start * latentDim, end * latentDim),
+          n: end - start,
+          latentDim,
+        })
+        .then((result: RunResult) => {
+          const requests = sizes ? requestsIn(sizes, start, end) : jobs.length;
+          this.observer.onBatch?.(q.name, end - start, requests, result.runMs);
           this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
-          const per = n === 0 ? 0 : result.data.length / n;
-          let row = 0;
-          for (const j of jobs) {
-            this.settle(j, result.data.subarray(row * per, (row + j.n) * per));
-            row += j.n;
-          }
-        },
-        (e: unknown) => {
-          const err = new GanforgeError(
-            'inference_failed',
-            `inference failed for model '${q.name}': ${e instanceof Error ? e.message : String(e)}`,
-            {
-              status: 500,
-            },
-          );
-          for (const j of jobs) this.settle(j, err);
-        },
-      )
-      .finally(() => {
-        q.running--;
-        this.notifyDrained();
-      });
+          return result.data;
+        }),
+    );
+    // Every part settled (not just the first failure) before the batch stops counting as running: its
+    // session must not be released under a part still in a worker.
+    void Promise.allSettled(runs).then((settled) => {
+      q.running -= ranges.length;
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed) {
+        const e: unknown = failed.reason;
+        const err = new GanforgeError(
+          'inference_failed',
+          `inference failed for model '${q.name}': ${e instanceof Error ? e.message : String(e)}`,
+          {
+            status: 500,
+          },
+        );
+        for (const j of jobs) this.settle(j, err);
+      } else {
+        const data = joinRows(settled.map((r) => (r as PromiseFulfilledResult<Float32Array>).value));
+        const per = n === 0 ? 0 : data.length / n;
+        let row = 0;
+        for (const j of jobs) {
+          this.settle(j, data.subarray(row * per, (row + j.n) * per));
+          row += j.n;
+        }
+      }
+      this.notifyDrained();
+    });
   }
 
   /** Refuses everything still waiting (shutdown). */

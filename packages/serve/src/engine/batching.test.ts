@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricValue, rawRequest, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
-import { writeTinyModel } from '../testing/tiny-generator.ts';
+import { tinyCard, writeTinyModel } from '../testing/tiny-generator.ts';
 
 /** A generator whose session.run takes ~1 ms per latent on one thread (1024-wide, 100 Gemm layers). */
 const SLOW = { hidden: { width: 1024, layers: 100 } } as const;
@@ -8,10 +8,11 @@ const SLOW = { hidden: { width: 1024, layers: 100 } } as const;
 describe('dynamic batching', () => {
   let t: TestServer;
   beforeAll(async () => {
+    // The batch window is wide enough that eight requests sent at once all arrive within it on a loaded machine.
     t = await startTestServer((dir) => writeTinyModel(dir, 'tiny').then(() => {}), {
       workers: 1,
       maxBatch: 64,
-      maxDelayMs: 100,
+      maxDelayMs: 400,
     });
   });
   afterAll(() => t?.close());
@@ -46,6 +47,55 @@ describe('dynamic batching', () => {
       expect(a).toHaveLength(128);
       for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-6);
     }
+  });
+});
+
+describe("a card's serving.maxBatch below the server's --max-batch", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer(
+      async (dir) => {
+        // The same generator twice: 'capped' says in its card that it takes at most 4 latents per run.
+        await writeTinyModel(dir, 'capped', { card: { ...tinyCard('capped'), serving: { maxBatch: 4 } } });
+        await writeTinyModel(dir, 'free');
+      },
+      { workers: 1, maxBatch: 64, maxDelayMs: 100 },
+    );
+  });
+  afterAll(() => t?.close());
+
+  /** The change in the batch metrics of `model` over 8 concurrent requests of 2 latents each. */
+  async function eightRequests(model: string) {
+    const before = (await rawRequest(t.port, 'GET', '/metrics')).body.toString();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, seed) =>
+        rawRequest(t.port, 'POST', `/v1/models/${model}/samples`, { n: 2, seed, format: 'npy' }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const after = (await rawRequest(t.port, 'GET', '/metrics')).body.toString();
+    const delta = (series: string) => (metricValue(after, series) ?? 0) - (metricValue(before, series) ?? 0);
+    return {
+      batches: delta(`ganforge_batch_size_count{model="${model}"}`),
+      latents: delta(`ganforge_batch_size_sum{model="${model}"}`),
+      atMost2: delta(`ganforge_batch_size_bucket{le="2",model="${model}"}`),
+      atMost4: delta(`ganforge_batch_size_bucket{le="4",model="${model}"}`),
+    };
+  }
+
+  it("runs that model's batches at most 4 latents large, still merging requests up to it", async () => {
+    const capped = await eightRequests('capped');
+    expect(capped.latents).toBe(16);
+    expect(capped.batches).toBeGreaterThanOrEqual(4);
+    expect(capped.atMost4).toBe(capped.batches); // every batch <= the card's 4
+    expect(capped.atMost2).toBe(0); // and merged: two requests per batch, not one
+  });
+
+  it("leaves a model without the section at the server's --max-batch", async () => {
+    const free = await eightRequests('free');
+    expect(free.latents).toBe(16);
+    expect(free.batches).toBeLessThan(8);
+    expect(free.atMost4).toBeLessThan(free.batches); // at least one batch above 4
   });
 });
 

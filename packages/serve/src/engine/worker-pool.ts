@@ -85,12 +85,20 @@ class SessionWorker {
 }
 
 /**
- * Session workers unless told: one per core (at most 8), each session on one intra-op thread.
- * Measured on a 2-core machine with the shipped DCGAN (`npm run bench`, BENCHMARKS.md), against 1
- * worker x 2 threads: 16 samples x 8 connections 8,798 vs 6,384 samples/s, 64 x 8 10,677 vs 5,794,
- * single samples even. Two small sessions running side by side use the cores better than one
- * session splitting each small batch across threads; a worker per core also keeps a long batch
- * from blocking every other request.
+ * Session workers unless told: one per core (at most 8), each session on one intra-op thread. Chosen by
+ * measurement on the 2-core machine with the shipped DCGAN (BENCHMARKS.md, `scripts/bench-serve.ts
+ * --workers W --threads T --only 1:1,16:1,1:32,16:8`, each run against the naive server interleaved):
+ * - 1 worker x 2 threads: earlier 16 x 8 connections 6,384 vs 8,798 samples/s for 2 x 1, 64 x 8 5,794 vs
+ *   10,677; with the fast path, at 16 x 8 and 1 x 32, CPU per sample 2.4-2.6x the naive server's where
+ *   2 x 1 spent 1.0-1.6x.
+ *   ORT's second intra-op thread spin-waits between the small ops of a small batch: CPU the HTTP thread
+ *   and the other requests need.
+ * - 1 worker x 1 thread: as cheap per sample as 2 x 1 (within the noise of a shared machine), but it
+ *   caps inference at one core: 16 x 8 cannot come near raw session.run on both cores, and a lone
+ *   16-sample request runs on one core while the other idles.
+ * With a worker per core a long batch does not block every other request, and a lone request with
+ * several samples is split over the idle workers (batch-split.ts): both cores, as the naive server's two
+ * intra-op threads, without their spinning. The HTTP thread shares the cores at a higher priority.
  */
 export function defaultWorkers(cores: number = availableParallelism()): number {
   return Math.max(1, Math.min(cores, 8));
@@ -148,7 +156,10 @@ export class WorkerPool {
   }
 
   idleCount(): number {
-    return this.closed ? 0 : this.workers.filter((w) => !w.busy && !w.dead).length;
+    if (this.closed) return 0;
+    let idle = 0;
+    for (const w of this.workers) if (!w.busy && !w.dead) idle++;
+    return idle;
   }
 
   /**

@@ -1,8 +1,8 @@
-import type { Response } from 'express';
 import { GanforgeError } from '@ganforge/core';
 import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { ModelEntry, ModelRegistry } from '../registry/model-registry.ts';
 import type { ModelSpec } from '../registry/model-spec.ts';
+import type { ModelLimits } from '../registry/serving-limits.ts';
 import type { ImageBatch } from '../render/images.ts';
 import type { JsonEncoder } from '../render/json-encoder.ts';
 import type { Admission } from './admission.ts';
@@ -25,7 +25,7 @@ export interface ServeContext {
   readonly isClosing: () => boolean;
 }
 
-export type ReadyEntry = ModelEntry & { spec: ModelSpec };
+export type ReadyEntry = ModelEntry & { spec: ModelSpec; limits: ModelLimits };
 
 /** The entry for a request's model name: 404 when unknown (the name never reaches the file system), 503 when not ready. */
 export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
@@ -36,7 +36,7 @@ export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
       hint: 'GET /v1/models lists the models',
     });
   }
-  if (e.status !== 'ready' || !e.spec) {
+  if (e.status !== 'ready' || !e.spec || !e.limits) {
     throw new GanforgeError(
       'model_not_ready',
       `model '${name}' is ${e.status}${e.error ? `: ${e.error.message}` : ''}`,
@@ -49,11 +49,38 @@ export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
 }
 
 /**
+ * 400 when a request asks model `e` for more than its per-request limit. The request schemas already
+ * hold every request to the server's --max-n (and /openapi.json shows it), so this only refuses what a
+ * model's card lowered it to (serving.maxSamplesPerRequest; see registry/serving-limits.ts), and says
+ * so. `where` is how the message starts ("body field 'n'"), `asked` what was asked ("10 samples").
+ */
+export function checkModelLimit(
+  e: ReadyEntry,
+  n: number,
+  where: string,
+  asked: string,
+  field?: string,
+): void {
+  const limit = e.limits.maxSamplesPerRequest;
+  if (n <= limit) return;
+  const error = new GanforgeError(
+    'invalid_request',
+    `${where}: ${asked}, but model '${e.name}' takes at most ${limit} per request (serving.maxSamplesPerRequest in its card)`,
+    { status: 400, hint: `ask for at most ${limit}, in several requests if need be` },
+  );
+  throw field === undefined ? error : Object.assign(error, { field });
+}
+
+/**
  * Admits a request for `n` samples (429 at once when the server is at capacity): they count as work in
  * progress until the response `res` is done. Routes call it as soon as they know n, before building
  * latents, so a refused request costs as little as possible.
  */
-export function admit(ctx: ServeContext, res: Response, n: number): void {
+export function admit(
+  ctx: ServeContext,
+  res: { once(event: 'close', listener: () => void): unknown },
+  n: number,
+): void {
   ctx.admission.admit(n, res);
 }
 

@@ -1,4 +1,5 @@
 import { GanforgeError } from '@ganforge/core';
+import type { ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 
@@ -63,49 +64,79 @@ interface BodyParserError {
   message?: string;
 }
 
-/** Maps any error to `{error: {code, message}}` with its status (and Retry-After for 429/503). */
-export function errorHandler(log: (err: unknown, status: number) => void): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
-    let status = 500;
-    let body: ErrorBody;
-    const bp = err as BodyParserError;
-    if (err instanceof GanforgeError) {
-      status = err.status;
-      const field = (err as GanforgeError & { field?: string }).field;
-      body = {
+/** What an error is answered with. */
+export interface ErrorAnswer {
+  readonly status: number;
+  readonly body: ErrorBody;
+  /** The Retry-After header's seconds (429 and 503 errors that know when to come back). */
+  readonly retryAfterSeconds?: number;
+}
+
+/** Maps any error to its status and `{error: {code, message}}` body (and Retry-After for 429/503). */
+export function errorAnswer(err: unknown): ErrorAnswer {
+  const bp = (err ?? {}) as BodyParserError;
+  if (err instanceof GanforgeError) {
+    const field = (err as GanforgeError & { field?: string }).field;
+    const retry = (err as GanforgeError & { retryAfterSeconds?: number }).retryAfterSeconds;
+    return {
+      status: err.status,
+      body: {
         error: {
           code: err.code,
           message: err.message,
           ...(err.hint ? { hint: err.hint } : {}),
           ...(field ? { field } : {}),
         },
-      };
-      const retry = (err as GanforgeError & { retryAfterSeconds?: number }).retryAfterSeconds;
-      if (retry !== undefined) res.setHeader('Retry-After', String(retry));
-    } else if (bp.type === 'entity.too.large') {
-      status = 413;
-      body = {
+      },
+      ...(retry !== undefined ? { retryAfterSeconds: retry } : {}),
+    };
+  }
+  if (bp.type === 'entity.too.large') {
+    return {
+      status: 413,
+      body: {
         error: {
           code: 'payload_too_large',
           message: `the request body is larger than the limit of ${bp.limit} bytes`,
         },
-      };
-    } else if (bp.type === 'entity.parse.failed') {
-      status = 400;
-      body = {
+      },
+    };
+  }
+  if (bp.type === 'entity.parse.failed') {
+    return {
+      status: 400,
+      body: {
         error: {
           code: 'bad_json',
           message: `the request body is not valid JSON: ${bp.message ?? ''}`.trim(),
         },
-      };
-    } else if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
-      status = bp.status;
-      body = {
+      },
+    };
+  }
+  if (typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500) {
+    return {
+      status: bp.status,
+      body: {
         error: { code: bp.type?.replace(/\./g, '_') ?? 'bad_request', message: bp.message ?? 'bad request' },
-      };
-    } else {
-      body = { error: { code: 'internal', message: 'internal server error' } };
-    }
+      },
+    };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'internal server error' } } };
+}
+
+/**
+ * The Open Inference Protocol's error shape, `{error: message, code}` (v2 clients such as tritonclient
+ * read a string), of an error body.
+ */
+export function v2ErrorBody(body: ErrorBody): { error: string; code: string } {
+  return { error: body.error.message, code: body.error.code };
+}
+
+/** Maps any error to `{error: {code, message}}` with its status (and Retry-After for 429/503). */
+export function errorHandler(log: (err: unknown, status: number) => void): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const { status, body, retryAfterSeconds } = errorAnswer(err);
+    if (retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(retryAfterSeconds));
     log(err, status);
     if (res.headersSent) {
       res.destroy();
@@ -113,4 +144,29 @@ export function errorHandler(log: (err: unknown, status: number) => void): Error
     }
     res.status(status).json(body);
   };
+}
+
+/**
+ * errorHandler's answer written on a plain node:http response (the fast path, fast-path.ts), in `shape`
+ * (v2: v2ErrorBody): the same status, headers and bytes as Express's `res.status(status).json(body)`.
+ */
+export function writeError(
+  res: ServerResponse,
+  err: unknown,
+  log: (err: unknown, status: number) => void,
+  shape: 'v1' | 'v2' = 'v1',
+): void {
+  const { status, body, retryAfterSeconds } = errorAnswer(err);
+  if (retryAfterSeconds !== undefined && !res.headersSent)
+    res.setHeader('Retry-After', String(retryAfterSeconds));
+  log(err, status);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(shape === 'v2' ? v2ErrorBody(body) : body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  res.end(text);
 }

@@ -1,8 +1,11 @@
+import type { ServerResponse } from 'node:http';
 import { Router, type ErrorRequestHandler } from 'express';
-import { GanforgeError } from '@ganforge/core';
 import { FloatArray, sendJson } from '../render/json-stream.ts';
 import { admit, generate, readyModel, type ServeContext } from './context.ts';
-import { labelRoute, parseOrThrow } from './errors.ts';
+import { labelRoute, parseOrThrow, v2ErrorBody, type ErrorBody } from './errors.ts';
+import { binaryInferBody, sendBinaryInfer, wantsBinaryOutput } from './v2-binary.ts';
+import { checkV2Latents, checkV2Outputs, v2InputRows, v2OutputTensor } from './v2-infer.ts';
+import { checkV2Version, v2Model, v2ModelReady, v2ServerMetadata, v2ServerReady } from './v2-status.ts';
 import { v2ModelMetadata } from './views.ts';
 
 function flatten(data: readonly unknown[], out: number[] = []): number[] {
@@ -14,109 +17,84 @@ function flatten(data: readonly unknown[], out: number[] = []): number[] {
 }
 
 /**
+ * POST /v2/models/:name[/versions/:version]/infer with its parsed JSON body (undefined when there was
+ * none): run by the route below and by the fast path (fast-path.ts, unversioned form only).
+ */
+export async function inferRest(
+  ctx: ServeContext,
+  name: string,
+  reqBody: unknown,
+  res: ServerResponse,
+  version?: string,
+): Promise<void> {
+  const e = readyModel(ctx, name);
+  if (version !== undefined) checkV2Version(e, version);
+  const body = parseOrThrow(ctx.schemas.v2Infer, reqBody ?? {});
+  const input = body.inputs[0]!;
+  const n = v2InputRows(ctx, e, input);
+  admit(ctx, res, n);
+  const flat = flatten(input.data);
+  checkV2Latents(flat, n, e.spec.latentDim);
+  checkV2Outputs(e, body.outputs);
+  const batch = await generate(ctx, e, Float32Array.from(flat), n);
+  const head = {
+    model_name: e.name,
+    model_version: String(e.generation),
+    ...(body.id !== undefined ? { id: body.id } : {}),
+  };
+  if (wantsBinaryOutput(body, e.spec.outputName)) {
+    sendBinaryInfer(res, { ...head, outputs: [v2OutputTensor(e, batch)] }, batch.data);
+    return;
+  }
+  await sendJson(
+    res,
+    {
+      ...head,
+      outputs: [{ ...v2OutputTensor(e, batch), data: new FloatArray(batch.data) }],
+    },
+    ctx.encoder,
+  );
+}
+
+/** The `:version` of a `/versions/:version` route, undefined on the unversioned forms. */
+function versionParam(params: Record<string, unknown>): string | undefined {
+  return params.version === undefined ? undefined : String(params.version);
+}
+
+/**
  * The Open Inference Protocol (KServe v2) REST endpoints. Errors here follow that protocol's shape,
- * `{"error": "<message>"}` (v2 clients such as tritonclient read a string), plus our `code`.
+ * `{"error": "<message>"}` (v2 clients such as tritonclient read a string), plus our `code`. The answers
+ * and checks are v2-status.ts's and v2-infer.ts's, which the gRPC service (grpc/) calls too.
  */
 export function v2Routes(ctx: ServeContext, version: string): Router {
   const r = Router();
 
   r.get('/', labelRoute, (_req, res) => {
-    res.json({ name: 'ganforge', version, extensions: [] });
+    res.json(v2ServerMetadata(version));
   });
   r.get('/health/live', labelRoute, (_req, res) => {
     res.json({ live: true });
   });
   r.get('/health/ready', labelRoute, (_req, res) => {
-    const ready = ctx.registry.allReady() && !ctx.isClosing();
+    const ready = v2ServerReady(ctx);
     res.status(ready ? 200 : 503).json({ ready });
   });
 
   r.get(['/models/:name', '/models/:name/versions/:version'], labelRoute, (req, res) => {
-    const e = ctx.registry.get(String(req.params.name));
-    if (!e)
-      throw new GanforgeError('model_not_found', `no model named '${String(req.params.name).slice(0, 80)}'`, {
-        status: 404,
-      });
-    res.json(v2ModelMetadata(e));
+    res.json(v2ModelMetadata(v2Model(ctx, String(req.params.name), versionParam(req.params))));
   });
 
   r.get(['/models/:name/ready', '/models/:name/versions/:version/ready'], labelRoute, (req, res) => {
-    const e = ctx.registry.get(String(req.params.name));
-    if (!e)
-      throw new GanforgeError('model_not_found', `no model named '${String(req.params.name).slice(0, 80)}'`, {
-        status: 404,
-      });
-    const ready = e.status === 'ready';
+    const e = v2Model(ctx, String(req.params.name), versionParam(req.params));
+    const ready = v2ModelReady(ctx, e);
     res.status(ready ? 200 : 503).json({ name: e.name, ready });
   });
 
-  r.post(['/models/:name/infer', '/models/:name/versions/:version/infer'], labelRoute, async (req, res) => {
-    const e = readyModel(ctx, String(req.params.name));
-    const body = parseOrThrow(ctx.schemas.v2Infer, req.body ?? {});
-    const input = body.inputs[0]!;
-    const d = e.spec.latentDim;
-    if (input.name !== e.spec.inputName) {
-      throw new GanforgeError(
-        'invalid_request',
-        `inputs[0].name: expected '${e.spec.inputName}', got '${input.name}'`,
-        { status: 400 },
-      );
-    }
-    if (input.shape.length !== 2 || input.shape[1] !== d) {
-      throw new GanforgeError(
-        'invalid_request',
-        `inputs[0].shape: expected [N, ${d}], got [${input.shape.join(', ')}]`,
-        { status: 400 },
-      );
-    }
-    const n = input.shape[0]!;
-    if (n < 1 || n > ctx.maxFrames) {
-      throw new GanforgeError('invalid_request', `inputs[0].shape: N must be 1..${ctx.maxFrames}, got ${n}`, {
-        status: 400,
-      });
-    }
-    admit(ctx, res, n);
-    const flat = flatten(input.data);
-    if (flat.length !== n * d) {
-      throw new GanforgeError(
-        'invalid_request',
-        `inputs[0].data: expected ${n * d} numbers for shape [${n}, ${d}], got ${flat.length}`,
-        { status: 400 },
-      );
-    }
-    const bad = flat.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v));
-    if (bad >= 0)
-      throw new GanforgeError('invalid_request', `inputs[0].data[${bad}]: expected a finite number`, {
-        status: 400,
-      });
-    for (const o of body.outputs ?? []) {
-      if (o.name !== e.spec.outputName) {
-        throw new GanforgeError(
-          'invalid_request',
-          `outputs: unknown output '${o.name}' (the model has '${e.spec.outputName}')`,
-          { status: 400 },
-        );
-      }
-    }
-    const batch = await generate(ctx, e, Float32Array.from(flat), n);
-    await sendJson(
-      res,
-      {
-        model_name: e.name,
-        model_version: String(e.generation),
-        ...(body.id !== undefined ? { id: body.id } : {}),
-        outputs: [
-          {
-            name: e.spec.outputName,
-            datatype: 'FP32',
-            shape: [n, batch.height, batch.width, batch.channels],
-            data: new FloatArray(batch.data),
-          },
-        ],
-      },
-      ctx.encoder,
-    );
-  });
+  const binaryBody = binaryInferBody(ctx);
+  const infer = ['/models/:name/infer', '/models/:name/versions/:version/infer'];
+  r.post(infer, labelRoute, binaryBody, (req, res) =>
+    inferRest(ctx, String(req.params.name), req.body, res, versionParam(req.params)),
+  );
 
   return r;
 }
@@ -125,9 +103,8 @@ export function v2Routes(ctx: ServeContext, version: string): Router {
 export const v2ErrorShape: ErrorRequestHandler = (err, _req, res, next) => {
   const json = res.json.bind(res);
   res.json = (body: unknown) => {
-    const b = body as { error?: { message?: string; code?: string } };
-    if (b && typeof b.error === 'object' && b.error)
-      return json({ error: b.error.message, code: b.error.code });
+    const b = body as Partial<ErrorBody>;
+    if (b && typeof b.error === 'object' && b.error) return json(v2ErrorBody(b as ErrorBody));
     return json(body);
   };
   next(err);

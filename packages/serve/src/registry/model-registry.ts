@@ -1,18 +1,14 @@
-import { createHash } from 'node:crypto';
-import { watch, type FSWatcher } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
-import {
-  GanforgeError,
-  isValidModelName,
-  parseModelCard,
-  sampleLatents,
-  type ModelCard,
-} from '@ganforge/core';
+import { readdir } from 'node:fs/promises';
+import { GanforgeError, isValidModelName, type ModelCard } from '@ganforge/core';
 import type { BatchScheduler } from '../engine/batch-scheduler.ts';
 import type { DeviceChoice, ExecutionProvider, WorkerPool } from '../engine/worker-pool.ts';
+import { FolderWatcher } from './folder-watcher.ts';
+import { loadVersion } from './load-version.ts';
+import { errorInfo, folderFingerprint, strongEtag, type ModelFiles } from './model-folder.ts';
+import type { ModelSpec } from './model-spec.ts';
+import type { ModelLimits, ServerLimits } from './serving-limits.ts';
 
-import { specFromCard, type ModelSpec } from './model-spec.ts';
+export type { ModelFiles } from './model-folder.ts';
 
 /** models/evaluators/ holds the classifiers `ganforge eval` scores with, not generators to serve. */
 export const EVALUATORS_DIR = 'evaluators';
@@ -27,6 +23,8 @@ export interface ModelEntry {
   readonly error?: { code: string; message: string };
   readonly card?: ModelCard;
   readonly spec?: ModelSpec;
+  /** The limits it is served with: the server's, lowered where its card's `serving` section says so. */
+  readonly limits?: ModelLimits;
   readonly provider?: ExecutionProvider;
   readonly loadedAt?: string;
   /** Increments on every successful (re)load. */
@@ -40,15 +38,6 @@ export interface ModelEntry {
   readonly files?: ModelFiles;
 }
 
-/** A model's files exactly as loaded, with a strong validator. */
-export interface ModelFiles {
-  readonly modelOnnx: Uint8Array;
-  readonly cardJson: Uint8Array;
-  /** Strong ETag over both files (quoted). */
-  readonly etag: string;
-  readonly loadedAt: Date;
-}
-
 export interface RegistryLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
@@ -60,6 +49,8 @@ export interface RegistryOptions {
   readonly device: DeviceChoice;
   readonly pool: WorkerPool;
   readonly scheduler: BatchScheduler;
+  /** The server-wide limits; a model's card may lower them for that model (serving-limits.ts). */
+  readonly limits: ServerLimits;
   readonly logger: RegistryLogger;
   /** Called whenever an entry changes (metrics). */
   readonly onChange?: (entry: ModelEntry | undefined, name: string) => void;
@@ -77,24 +68,6 @@ export interface RegistryOptions {
   readonly removeAfterMs?: number;
 }
 
-function errorInfo(e: unknown): { code: string; message: string } {
-  if (e instanceof GanforgeError) return { code: e.code, message: e.message };
-  return { code: 'model_load_failed', message: e instanceof Error ? e.message : String(e) };
-}
-
-/** A file-system error without the absolute path Node puts in its message ("ENOENT", "EACCES"...). */
-function fsMessage(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (typeof code === 'string') return code === 'ENOENT' ? 'no such file' : code;
-  return e instanceof Error ? e.message : String(e);
-}
-
-function strongEtag(...parts: Uint8Array[]): string {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return `"${h.digest('base64url').slice(0, 27)}"`;
-}
-
 /**
  * The models found under one folder, each loaded into every session worker and warmed up before it
  * counts as ready. Names come only from listing that folder; lookups by a request's name never touch
@@ -102,14 +75,9 @@ function strongEtag(...parts: Uint8Array[]): string {
  */
 export class ModelRegistry {
   private readonly entries = new Map<string, ModelEntry>();
-  private watcher: FSWatcher | undefined;
-  private rescanTimer: NodeJS.Timeout | undefined;
-  private polling: NodeJS.Timeout | undefined;
+  private watcher: FolderWatcher | undefined;
   private scanning: Promise<void> = Promise.resolve();
-  private rescanQueued = false;
   private closed = false;
-  /** A watch rescan skipped files that were still changing; another rescan follows soon. */
-  private unsettled = false;
   /** When each model's folder was first seen missing (removal waits removeAfterMs). */
   private readonly missingSince = new Map<string, number>();
   /** The last generation each name had, so a name's generation never goes back, even across removal. */
@@ -139,7 +107,11 @@ export class ModelRegistry {
 
   /** Lists the folder and (re)loads what changed; true when something did. Concurrent calls are serialized. */
   scan(options: { settleMs?: number } = {}): Promise<boolean> {
-    const next = this.scanning.catch(() => {}).then(() => this.scanOnce(options.settleMs ?? 0));
+    return this.serializedScan(options.settleMs ?? 0).then((r) => r.changed);
+  }
+
+  private serializedScan(settleMs: number): Promise<{ changed: boolean; unsettled: boolean }> {
+    const next = this.scanning.catch(() => {}).then(() => this.scanOnce(settleMs));
     this.scanning = next.then(
       () => {},
       () => {},
@@ -147,8 +119,12 @@ export class ModelRegistry {
     return next;
   }
 
-  private async scanOnce(settleMs: number): Promise<boolean> {
-    if (this.closed) return false;
+  /**
+   * One scan: whether something changed, and whether files modified within `settleMs` were skipped
+   * (still being written; a later scan loads them).
+   */
+  private async scanOnce(settleMs: number): Promise<{ changed: boolean; unsettled: boolean }> {
+    if (this.closed) return { changed: false, unsettled: false };
     const { modelsDir, logger } = this.options;
     let names: string[];
     try {
@@ -168,14 +144,15 @@ export class ModelRegistry {
     }
     const seen = new Set(names);
     const work: Promise<void>[] = [];
+    let unsettled = false;
     for (const name of names) {
-      const { fingerprint: fp, changedAt } = await this.fingerprint(name);
+      const { fingerprint: fp, changedAt } = await folderFingerprint(modelsDir, name);
       const current = this.entries.get(name);
       if (current && current.fingerprint === fp) continue;
       // Files changed a moment ago may still be being written (a copy in progress, the second file of
       // a deploy): leave them to a later scan rather than load a half-finished version.
       if (settleMs > 0 && Date.now() - changedAt < settleMs) {
-        this.unsettled = true;
+        unsettled = true;
         continue;
       }
       work.push(this.load(name, fp, current));
@@ -198,24 +175,7 @@ export class ModelRegistry {
     await Promise.all(work);
     if (work.length > 0)
       logger.info({ models: this.list().map((e) => ({ name: e.name, status: e.status })) }, 'models scanned');
-    return work.length > 0;
-  }
-
-  /** Size + mtime + inode of both files, and the newest mtime (ms since the epoch; 0 when both are missing). */
-  private async fingerprint(name: string): Promise<{ fingerprint: string; changedAt: number }> {
-    const dir = join(this.options.modelsDir, name);
-    let changedAt = 0;
-    const part = async (file: string) => {
-      try {
-        const s = await stat(join(dir, file));
-        changedAt = Math.max(changedAt, s.mtimeMs, s.ctimeMs);
-        return `${s.size}:${s.mtimeMs}:${s.ino}`;
-      } catch {
-        return 'missing';
-      }
-    };
-    const fingerprint = `${await part('model.onnx')}|${await part('card.json')}`;
-    return { fingerprint, changedAt };
+    return { changed: work.length > 0, unsettled };
   }
 
   private set(entry: ModelEntry): void {
@@ -224,65 +184,19 @@ export class ModelRegistry {
   }
 
   private async load(name: string, fingerprint: string, previous: ModelEntry | undefined): Promise<void> {
-    const { modelsDir, pool, scheduler, device, logger } = this.options;
+    const { modelsDir, pool, scheduler, device, logger, limits: serverLimits } = this.options;
     const generation = Math.max(previous?.generation ?? 0, this.generations.get(name) ?? 0) + 1;
     const key = `${name}#${generation}`;
     const serving = previous?.status === 'ready' ? previous : undefined;
     if (!serving) this.set({ name, status: 'loading', generation: previous?.generation ?? 0, fingerprint });
-    const dir = join(modelsDir, name);
-    // Error messages name files relative to the models folder: responses must not reveal server paths.
-    const shown = (file: string) => `${name}/${file}`;
     try {
-      let cardJson: Uint8Array;
-      let cardValue: unknown;
-      try {
-        cardJson = await readFile(join(dir, 'card.json'));
-        cardValue = JSON.parse(Buffer.from(cardJson).toString('utf8'));
-      } catch (e) {
-        throw new GanforgeError('bad_card', `cannot read ${shown('card.json')}: ${fsMessage(e)}`, {
-          hint: 're-export the model with `ganforge export`',
-        });
-      }
-      const card = parseModelCard(cardValue);
-      let modelOnnx: Uint8Array;
-      try {
-        modelOnnx = await readFile(join(dir, 'model.onnx'));
-      } catch {
-        throw new GanforgeError('model_missing', `${shown('model.onnx')} does not exist`, {
-          hint: 're-export the model with `ganforge export`',
-        });
-      }
-      let loaded;
-      try {
-        // Loaded from the bytes just read, so the session and what browsers download are one version.
-        loaded = await pool.load(key, modelOnnx, device);
-      } catch (e) {
-        throw new GanforgeError(
-          'model_load_failed',
-          `cannot load ${shown('model.onnx')}: ${errorInfo(e).message}`,
-          {
-            hint:
-              device === 'cuda'
-                ? 'install the CUDA execution provider (see README) or use --device auto'
-                : 'the file may be corrupt; re-export it',
-          },
-        );
-      }
-      const spec = specFromCard(card, loaded);
-      // Warm-up: the first run of each session allocates and plans; do it before counting as ready.
-      const latents = sampleLatents({
-        seed: 0,
-        n: 1,
-        latentDim: spec.latentDim,
-        distribution: spec.distribution,
-      });
-      await pool.runOnEach({
+      const { card, cardJson, modelOnnx, session, spec, limits } = await loadVersion({
+        modelsDir,
+        name,
         key,
-        inputName: spec.inputName,
-        outputName: spec.outputName,
-        latents,
-        n: 1,
-        latentDim: spec.latentDim,
+        pool,
+        device,
+        serverLimits,
       });
       if (this.closed) return;
       scheduler.setTarget(name, {
@@ -290,6 +204,7 @@ export class ModelRegistry {
         inputName: spec.inputName,
         outputName: spec.outputName,
         latentDim: spec.latentDim,
+        maxBatch: limits.maxBatch,
       });
       this.generations.set(name, generation);
       const loadedAt = new Date();
@@ -298,15 +213,16 @@ export class ModelRegistry {
         status: 'ready',
         card,
         spec,
-        provider: loaded.provider,
+        limits,
+        provider: session.provider,
         loadedAt: loadedAt.toISOString(),
         generation,
         fingerprint,
         files: { modelOnnx, cardJson, etag: strongEtag(modelOnnx, cardJson), loadedAt },
       });
       logger.info(
-        { model: name, provider: loaded.provider, generation, fallbacks: loaded.fallbacks },
-        `model ${name} ready on ${loaded.provider}`,
+        { model: name, provider: session.provider, generation, fallbacks: session.fallbacks },
+        `model ${name} ready on ${session.provider}`,
       );
       if (serving) {
         const oldKey = `${name}#${serving.generation}`;
@@ -344,59 +260,25 @@ export class ModelRegistry {
   }
 
   /**
-   * Reloads what changes under the models folder: a full rescan every pollIntervalMs, and sooner
-   * (debounced) on file-system events. Files modified within the last debounceMs are left to the next
-   * rescan, so a copy in progress or a deploy that writes two files is loaded once, complete. After any change the event watcher is re-created, so it watches
-   * the folders and files as they now are (a folder swapped in by rename is a new inode).
+   * Reloads what changes under the models folder from now on (folder-watcher.ts: a full rescan every
+   * pollIntervalMs, sooner on file-system events debounced by `debounceMs`, files still being written
+   * left to a later rescan).
    */
   watch(debounceMs = 150): void {
-    if (this.polling || this.closed) return;
-    const { logger } = this.options;
-    const rescan = () => {
-      if (this.rescanQueued || this.closed) return;
-      this.rescanQueued = true;
-      void this.scanning.then(() => {
-        this.rescanQueued = false;
-        this.unsettled = false;
-        return this.scan({ settleMs: debounceMs })
-          .then((changed) => {
-            if (changed) this.rewatch(onEvent);
-            // Files still being written were skipped: look again once they have had time to settle.
-            if (this.unsettled) onEvent();
-          })
-          .catch((e: unknown) => logger.error({ error: errorInfo(e) }, 'rescan failed'));
-      });
-    };
-    const onEvent = () => {
-      clearTimeout(this.rescanTimer);
-      this.rescanTimer = setTimeout(rescan, debounceMs);
-    };
-    this.polling = setInterval(rescan, this.options.pollIntervalMs ?? 1000);
-    this.polling.unref();
-    this.rewatch(onEvent);
-  }
-
-  private rewatch(onEvent: () => void): void {
-    this.watcher?.close();
-    this.watcher = undefined;
-    if (this.closed) return;
-    try {
-      const w = watch(this.options.modelsDir, { recursive: true }, onEvent);
-      // A lost watcher is not fatal: the periodic rescan still sees every change.
-      w.on('error', (e) => {
-        this.options.logger.warn({ error: errorInfo(e) }, 'models folder watch failed; polling only');
-        w.close();
-      });
-      this.watcher = w;
-    } catch (e) {
-      this.options.logger.warn({ error: errorInfo(e) }, 'cannot watch the models folder; polling only');
-    }
+    if (this.watcher || this.closed) return;
+    this.watcher = new FolderWatcher({
+      dir: this.options.modelsDir,
+      logger: this.options.logger,
+      pollIntervalMs: this.options.pollIntervalMs ?? 1000,
+      debounceMs,
+      idle: () => this.scanning,
+      rescan: (settleMs) => this.serializedScan(settleMs),
+    });
+    this.watcher.start();
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    clearTimeout(this.rescanTimer);
-    clearInterval(this.polling);
     this.watcher?.close();
     await this.scanning.catch(() => {});
   }

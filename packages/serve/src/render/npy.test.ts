@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeNpy } from './npy.ts';
+import { encodeNpy, npyPieces } from './npy.ts';
 
 describe('encodeNpy', () => {
   it('writes a v1.0 header (64-byte aligned) and little-endian float32 data', () => {
@@ -16,5 +16,10 @@ describe('encodeNpy', () => {
   it('writes a 1-d shape with the trailing comma numpy expects', () => {
     const npy = encodeNpy(new Float32Array(3), [3]);
     expect(npy.toString('latin1')).toContain("'shape': (3,), }");
+  });
+  it('as pieces (header, then the floats without a copy), the same bytes', () => {
+    const data = new Float32Array([0.5, -1, 1, 0.25, 0, -0.75, 3, 4]).subarray(1, 7);
+    const pieces = npyPieces(data, [2, 3]);
+    expect(Buffer.concat(pieces).equals(encodeNpy(data, [2, 3]))).toBe(true);
   });
 });

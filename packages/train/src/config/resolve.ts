@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
 import YAML from 'yaml';
+import { readRunConfig, RUN_FILES } from '@ganforge/runs';
 import { configProblems } from './issues.ts';
-import { parseWithOverrides } from './withOverrides.ts';
+import { parseWithOverrides } from './with-overrides.ts';
 import { TrainConfigSchema, type TrainConfig } from './schema.ts';
 import { describeField } from './suggest.ts';
 
@@ -83,4 +85,12 @@ export function formatTrainConfig(config: TrainConfig): string {
   };
   annotate(doc.contents, []);
   return doc.toString({ lineWidth: 0 });
+}
+
+/** The parsed config of a run folder (its config.json), or undefined when it has none. */
+export function readRunTrainConfig(runDir: string | undefined): TrainConfig | undefined {
+  const raw = readRunConfig(runDir);
+  return raw === undefined || runDir === undefined
+    ? undefined
+    : parseTrainConfig(raw, join(runDir, RUN_FILES.config));
 }

@@ -1,32 +1,18 @@
 import { z } from 'zod';
+import { LatentConfigSchema } from '@ganforge/runs';
 import { isValidModelName } from '@ganforge/core';
-import { DatasetSpecSchema } from '../data/spec.ts';
+import { DatasetSpecSchema } from '@ganforge/data';
 import { DiagnosticsConfigSchema } from '../diagnostics/config.ts';
 import { LossNameSchema } from '../losses/index.ts';
 import { DiscriminatorConfigSchema, GeneratorConfigSchema } from '../models/config.ts';
-import {
-  AdaptiveL2ConfigSchema,
-  InstanceNoiseConfigSchema,
-  LabelsConfigSchema,
-  MarginBalanceConfigSchema,
-  MomentMatchingConfigSchema,
-} from '../techniques/index.ts';
+import { ConditioningConfigSchema } from '../models/conditioning-config.ts';
+import { techniqueSchemas } from '../techniques/registry.ts';
 
 /**
  * The whole training config: plain data, every field described and defaulted, unknown keys
  * rejected. Sections for models and techniques come from their own modules; this file composes them.
  * The parsed (resolved) value is what a run records in config.json.
  */
-
-export const LatentConfigSchema = z
-  .object({
-    dim: z.int().min(1).max(4096).default(100).describe('Size of the latent vector z fed to the generator'),
-    distribution: z
-      .enum(['uniform', 'normal'])
-      .default('uniform')
-      .describe('Distribution of z: uniform = U(-1, 1), normal = N(0, 1)'),
-  })
-  .strict();
 
 export const OptimizerConfigSchema = z
   .object({
@@ -69,15 +55,8 @@ export const OptimizersConfigSchema = z
   })
   .strict();
 
-export const TechniquesConfigSchema = z
-  .object({
-    momentMatching: MomentMatchingConfigSchema,
-    marginBalance: MarginBalanceConfigSchema,
-    adaptiveL2: AdaptiveL2ConfigSchema,
-    instanceNoise: InstanceNoiseConfigSchema,
-    labels: LabelsConfigSchema,
-  })
-  .strict();
+/** Each technique's section under its name, from the technique units (techniques/registry.ts). */
+export const TechniquesConfigSchema = z.object(techniqueSchemas()).strict();
 
 export const LoggingConfigSchema = z
   .object({
@@ -93,7 +72,14 @@ export const LoggingConfigSchema = z
       .max(10_000_000)
       .default(500)
       .describe('Write a checkpoint every N steps (0 = only at the end and on Ctrl-C)'),
-    gridSize: z.int().min(1).max(32).default(8).describe('Sample grids show gridSize x gridSize images'),
+    gridSize: z
+      .int()
+      .min(1)
+      .max(32)
+      .default(8)
+      .describe(
+        'Sample grids show gridSize x gridSize images (class-conditional runs: one row per class, gridSize columns)',
+      ),
     gradNormEvery: z
       .int()
       .min(0)
@@ -128,6 +114,9 @@ export const TrainConfigSchema = z
     latent: LatentConfigSchema.prefault({}).describe('Latent space'),
     generator: GeneratorConfigSchema,
     discriminator: DiscriminatorConfigSchema,
+    conditioning: ConditioningConfigSchema.optional().describe(
+      "Class-conditional G and D on the dataset's labels (docs/techniques.md#class-conditioning); absent = unconditional",
+    ),
     loss: LossNameSchema,
     optimizers: OptimizersConfigSchema.prefault({}).describe('Optimizers of G and D'),
     epochs: z.int().min(1).max(100_000).default(1).describe('Passes over the dataset (used when steps is 0)'),

@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanforgeError } from '@ganforge/core';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset } from '@ganforge/data';
 import { dcganPlan } from '../models/shapes.ts';
 import type { TrainConfig } from './schema.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DiscriminatorOverpoweringConfigSchema } from './detectors/discriminatorOverpowering.ts';
-import { ExplodingGradientsConfigSchema } from './detectors/explodingGradients.ts';
-import { ModeCollapseConfigSchema } from './detectors/modeCollapse.ts';
-import { NonFiniteConfigSchema } from './detectors/nonFinite.ts';
+import { DiscriminatorOverpoweringConfigSchema } from './detectors/discriminator-overpowering.ts';
+import { ExplodingGradientsConfigSchema } from './detectors/exploding-gradients.ts';
+import { ModeCollapseConfigSchema } from './detectors/mode-collapse.ts';
+import { NonFiniteConfigSchema } from './detectors/non-finite.ts';
 import { OscillationConfigSchema } from './detectors/oscillation.ts';
 
 export const OnFailureSchema = z

@@ -9,7 +9,7 @@ import {
   imageBatch,
   oscillatingStream,
   overpoweringStream,
-} from './synthetic.testutil.ts';
+} from '../testing/synthetic.ts';
 import type { DiagnosticExtras, DiagnosticMetrics, FailureEvent } from './types.ts';
 
 function run(

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { z } from 'zod';
 import { DiagnosticsConfigSchema, diagnosticsConfig } from './config.ts';
-import { appendEvent, EVENTS_FILE, formatEvent, readEvents } from './events.ts';
+import { appendEvent, EVENTS_FILE, formatEvent, readEvents } from '@ganforge/runs';
 import { remediesFor } from './remedies.ts';
 import type { FailureEvent } from './types.ts';
 

@@ -3,10 +3,10 @@ export * from './config.ts';
 export { meanMatchedDistance, meanPairwiseDistance } from './diversity.ts';
 export { autocorrelation, detrend, median } from './series.ts';
 export { REMEDIES, remediesFor, valueAtPath, type ConfigChange, type RemedySpec } from './remedies.ts';
-export * from './detectors/nonFinite.ts';
-export * from './detectors/explodingGradients.ts';
-export * from './detectors/discriminatorOverpowering.ts';
-export * from './detectors/modeCollapse.ts';
+export * from './detectors/non-finite.ts';
+export * from './detectors/exploding-gradients.ts';
+export * from './detectors/discriminator-overpowering.ts';
+export * from './detectors/mode-collapse.ts';
 export * from './detectors/oscillation.ts';
 export {
   createDiagnostics,
@@ -16,22 +16,13 @@ export {
   type DiagnosticsState,
 } from './monitor.ts';
 export {
-  appendEvent,
-  countLogLines,
-  EVENTS_FILE,
-  formatEvent,
-  formatEvidence,
-  readEvents,
-  RESCUES_FILE,
-  truncateLogLines,
-} from './events.ts';
-export {
   decodeSupervisorState,
   encodeSupervisorState,
+  readCheckpointSupervisorState,
   SUPERVISOR_STATE_VERSION,
   type SupervisorState,
-} from './supervisorState.ts';
-export { readSampleGrid, untileGrid, type GridLayout } from './sampleGrid.ts';
+} from './supervisor-state.ts';
+export { readSampleGrid, untileGrid, type GridLayout } from './sample-grid.ts';
 export {
   trainSupervised,
   type RescueRecord,

@@ -2,10 +2,10 @@ import type { DiagnosticsConfig } from './config.ts';
 import {
   discriminatorOverpoweringDetector,
   type DiscriminatorOverpoweringState,
-} from './detectors/discriminatorOverpowering.ts';
-import { explodingGradientsDetector, type ExplodingGradientsState } from './detectors/explodingGradients.ts';
-import { modeCollapseDetector, type ModeCollapseState } from './detectors/modeCollapse.ts';
-import { nonFiniteDetector } from './detectors/nonFinite.ts';
+} from './detectors/discriminator-overpowering.ts';
+import { explodingGradientsDetector, type ExplodingGradientsState } from './detectors/exploding-gradients.ts';
+import { modeCollapseDetector, type ModeCollapseState } from './detectors/mode-collapse.ts';
+import { nonFiniteDetector } from './detectors/non-finite.ts';
 import { oscillationDetector, type OscillationState } from './detectors/oscillation.ts';
 import { meanPairwiseDistance } from './diversity.ts';
 import { remediesFor } from './remedies.ts';

@@ -1,13 +1,18 @@
+import type { ConfigPath, ConfigPathTo } from '../config/config-path.ts';
 import type { DetectorName, Remedy } from './types.ts';
 
 /** A config change as `--set path=value` would write it. */
 export interface ConfigChange {
-  readonly path: string;
+  readonly path: ConfigPath;
   readonly value: unknown;
 }
 
-/** A remedy plus, when it can be switched on mid-run, how (undefined = already on / not applicable). */
+/**
+ * A remedy plus, when it can be switched on mid-run, how (undefined = already on / not applicable).
+ * Its technique and the fields it changes are typed config paths: a misspelt one does not compile.
+ */
 export interface RemedySpec extends Remedy {
+  readonly technique: ConfigPath;
   readonly apply?: (config: unknown) => ConfigChange[] | undefined;
 }
 
@@ -22,12 +27,12 @@ export function valueAtPath(obj: unknown, path: string): unknown {
 }
 
 /** Switches a boolean on unless it is on already. */
-function enable(path: string): (config: unknown) => ConfigChange[] | undefined {
+function enable(path: ConfigPathTo<boolean>): (config: unknown) => ConfigChange[] | undefined {
   return (config) => (valueAtPath(config, path) === true ? undefined : [{ path, value: true }]);
 }
 
 /** Halves a learning rate (always applicable: each rescue may halve it again). */
-function halve(...paths: string[]): (config: unknown) => ConfigChange[] | undefined {
+function halve(...paths: ConfigPathTo<number>[]): (config: unknown) => ConfigChange[] | undefined {
   return (config) => {
     const changes: ConfigChange[] = [];
     for (const path of paths) {
@@ -58,10 +63,9 @@ const labelFlipping: RemedySpec = {
   source: 'docs/techniques.md#label-flipping',
   rescuable: true,
   apply: (config) => {
-    const p = valueAtPath(config, 'techniques.labels.flipProbability');
-    return typeof p === 'number' && p > 0
-      ? undefined
-      : [{ path: 'techniques.labels.flipProbability', value: 0.05 }];
+    const path: ConfigPathTo<number> = 'techniques.labels.flipProbability';
+    const p = valueAtPath(config, path);
+    return typeof p === 'number' && p > 0 ? undefined : [{ path, value: 0.05 }];
   },
 };
 const marginBalance: RemedySpec = {

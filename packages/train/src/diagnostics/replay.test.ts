@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { diagnosticsConfig } from './config.ts';
-import { readEvents } from './events.ts';
-import { writeFakeRun } from './fakeRun.testutil.ts';
+import { readEvents } from '@ganforge/runs';
+import { writeFakeRun } from '../testing/fake-run.ts';
 import { replayDiagnostics } from './replay.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ganforge-replay-'));

@@ -1,13 +1,14 @@
 import { join } from 'node:path';
-import type { DatasetSpec } from '../data/spec.ts';
-import { loadDataset, type Dataset } from '../data/index.ts';
-import { readRunTrainConfig } from '../runs/checkpoint.ts';
-import { readMetrics } from '../runs/metricsLog.ts';
-import { assertRunDir, listSampleGrids, RUN_FILES } from '../runs/runDir.ts';
+import type { DatasetSpec } from '@ganforge/data';
+import { loadDataset, type Dataset } from '@ganforge/data';
+import { readRunTrainConfig } from '../config/resolve.ts';
+import { sampleGridLayout } from '../loop/sample-grid-inputs.ts';
+import { readMetrics } from '@ganforge/runs';
+import { assertRunDir, listSampleGrids, RUN_FILES } from '@ganforge/runs';
 import { diagnosticsConfig, type DiagnosticsConfig } from './config.ts';
 import { meanPairwiseDistance } from './diversity.ts';
 import { createDiagnostics, type DiagnosticsState } from './monitor.ts';
-import { readSampleGrid } from './sampleGrid.ts';
+import { readSampleGrid } from './sample-grid.ts';
 import type { FailureEvent } from './types.ts';
 
 export interface ReplayOptions {
@@ -43,7 +44,8 @@ export async function replayDiagnostics(dir: string, options: ReplayOptions = {}
   const diagnostics = createDiagnostics(dconf, { realDiversity });
 
   const grids = new Map(listSampleGrids(runDir).map((g) => [g.step, g.file]));
-  const layout = config && real ? { n: config.logging.gridSize ** 2, shape: real.shape } : undefined;
+  const layout =
+    config && real ? { ...sampleGridLayout(config, real.numClasses), shape: real.shape } : undefined;
 
   const metrics = readMetrics(join(runDir, RUN_FILES.metrics));
   const events: FailureEvent[] = [];

@@ -5,14 +5,14 @@ import { tileGrid, createRng } from '@ganforge/core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '../data/index.ts';
-import { TIMING_METRICS } from '../loop/metrics.ts';
-import { CHECKPOINT_FILES } from '../runs/checkpoint.ts';
-import { readMetrics } from '../runs/metricsLog.ts';
+import { loadDataset, type Dataset } from '@ganforge/data';
+import { TIMING_METRICS } from '@ganforge/runs';
+import { CHECKPOINT_FILES } from '@ganforge/runs';
+import { readMetrics } from '@ganforge/runs';
 import { diagnosticsConfig } from './config.ts';
-import { EVENTS_FILE, readEvents, RESCUES_FILE } from './events.ts';
-import { untileGrid } from './sampleGrid.ts';
-import { STRONG_D, TINY_MNIST_MLP } from './tinyRuns.testutil.ts';
+import { EVENTS_FILE, readEvents, RESCUES_FILE } from '@ganforge/runs';
+import { untileGrid } from './sample-grid.ts';
+import { STRONG_D, TINY_MNIST_MLP } from '../testing/tiny-runs.ts';
 import { trainSupervised } from './supervise.ts';
 
 let mnist: Dataset;
@@ -94,7 +94,7 @@ describe('trainSupervised on real tiny runs', () => {
     const steps = readMetrics(join(runDir, 'metrics.jsonl')).map((m) => m.step);
     expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i + 1));
     expect(existsSync(join(runDir, RESCUES_FILE))).toBe(true);
-    // (that the report lists the rescues is @ganforge/report's realRuns.test.ts)
+    // (that the report lists the rescues is @ganforge/report's real-runs.test.ts)
     // the far too strong D wins again after each remedy: after maxRescues (2) the run stops, or it completes
     if (r.stoppedBy) expect(r.stoppedBy.message).toMatch(/2 rescue\(s\) already tried/);
   });

@@ -3,15 +3,15 @@ import { isGanforgeError } from '@ganforge/core';
 import { applyOverride } from '../config/overrides.ts';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfig } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '../data/index.ts';
+import { loadDataset, type Dataset } from '@ganforge/data';
 import { train, type TrainOptions, type TrainResult } from '../loop/train.ts';
-import { writeFileAtomic } from '../runs/atomic.ts';
-import { listCheckpoints } from '../runs/checkpoint.ts';
-import { RUN_FILES, stepName } from '../runs/runDir.ts';
+import { writeFileAtomic } from '@ganforge/runs';
+import { listCheckpoints } from '@ganforge/runs';
+import { RUN_FILES, stepName } from '@ganforge/runs';
 import { appendFileSync } from 'node:fs';
 import { diagnosticsConfig, type DiagnosticsConfig, type OnFailure } from './config.ts';
 import { meanPairwiseDistance } from './diversity.ts';
-import { appendEvent, countLogLines, EVENTS_FILE, RESCUES_FILE, truncateLogLines } from './events.ts';
+import { appendEvent, countLogLines, EVENTS_FILE, RESCUES_FILE, truncateLogLines } from '@ganforge/runs';
 import {
   createDiagnostics,
   initialDiagnosticsState,
@@ -20,8 +20,8 @@ import {
 } from './monitor.ts';
 import type { ConfigChange } from './remedies.ts';
 import { planRescue, type RescueDecision } from './rescue.ts';
-import { readSampleGrid } from './sampleGrid.ts';
-import { SUPERVISOR_STATE_VERSION } from './supervisorState.ts';
+import { readSampleGrid } from './sample-grid.ts';
+import { SUPERVISOR_STATE_VERSION } from './supervisor-state.ts';
 import type { FailureEvent, SampleBatch } from './types.ts';
 
 /** One line of <run>/rescues.jsonl. */
@@ -101,7 +101,7 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
     let dconf: DiagnosticsConfig = options.diagnostics ?? firstConfig?.diagnostics ?? diagnosticsConfig();
     let runDir = '';
     let runConfig: TrainConfig | undefined;
-    let gridLayout: { n: number; shape: Dataset['shape'] } | undefined;
+    let gridLayout: { n: number; columns: number; shape: Dataset['shape'] } | undefined;
     let decision: RescueDecision | undefined;
     let trigger: FailureEvent | undefined;
     let pendingSamples: SampleBatch | undefined;
@@ -118,7 +118,8 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
         onStart: (info) => {
           runDir = info.runDir;
           runConfig = info.config;
-          gridLayout = { n: info.config.logging.gridSize ** 2, shape: info.dataset.shape };
+          // One row per class for a class-conditional run: the detectors see its per-class grid.
+          gridLayout = { ...info.sampleGrid, shape: info.dataset.shape };
           // A resumed run's own config holds its detector settings.
           dconf = options.diagnostics ?? info.config.diagnostics;
           diagnostics = createDiagnostics(dconf, { realDiversity });

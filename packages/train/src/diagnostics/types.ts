@@ -1,10 +1,6 @@
-import type { StepMetrics } from '../loop/metrics.ts';
+import type { DetectorName, FailureEvent, StepMetrics } from '@ganforge/runs';
 
-/** The failure modes the training literature names (docs/techniques.md#failure-detectors). */
-export type DetectorName =
-  'nonFinite' | 'explodingGradients' | 'discriminatorOverpowering' | 'modeCollapse' | 'oscillation';
-
-export type Severity = 'warning' | 'critical';
+export type { DetectorName, FailureEvent, Remedy, Severity } from '@ganforge/runs';
 
 /** The per-step metrics the detectors read (a subset of a metrics.jsonl line). */
 export type DiagnosticMetrics = Pick<
@@ -31,35 +27,6 @@ export interface SampleBatch {
 
 /** One step as the detectors see it. */
 export type Observation = DiagnosticMetrics & DiagnosticExtras;
-
-/** A config change that may help, with the article that gives it. */
-export interface Remedy {
-  /** Config key path, e.g. 'techniques.instanceNoise' or 'discriminator.dropout'. */
-  readonly technique: string;
-  /** What to do and why, in the source's terms. */
-  readonly text: string;
-  /**
-   * Where the technique and the public sources that give it are documented: an anchor of
-   * docs/techniques.md, e.g. 'docs/techniques.md#margin-balance'.
-   */
-  readonly source: string;
-  /** Whether `--on-failure rescue` can switch it on mid-run (no change to the networks' weights). */
-  readonly rescuable: boolean;
-}
-
-/** What a detector reports: enough to act on, JSON-serializable (one line of events.jsonl). */
-export interface FailureEvent {
-  /** Step at which the detector fired. */
-  readonly step: number;
-  /** First step of the evidence (e.g. the start of the window); a rescue rolls back to before it. */
-  readonly onsetStep: number;
-  readonly detector: DetectorName;
-  readonly severity: Severity;
-  readonly message: string;
-  /** The numbers behind the verdict. */
-  readonly evidence: Readonly<Record<string, number | string | null>>;
-  readonly remedies: readonly Remedy[];
-}
 
 /** A detector's verdict before remedies are attached. */
 export type Finding = Omit<FailureEvent, 'detector' | 'remedies' | 'step'>;

@@ -22,11 +22,29 @@ function dropoutLayers(model: tfl.LayersModel): SeededLayer[] {
 /**
  * One forward pass. In training mode batchnorm uses batch statistics (and updates its moving ones)
  * and dropout is active; each dropout layer gets a fresh seed from `rng`, so masks are reproducible
- * from the run's seed (tfjs would otherwise draw them from Math.random).
+ * from the run's seed (tfjs would otherwise draw them from Math.random). `x` is the model's one input,
+ * or its inputs in order (a class-conditional network's [z or image, class]); the model has one output.
  */
-export function forward(model: tfl.LayersModel, x: tf.Tensor, training: boolean, rng: Rng): tf.Tensor {
+export function forward(
+  model: tfl.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  training: boolean,
+  rng: Rng,
+): tf.Tensor {
   if (training) for (const layer of dropoutLayers(model)) layer.seed = rng.nextUint32();
   return model.apply(x, { training }) as tf.Tensor;
+}
+
+/** forward() of a model with several outputs (an auxiliary-classifier D: [logit, class logits]), in order. */
+export function forwardOutputs(
+  model: tfl.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  training: boolean,
+  rng: Rng,
+): tf.Tensor[] {
+  if (training) for (const layer of dropoutLayers(model)) layer.seed = rng.nextUint32();
+  const out = model.apply(x, { training }) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
 }
 
 /** The trainable variables of a model, in layer order, and the layer index each belongs to. */

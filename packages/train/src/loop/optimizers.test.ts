@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { selectBackend } from '../backend/index.ts';
-import { ADAM_UPDATE, WASM_VECTOR_FROM } from '../backend/fused/adamUpdate.ts';
-import { pseudoRandom } from '../backend/testing/onBackend.ts';
+import { selectBackend } from '@ganforge/backend';
+import { ADAM_UPDATE, WASM_VECTOR_FROM } from '@ganforge/backend';
+import { pseudoRandom } from '@ganforge/backend/testing';
 import { createOptimizer, FusedAdamOptimizer } from './optimizers.ts';
 
 const adamConfig = {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ADAM_UPDATE, type AdamUpdateAttrs } from '../backend/fused/adamUpdate.ts';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from '@ganforge/backend';
 import type { OptimizerConfig } from '../config/schema.ts';
 
 /** tf.AdamOptimizer's state, which its typings keep private. */

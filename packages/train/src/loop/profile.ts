@@ -5,12 +5,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@ganforge/core';
-import { selectBackend, type BackendInfo, type BackendName } from '../backend/index.ts';
+import { selectBackend, type BackendInfo, type BackendName } from '@ganforge/backend';
 import type { TrainConfig } from '../config/schema.ts';
 import { assertShapeFits } from '../config/shape.ts';
-import { batches, loadDataset, type Dataset } from '../data/index.ts';
-import { buildGan, createGanSetup, disposeGanSetup } from './train.ts';
-import { initialController, trainStep, type ControllerState } from './trainStep.ts';
+import { assertConditioningFits } from '../config/conditioning-fits.ts';
+import { batches, loadDataset, type Dataset } from '@ganforge/data';
+import { initTechniqueStates, type TechniqueStates } from '../techniques/index.ts';
+import { buildGan, createGanSetup, disposeGanSetup } from './gan-setup.ts';
+import { trainStep } from './train-step.ts';
 
 export interface KernelTime {
   readonly kernel: string;
@@ -57,7 +59,8 @@ export async function profileTraining(
   );
   const dataset = options.dataset ?? (await loadDataset(config.dataset));
   assertShapeFits(config, dataset);
-  const { generator, discriminator } = buildGan(config, dataset.shape);
+  assertConditioningFits(config, dataset);
+  const { generator, discriminator } = buildGan(config, dataset.shape, dataset.numClasses);
   const steps = options.steps ?? 10;
   const warmup = options.warmup ?? 3;
   const setup = createGanSetup(config, generator, discriminator, warmup + steps + 1);
@@ -65,7 +68,7 @@ export async function profileTraining(
   let data = batches(dataset, config.batchSize, dataRng);
   const latentRng = createRng(config.seed + 1);
   const noiseRng = createRng(config.seed + 2);
-  let controller: ControllerState = initialController(config);
+  let techniques: TechniqueStates = initTechniqueStates(config.techniques);
   let index = 0;
   const step = (): void => {
     let next = data.next();
@@ -76,13 +79,14 @@ export async function profileTraining(
     if (next.done) throw new Error(`profile: the dataset has no full batch of ${config.batchSize}`);
     const outcome = trainStep(setup, {
       real: next.value.images,
+      labels: next.value.labels,
       batchSize: config.batchSize,
       index: index++,
       latentRng,
       noiseRng,
-      controller,
+      techniques,
     });
-    controller = outcome.controller;
+    techniques = outcome.techniques;
   };
   try {
     for (let i = 0; i < warmup; i++) step();

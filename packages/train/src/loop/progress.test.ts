@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import type { StepMetrics } from './metrics.ts';
+import type { StepMetrics } from '@ganforge/runs';
 import { createProgressReporter } from './progress.ts';
 
 /** A terminal as the bar sees it (isTTY, 60 columns) that records everything written to it. */

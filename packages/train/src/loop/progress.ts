@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { StepMetrics } from './metrics.ts';
+import type { StepMetrics } from '@ganforge/runs';
 
 /** Shows training progress: a live bar on a terminal, plain lines otherwise (logs, CI, pipes). */
 export interface ProgressReporter {

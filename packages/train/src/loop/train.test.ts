@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: whole training runs, sharing one loaded dataset and one output folder.
 import {
   cpSync,
   existsSync,
@@ -17,13 +18,13 @@ import { GanforgeError } from '@ganforge/core';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '../data/index.ts';
+import { loadDataset, type Dataset } from '@ganforge/data';
 import { initialDiagnosticsState } from '../diagnostics/monitor.ts';
-import type { SupervisorState } from '../diagnostics/supervisorState.ts';
-import { loadGenerator } from '../runs/loadGenerator.ts';
-import { readMetrics } from '../runs/metricsLog.ts';
-import { readRunMeta } from '../runs/meta.ts';
-import { TIMING_METRICS, type StepMetrics } from './metrics.ts';
+import type { SupervisorState } from '../diagnostics/supervisor-state.ts';
+import { loadGenerator } from '@ganforge/runs';
+import { readMetrics } from '@ganforge/runs';
+import { readRunMeta } from '@ganforge/runs';
+import { TIMING_METRICS, type StepMetrics } from '@ganforge/runs';
 import { train, type RunStart } from './train.ts';
 
 /** Whole runs of a tiny MLP GAN (hidden 16, MNIST limit 64, batch 16 = 4 steps per epoch) on cpu. */

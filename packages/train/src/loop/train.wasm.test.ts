@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
-import { readMetrics } from '../runs/metricsLog.ts';
+import { readMetrics } from '@ganforge/runs';
 import { train } from './train.ts';
 
 /** The training loop on the wasm backend (threads + SIMD where available): same guarantees as on cpu. */

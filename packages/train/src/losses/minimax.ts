@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { crossEntropyDiscriminator } from './crossEntropyD.ts';
+import { crossEntropyDiscriminator } from './cross-entropy-d.ts';
 import type { GanLoss } from './types.ts';
 
 /**

@@ -3,10 +3,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-backend-cpu';
 import { GanforgeError } from '@ganforge/core';
-import type { ImageShape } from '../data/dataset.ts';
+import type { ImageShape } from '@ganforge/data';
 import { DiscriminatorConfigSchema } from './config.ts';
 import { buildDiscriminator, discriminatorFeatures, LOGIT_LAYER } from './discriminator.ts';
-import type { SpectralNormalization } from './layers/spectralNorm.ts';
+import type { SpectralNormalization } from '@ganforge/runs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

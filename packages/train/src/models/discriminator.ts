@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import type { ImageShape } from '../data/dataset.ts';
+import type { ImageShape } from '@ganforge/data';
 import type {
   DcganDiscriminatorConfig,
   DiscriminatorConfig,
@@ -7,16 +7,20 @@ import type {
   MlpDiscriminatorConfig,
 } from './config.ts';
 import { activationLayer } from './activation.ts';
+import { conditionalHead } from './class-conditioning.ts';
+import type { ClassConditioning } from './conditioning-config.ts';
 import { batchNorm } from './generator.ts';
 import { kernelInit, layerSeeds } from './init.ts';
-import { MinibatchMeanDifference } from './layers/minibatchMeanDifference.ts';
-import { MinibatchStdDev } from './layers/minibatchStdDev.ts';
-import { spectralNormalization, type SpectralNormInner } from './layers/spectralNorm.ts';
+import { MinibatchMeanDifference } from '@ganforge/runs';
+import { MinibatchStdDev } from '@ganforge/runs';
+import { spectralNormalization, type SpectralNormInner } from '@ganforge/runs';
 import { assertImageShape, dcganPlan } from './shapes.ts';
 
 export interface DiscriminatorOptions {
   readonly shape: ImageShape;
   readonly seed: number;
+  /** A class-conditional D (projection: inputs [image, class]; auxiliary: outputs [logit, class logits]). */
+  readonly conditioning?: ClassConditioning | undefined;
 }
 
 /** Name of D's last layer (one logit); its input is D's penultimate feature vector. */
@@ -99,7 +103,9 @@ function buildDcgan(cfg: DcganDiscriminatorConfig, opts: DiscriminatorOptions, i
 /**
  * The discriminator D: images [N, H, W, C] -> LOGITS [N, 1] (no sigmoid; the losses take logits).
  * Custom layers (spectral normalization, minibatch features) are registered tfjs classes, so a
- * saved D reloads with tfl.models.modelFromJSON / loadLayersModel.
+ * saved D reloads with tfl.models.modelFromJSON / loadLayersModel. With `conditioning`, a projection D
+ * takes [image, class] and an auxiliary-classifier D returns [logit, class logits]
+ * (docs/techniques.md#class-conditioning).
  */
 export function buildDiscriminator(cfg: DiscriminatorConfig, opts: DiscriminatorOptions): tfl.LayersModel {
   assertImageShape(opts.shape, 'discriminator');
@@ -113,12 +119,15 @@ export function buildDiscriminator(cfg: DiscriminatorConfig, opts: Discriminator
     kernelInitializer: kernelInit(nextSeed()),
   });
   const logit = apply(weightLayer(logitLayer, cfg.spectralNorm, LOGIT_LAYER, nextSeed()), features);
-  return tfl.model({ inputs: image, outputs: logit, name: 'discriminator' });
+  if (!opts.conditioning) return tfl.model({ inputs: image, outputs: logit, name: 'discriminator' });
+  const head = conditionalHead(opts.conditioning, features, logit, cfg.spectralNorm, opts.seed);
+  return tfl.model({ inputs: [image, ...head.inputs], outputs: head.outputs, name: 'discriminator' });
 }
 
 /**
  * A model sharing D's layers that returns D's penultimate features (the input of the logit
- * layer), e.g. for moment matching on features instead of pixels.
+ * layer), e.g. for moment matching on features instead of pixels. It takes D's inputs: [image, class]
+ * for a projection D (the features do not depend on the class).
  */
 export function discriminatorFeatures(d: tfl.LayersModel): tfl.LayersModel {
   const input = d.getLayer(LOGIT_LAYER).input;

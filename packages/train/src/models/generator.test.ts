@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { GanforgeError } from '@ganforge/core';
-import type { ImageShape } from '../data/dataset.ts';
+import type { ImageShape } from '@ganforge/data';
 import { GeneratorConfigSchema, type GeneratorConfig } from './config.ts';
 import { buildGenerator } from './generator.ts';
 

@@ -1,8 +1,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { GanforgeError } from '@ganforge/core';
-import type { ImageShape } from '../data/dataset.ts';
+import type { ImageShape } from '@ganforge/data';
 import type { DcganGeneratorConfig, GeneratorConfig, MlpGeneratorConfig } from './config.ts';
 import { activationLayer } from './activation.ts';
+import { conditionLatent } from './class-conditioning.ts';
+import type { ClassConditioning } from './conditioning-config.ts';
 import { gammaInit, kernelInit, layerSeeds } from './init.ts';
 import { assertImageShape, dcganPlan } from './shapes.ts';
 
@@ -10,6 +12,8 @@ export interface GeneratorOptions {
   readonly latentDim: number;
   readonly shape: ImageShape;
   readonly seed: number;
+  /** A class-conditional G (inputs [z, class]); absent = unconditional (input z). */
+  readonly conditioning?: ClassConditioning | undefined;
 }
 
 /** Batch-norm epsilon (PyTorch's; tfjs defaults to 1e-3). Written explicitly so export keeps it. */
@@ -114,7 +118,8 @@ function buildDcgan(cfg: DcganGeneratorConfig, opts: GeneratorOptions, z: Symbol
 /**
  * The generator G: z [N, latentDim] -> images [N, H, W, C] in [-1, 1] (tanh), built only from
  * standard tfjs layers so the exporter can convert it. Weights N(0, 0.02), seeded: the same seed
- * gives the same initial weights.
+ * gives the same initial weights. With `conditioning`, G takes [z, class] and the rest of it runs on
+ * z conditioned by the class (docs/techniques.md#class-conditioning).
  */
 export function buildGenerator(cfg: GeneratorConfig, opts: GeneratorOptions): tfl.LayersModel {
   if (!Number.isInteger(opts.latentDim) || opts.latentDim < 1) {
@@ -122,6 +127,8 @@ export function buildGenerator(cfg: GeneratorConfig, opts: GeneratorOptions): tf
   }
   assertImageShape(opts.shape, 'generator');
   const z = tfl.input({ shape: [opts.latentDim], name: 'z' });
-  const out = cfg.kind === 'mlp' ? buildMlp(cfg, opts, z) : buildDcgan(cfg, opts, z);
-  return tfl.model({ inputs: z, outputs: out, name: 'generator' });
+  const cond = opts.conditioning && conditionLatent(opts.conditioning, opts.latentDim, z, opts.seed);
+  const latent = cond ? cond.latent : z;
+  const out = cfg.kind === 'mlp' ? buildMlp(cfg, opts, latent) : buildDcgan(cfg, opts, latent);
+  return tfl.model({ inputs: cond ? [z, cond.classInput] : z, outputs: out, name: 'generator' });
 }

@@ -10,11 +10,22 @@ export { INIT_STDDEV } from './init.ts';
 export { LEAKY_ALPHA } from './activation.ts';
 export { dcganPlan, type DcganPlan } from './shapes.ts';
 export {
-  SpectralNormalization,
-  spectralNormalization,
-  isSpectralNormalization,
-  type SpectralNormalizationArgs,
-  type SpectralNormInner,
-} from './layers/spectralNorm.ts';
-export { MinibatchStdDev } from './layers/minibatchStdDev.ts';
-export { MinibatchMeanDifference } from './layers/minibatchMeanDifference.ts';
+  ConditioningConfigSchema,
+  DiscriminatorConditioningSchema,
+  GeneratorConditioningSchema,
+  type ClassConditioning,
+  type ConditioningConfig,
+  type DiscriminatorConditioning,
+  type GeneratorConditioning,
+} from './conditioning-config.ts';
+export {
+  CLASS_INPUT,
+  D_CLASS_EMBEDDING,
+  D_CLASS_FLATTEN,
+  D_CLASS_LOGITS,
+  D_PROJECTED_LOGIT,
+  D_PROJECTION,
+  G_CLASS_EMBEDDING,
+  G_CLASS_FLATTEN,
+  G_CONDITION,
+} from './class-conditioning.ts';

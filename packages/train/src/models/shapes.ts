@@ -1,5 +1,5 @@
 import { GanforgeError } from '@ganforge/core';
-import type { ImageShape } from '../data/dataset.ts';
+import type { ImageShape } from '@ganforge/data';
 
 /** Image sizes the DCGAN layouts support, with the size of the smallest feature map. */
 const DCGAN_START: Readonly<Record<number, number>> = { 28: 7, 32: 4, 64: 4 };

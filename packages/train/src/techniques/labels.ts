@@ -1,5 +1,6 @@
 import type { Rng } from '@ganforge/core';
 import { z } from 'zod';
+import { defaultsOf, defineTechnique } from './technique.ts';
 
 export const LabelsConfigSchema = z
   .object({
@@ -21,13 +22,15 @@ export const LabelsConfigSchema = z
       .describe("Probability of flipping each of D's labels (real <-> fake) per step (0 = off)"),
   })
   .strict()
-  .default({ oneSidedSmoothing: false, smoothTarget: 0.9, flipProbability: 0 })
+  .prefault({})
   .describe("D's targets: one-sided smoothing and random label flipping");
 export type LabelsConfig = z.infer<typeof LabelsConfigSchema>;
 
-/** D's target for real images: 0.9 (or smoothTarget) with one-sided smoothing, else 1. */
+const DEFAULTS = defaultsOf(LabelsConfigSchema);
+
+/** D's target for real images: smoothTarget (0.9 by default) with one-sided smoothing, else 1. */
 export function realTarget(opts: { oneSidedSmoothing: boolean; smoothTarget?: number }): number {
-  return opts.oneSidedSmoothing ? (opts.smoothTarget ?? 0.9) : 1;
+  return opts.oneSidedSmoothing ? (opts.smoothTarget ?? DEFAULTS.smoothTarget) : 1;
 }
 
 /**
@@ -43,3 +46,29 @@ export function flipLabels(labels: Float32Array, p: number, rng: Pick<Rng, 'next
   }
   return out;
 }
+
+/** D's targets for a real and a fake batch: one value for the whole batch, or one per example once flipped. */
+export interface DiscriminatorTargets {
+  readonly real: number | Float32Array;
+  readonly fake: number | Float32Array;
+}
+
+/**
+ * The targets of this step's D update: 1 (or the smoothed target) for reals, 0 for fakes, each label
+ * flipped with flipProbability (the reals' flips drawn from `rng` first, then the fakes').
+ */
+export function discriminatorTargets(
+  config: LabelsConfig,
+  batchSize: number,
+  rng: Pick<Rng, 'nextFloat'>,
+): DiscriminatorTargets {
+  const real = realTarget(config);
+  const p = config.flipProbability;
+  if (p <= 0) return { real, fake: 0 };
+  return {
+    real: flipLabels(new Float32Array(batchSize).fill(real), p, rng),
+    fake: flipLabels(new Float32Array(batchSize), p, rng),
+  };
+}
+
+export const labelsTechnique = defineTechnique({ name: 'labels', schema: LabelsConfigSchema });

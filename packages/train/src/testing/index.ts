@@ -1,8 +1,8 @@
 /**
  * @ganforge/train/testing: helpers for tests in other packages (a fake training run on disk, synthetic
- * diagnostic streams, the tiny real runs the diagnostics tests train). Not part of the runtime API. The helpers live beside the code they exercise as
- * *.testutil.ts; mnistLike.testutil.ts is left out because it imports vitest's expect.
+ * diagnostic streams, the tiny real runs the diagnostics tests train). Not part of the runtime API.
+ * Every package keeps its test helpers in src/testing/ and exports them from a `./testing` entry.
  */
-export * from '../diagnostics/fakeRun.testutil.ts';
-export * from '../diagnostics/synthetic.testutil.ts';
-export * from '../diagnostics/tinyRuns.testutil.ts';
+export * from './fake-run.ts';
+export * from './synthetic.ts';
+export * from './tiny-runs.ts';

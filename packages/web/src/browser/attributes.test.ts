@@ -15,6 +15,8 @@ describe('<gan-sampler> attributes', () => {
       backend: 'auto',
       size: 256,
       server: undefined,
+      label: undefined,
+      layout: 'grid',
     });
   });
 
@@ -45,5 +47,15 @@ describe('<gan-sampler> attributes', () => {
     expect(() => from({ n: '1000' })).toThrow(/n="1000" is not a whole number from 1 to 256/);
     expect(() => from({ truncation: '0' })).toThrow(/truncation="0" is not a number > 0/);
     expect(() => from({ backend: 'webgl' })).toThrow(/backend="webgl" is not one of wasm, webgpu, auto/);
+  });
+
+  it('keeps a class label as written (a name may have spaces), and takes layout grid or per-class', () => {
+    expect(from({ label: 'Ankle boot', layout: 'per-class' })).toMatchObject({
+      label: 'Ankle boot',
+      layout: 'per-class',
+    });
+    expect(from({ label: ' 7 ' }).label).toBe(' 7 ');
+    expect(from({ label: '  ' }).label).toBeUndefined(); // blank: no class
+    expect(() => from({ layout: 'rows' })).toThrow(/layout="rows" is not one of grid, per-class/);
   });
 });

@@ -5,6 +5,6 @@
 import { GanSamplerElement } from './gan-sampler.ts';
 
 export { GanSamplerElement };
-export type { SampleDetail, SamplerErrorDetail } from './gan-sampler.ts';
+export type { ClassLabel, SampleDetail, SampleOptions, SamplerErrorDetail } from './gan-sampler.ts';
 
 if (!customElements.get('gan-sampler')) customElements.define('gan-sampler', GanSamplerElement);

@@ -1,42 +1,26 @@
-import { GanforgeError, sampleLatents } from '@ganforge/core';
-import { readSettings, SAMPLER_ATTRIBUTES, type SamplerSettings } from './attributes.ts';
-import { gridFromOutput, gridToRgba, type GridPixels } from './grid-image.ts';
-import { fetchCard, fetchModelBytes, locateModel, type GeneratorFacts } from './model-source.ts';
-import { errorText, OnnxGenerator, type BackendName, type RuntimeInfo } from './onnx-generator.ts';
+import { GanforgeError } from '@ganforge/core';
+import { withAttributeProperties } from './attribute-properties.ts';
+import { readSettings, SAMPLER_ATTRIBUTE_TABLE, SAMPLER_ATTRIBUTES } from './attributes.ts';
+import { gridToRgba, type GridPixels } from './grid-image.ts';
+import type { GeneratorFacts } from './model-source.ts';
+import type { RuntimeInfo } from './onnx-generator.ts';
+import {
+  SamplerController,
+  type LoadDetail,
+  type SampleDetail,
+  type SampleOptions,
+  type SampleResult,
+  type SamplerErrorDetail,
+} from './sampler-controller.ts';
 import { SAMPLER_CSS } from './sampler-style.ts';
 
-/** Detail of the 'sample' event, sent each time a grid is drawn. */
-export interface SampleDetail {
-  readonly model: string;
-  /** The seed the latents came from; null after setLatents(). */
-  readonly seed: number | null;
-  /** The truncation the seeded latents were drawn with; null for none (and after setLatents()). */
-  readonly truncation: number | null;
-  readonly n: number;
-  readonly latentDim: number;
-  /** Wall time of the generator run (onnxruntime-web), in ms, and per sample. */
-  readonly ms: number;
-  readonly msPerSample: number;
-  readonly backend: BackendName;
-  readonly threads: number;
-  readonly crossOriginIsolated: boolean;
-  readonly note: string | undefined;
-  readonly width: number;
-  readonly height: number;
-}
-
-/** Detail of the 'error' event; the same text is shown inside the element. */
-export interface SamplerErrorDetail {
-  readonly code: string;
-  readonly message: string;
-  readonly hint: string | undefined;
-}
-
-interface Loaded {
-  readonly key: string;
-  readonly facts: GeneratorFacts;
-  readonly generator: OnnxGenerator;
-}
+export type {
+  ClassLabel,
+  LoadDetail,
+  SampleDetail,
+  SampleOptions,
+  SamplerErrorDetail,
+} from './sampler-controller.ts';
 
 /** Where the component script was served from: model names and onnxruntime-web's files resolve there. */
 const SCRIPT_ORIGIN = new URL('/', import.meta.url);
@@ -44,24 +28,23 @@ const SCRIPT_ORIGIN = new URL('/', import.meta.url);
 /**
  * `<gan-sampler model="mnist-dcgan" seed="42" n="16">`: draws a grid of generator samples with
  * onnxruntime-web, from the same seeded latents as the server's `GET /v1/models/:name/samples.png`.
+ * Loading and request scheduling live in SamplerController; this element reads its attributes, shows
+ * the controller's results on a canvas and sends them as events. Its attribute-reflecting properties
+ * (model, seed, n, ...) are defined from SAMPLER_ATTRIBUTE_TABLE by withAttributeProperties.
+ *
+ * A class-conditional model (its card has a conditioning section): `label="7"` (a class index or name)
+ * draws every sample as that class, `sample({ labels })` / `setLatents(z, { labels })` one class per
+ * sample, `layout="per-class"` one row per class with the same latents down each column; with none of
+ * these the classes cycle 0..K-1 across the samples (class-plan.ts).
  */
-export class GanSamplerElement extends HTMLElement {
+class SamplerElement extends HTMLElement {
   static readonly observedAttributes = [...SAMPLER_ATTRIBUTES];
 
   readonly #root: ShadowRoot;
   readonly #canvas: HTMLCanvasElement;
   readonly #status: HTMLElement;
   readonly #error: HTMLElement;
-  #loaded: Loaded | undefined;
-  #loading: Promise<Loaded> | undefined;
-  #loadingKey: string | undefined;
-  #latents: Float32Array | undefined;
-  #seed: number | null = null;
-  #grid: GridPixels | undefined;
-  #last: SampleDetail | undefined;
-  #chain: Promise<unknown> = Promise.resolve();
-  #ticket = 0;
-  #latest: Promise<SampleDetail> | undefined;
+  readonly #controller: SamplerController;
   #updateQueued = false;
 
   constructor() {
@@ -83,6 +66,18 @@ export class GanSamplerElement extends HTMLElement {
     this.#error.setAttribute('role', 'alert');
     this.#error.hidden = true;
     this.#root.append(this.#canvas, this.#error, this.#status);
+    this.#controller = new SamplerController({
+      settings: () => readSettings((name) => this.getAttribute(name)),
+      defaultServer: SCRIPT_ORIGIN,
+      baseUrl: () => document.baseURI,
+      hooks: {
+        loading: (model) => this.#setStatus(`Loading model “${model}”…`),
+        load: (detail) => this.dispatchEvent(new CustomEvent<LoadDetail>('load', { detail })),
+        render: (result) => this.#draw(result.grid),
+        sample: (result) => this.#shown(result),
+        settled: (error) => this.#showError(error),
+      },
+    });
   }
 
   connectedCallback(): void {
@@ -92,10 +87,7 @@ export class GanSamplerElement extends HTMLElement {
   disconnectedCallback(): void {
     // Free the session when the element leaves the page (not when it is merely moved).
     queueMicrotask(() => {
-      if (this.isConnected || !this.#loaded) return;
-      const loaded = this.#loaded;
-      this.#loaded = undefined;
-      this.#chain = this.#chain.then(() => loaded.generator.dispose()).catch(() => undefined);
+      if (!this.isConnected) void this.#controller.release();
     });
   }
 
@@ -108,139 +100,69 @@ export class GanSamplerElement extends HTMLElement {
     this.#queueUpdate();
   }
 
-  // ---- properties mirroring the attributes ----
-  get model(): string | null {
-    return this.getAttribute('model');
-  }
-  set model(v: string | null) {
-    this.#reflect('model', v);
-  }
-  get seed(): number {
-    return Number(this.getAttribute('seed') ?? 0);
-  }
-  set seed(v: number) {
-    this.#reflect('seed', String(v));
-  }
-  get n(): number {
-    return Number(this.getAttribute('n') ?? 16);
-  }
-  set n(v: number) {
-    this.#reflect('n', String(v));
-  }
-  get columns(): number | null {
-    const c = this.getAttribute('columns');
-    return c === null ? null : Number(c);
-  }
-  set columns(v: number | null) {
-    this.#reflect('columns', v === null ? null : String(v));
-  }
-  get truncation(): number | null {
-    const t = this.getAttribute('truncation');
-    return t === null || t === '' ? null : Number(t);
-  }
-  set truncation(v: number | null) {
-    this.#reflect('truncation', v === null ? null : String(v));
-  }
-  get backend(): string {
-    return this.getAttribute('backend') ?? 'auto';
-  }
-  set backend(v: string) {
-    this.#reflect('backend', v);
-  }
-  get size(): number {
-    return Number(this.getAttribute('size') ?? 256);
-  }
-  set size(v: number) {
-    this.#reflect('size', String(v));
-  }
-
   // ---- read-only state ----
   /** The card of the loaded model, once loaded. */
   get card(): GeneratorFacts['card'] | undefined {
-    return this.#loaded?.facts.card;
+    return this.#controller.facts?.card;
   }
   get latentDim(): number | undefined {
-    return this.#loaded?.facts.latentDim;
+    return this.#controller.facts?.latentDim;
   }
   /** The prior of the loaded model's latents ('uniform' = U(-1, 1), 'normal' = N(0, 1)). */
   get latentDistribution(): GeneratorFacts['distribution'] | undefined {
-    return this.#loaded?.facts.distribution;
+    return this.#controller.facts?.distribution;
+  }
+  /** The class id of each sample on screen (a copy); undefined for an unconditional model. */
+  get labels(): number[] | undefined {
+    return this.#controller.current?.detail.classes?.slice();
   }
   /** A copy of the latents of the grid on screen (n * latentDim, row-major). */
   get latents(): Float32Array | undefined {
-    return this.#latents?.slice();
+    return this.#controller.current?.latents.slice();
   }
   /** The grid on screen, 8 bits per channel (what downloadPng saves). */
   get pixels(): GridPixels | undefined {
-    return this.#grid;
+    return this.#controller.current?.grid;
   }
   get runtime(): RuntimeInfo | undefined {
-    return this.#loaded?.generator.runtime;
+    return this.#controller.runtime;
   }
   get lastSample(): SampleDetail | undefined {
-    return this.#last;
+    return this.#controller.current?.detail;
   }
 
   // ---- methods ----
-  /** Samples n latents from the seed (and truncation) in the attributes and draws them. */
-  sample(): Promise<SampleDetail> {
-    return this.#schedule(async () => {
-      const settings = this.#settings();
-      const loaded = await this.#load(settings);
-      const z = sampleLatents({
-        seed: settings.seed,
-        n: settings.n,
-        latentDim: loaded.facts.latentDim,
-        distribution: loaded.facts.distribution,
-        ...(settings.truncation === undefined ? {} : { truncation: settings.truncation }),
-      });
-      return this.#draw(loaded, settings, z, settings.n, settings.seed);
-    });
+  /**
+   * Samples n latents from the seed (and truncation) in the attributes and draws them; `labels`: the
+   * class of each of the n samples, for a class-conditional model (this request only).
+   */
+  sample(options?: SampleOptions): Promise<SampleDetail> {
+    return this.#controller.sample(options);
   }
 
-  /** Draws the given latents (k * latentDim values: k samples) instead of seeded ones. */
-  setLatents(latents: Float32Array): Promise<SampleDetail> {
-    const z = Float32Array.from(latents);
-    return this.#schedule(async () => {
-      const settings = this.#settings();
-      const loaded = await this.#load(settings);
-      const dim = loaded.facts.latentDim;
-      if (z.length === 0 || z.length % dim !== 0) {
-        throw new GanforgeError(
-          'bad_latents',
-          `setLatents got ${z.length} values, not a positive multiple of the latent size ${dim}`,
-          { hint: `pass k * ${dim} numbers for k samples` },
-        );
-      }
-      return this.#draw(loaded, settings, z, z.length / dim, null);
-    });
+  /** Draws the given latents (k * latentDim values: k samples) instead of seeded ones, `labels` as sample(). */
+  setLatents(latents: Float32Array, options?: SampleOptions): Promise<SampleDetail> {
+    return this.#controller.setLatents(latents, options);
   }
 
   /** Saves the grid on screen as a PNG (the canvas pixels, unscaled). Resolves with the PNG blob. */
   async downloadPng(filename?: string): Promise<Blob> {
-    if (!this.#grid) throw new GanforgeError('nothing_drawn', 'there is no sample grid to download yet');
+    const current = this.#controller.current;
+    if (!current) throw new GanforgeError('nothing_drawn', 'there is no sample grid to download yet');
     const blob = await new Promise<Blob>((resolve, reject) =>
       this.#canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas.toBlob failed'))), 'image/png'),
     );
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
-    const seedPart = this.#seed === null ? 'latents' : `seed${this.#seed}`;
-    a.download = filename ?? `${this.model ?? 'samples'}-${seedPart}.png`;
+    const seed = current.detail.seed;
+    const seedPart = seed === null ? 'latents' : `seed${seed}`;
+    a.download = filename ?? `${this.getAttribute('model') ?? 'samples'}-${seedPart}.png`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
     return blob;
   }
 
   // ---- internals ----
-  #reflect(name: string, value: string | null): void {
-    if (value === null) this.removeAttribute(name);
-    else this.setAttribute(name, value);
-  }
-
-  #settings(): SamplerSettings {
-    return readSettings((name) => this.getAttribute(name));
-  }
-
   #queueUpdate(): void {
     if (this.#updateQueued) return;
     this.#updateQueued = true;
@@ -251,95 +173,7 @@ export class GanSamplerElement extends HTMLElement {
     });
   }
 
-  /**
-   * Runs draws one at a time (a session runs one batch at a time); a request that is overtaken before
-   * it starts is skipped and resolves with the newer one's result, so dragging a slider never queues up.
-   */
-  #schedule(work: () => Promise<SampleDetail>): Promise<SampleDetail> {
-    const ticket = ++this.#ticket;
-    const run = async (): Promise<SampleDetail | undefined> => {
-      if (ticket !== this.#ticket) return undefined;
-      try {
-        const detail = await work();
-        this.#showError(undefined);
-        return detail;
-      } catch (e) {
-        this.#showError(e);
-        throw e;
-      }
-    };
-    const done = this.#chain.then(run, run);
-    this.#chain = done.catch(() => undefined);
-    const result: Promise<SampleDetail> = done.then((r) => r ?? (this.#latest as Promise<SampleDetail>));
-    this.#latest = result;
-    return result;
-  }
-
-  async #load(settings: SamplerSettings): Promise<Loaded> {
-    if (typeof WebAssembly !== 'object') {
-      throw new GanforgeError(
-        'no_webassembly',
-        'this browser has no WebAssembly, which <gan-sampler> needs to run the model',
-        {
-          hint: 'use a current Chrome, Edge, Firefox or Safari with WebAssembly enabled',
-        },
-      );
-    }
-    if (settings.model === undefined) {
-      throw new GanforgeError('no_model', 'no model set', { hint: 'add model="<name>" to <gan-sampler>' });
-    }
-    const server = settings.server === undefined ? SCRIPT_ORIGIN : new URL(settings.server, document.baseURI);
-    const key = `${settings.model}|${settings.backend}|${server.href}`;
-    if (this.#loaded?.key === key) return this.#loaded;
-    if (this.#loading && this.#loadingKey === key) return this.#loading;
-    this.#loadingKey = key;
-    this.#loading = (async () => {
-      this.#setStatus(`Loading model “${settings.model}”…`);
-      const previous = this.#loaded;
-      this.#loaded = undefined;
-      await previous?.generator.dispose();
-      const location = locateModel(settings.model!, server, document.baseURI);
-      const [facts, bytes] = await Promise.all([fetchCard(location), fetchModelBytes(location)]);
-      let generator: OnnxGenerator;
-      try {
-        generator = await OnnxGenerator.load(bytes, settings.backend, server);
-      } catch (e) {
-        throw new GanforgeError(
-          'model_load_failed',
-          `model “${location.label}” could not be loaded: ${errorText(e)}`,
-          {
-            hint: 'the file may be corrupt or use operators onnxruntime-web lacks; re-export it with `ganforge export`',
-          },
-        );
-      }
-      const loaded: Loaded = { key, facts, generator };
-      this.#loaded = loaded;
-      this.dispatchEvent(
-        new CustomEvent('load', { detail: { model: settings.model, ...generator.runtime } }),
-      );
-      return loaded;
-    })();
-    try {
-      return await this.#loading;
-    } finally {
-      this.#loading = undefined;
-      this.#loadingKey = undefined;
-    }
-  }
-
-  async #draw(
-    loaded: Loaded,
-    settings: SamplerSettings,
-    z: Float32Array,
-    n: number,
-    seed: number | null,
-  ): Promise<SampleDetail> {
-    const dim = loaded.facts.latentDim;
-    const t0 = performance.now();
-    const out = await loaded.generator.run(z, n, dim, loaded.facts);
-    const ms = performance.now() - t0;
-    const columns = settings.columns === undefined ? undefined : Math.min(settings.columns, n);
-    const grid = gridFromOutput(out, columns);
+  #draw(grid: GridPixels): void {
     const canvas = this.#canvas;
     canvas.width = grid.width;
     canvas.height = grid.height;
@@ -347,41 +181,24 @@ export class GanSamplerElement extends HTMLElement {
     if (!ctx) throw new GanforgeError('no_canvas', 'this browser gave no 2D canvas context');
     ctx.putImageData(new ImageData(gridToRgba(grid), grid.width, grid.height), 0, 0);
     canvas.hidden = false;
-    this.#grid = grid;
-    this.#latents = z;
-    this.#seed = seed;
+  }
+
+  #shown({ detail }: SampleResult): void {
     this.#layout();
-    const rt = loaded.generator.runtime;
-    const detail: SampleDetail = {
-      model: settings.model ?? '',
-      seed,
-      truncation: seed === null ? null : (settings.truncation ?? null),
-      n,
-      latentDim: dim,
-      ms,
-      msPerSample: ms / n,
-      backend: rt.backend,
-      threads: rt.threads,
-      crossOriginIsolated: rt.crossOriginIsolated,
-      note: rt.note,
-      width: grid.width,
-      height: grid.height,
-    };
-    this.#last = detail;
-    const threads = rt.backend === 'wasm' ? ` · ${rt.threads} thread${rt.threads === 1 ? '' : 's'}` : '';
+    const { n, backend, threads: count } = detail;
+    const threads = backend === 'wasm' ? ` · ${count} thread${count === 1 ? '' : 's'}` : '';
     this.#setStatus(
-      `${n} sample${n === 1 ? '' : 's'} in ${ms.toFixed(1)} ms (${detail.msPerSample.toFixed(2)} ms each) · ${rt.backend}${threads}`,
-      rt.note,
+      `${n} sample${n === 1 ? '' : 's'} in ${detail.ms.toFixed(1)} ms (${detail.msPerSample.toFixed(2)} ms each) · ${backend}${threads}`,
+      detail.note,
     );
     this.dispatchEvent(new CustomEvent<SampleDetail>('sample', { detail }));
-    return detail;
   }
 
   #layout(): void {
-    const size = Number(this.getAttribute('size') ?? 256);
-    const width = Number.isFinite(size) && size > 0 ? size : 256;
+    const size = Number(this.getAttribute('size') ?? SAMPLER_ATTRIBUTE_TABLE.size.absent);
+    const width = Number.isFinite(size) && size > 0 ? size : SAMPLER_ATTRIBUTE_TABLE.size.absent;
     this.#canvas.style.width = `${width}px`;
-    const grid = this.#grid;
+    const grid = this.#controller.current?.grid;
     this.#canvas.style.height = grid ? `${(width * grid.height) / grid.width}px` : '';
   }
 
@@ -395,16 +212,12 @@ export class GanSamplerElement extends HTMLElement {
     }
   }
 
-  #showError(e: unknown): void {
-    if (e === undefined) {
+  #showError(detail: SamplerErrorDetail | undefined): void {
+    if (detail === undefined) {
       this.#error.hidden = true;
       this.#error.textContent = '';
       return;
     }
-    const detail: SamplerErrorDetail =
-      e instanceof GanforgeError
-        ? { code: e.code, message: e.message, hint: e.hint }
-        : { code: 'sampler_failed', message: errorText(e), hint: undefined };
     this.#error.textContent = '';
     const title = document.createElement('strong');
     title.textContent = 'gan-sampler: ';
@@ -423,3 +236,7 @@ export class GanSamplerElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent<SamplerErrorDetail>('error', { detail }));
   }
 }
+
+/** The <gan-sampler> element class: SamplerElement plus one property per attribute of the table. */
+export const GanSamplerElement = withAttributeProperties(SamplerElement);
+export type GanSamplerElement = InstanceType<typeof GanSamplerElement>;

@@ -27,6 +27,8 @@ export interface GeneratorFacts {
   readonly distribution: ModelCard['latent']['distribution'];
   readonly inputName: string;
   readonly outputName: string;
+  /** A class-conditional model's class input and class names; undefined for an unconditional one. */
+  readonly conditioning: ModelCard['conditioning'];
 }
 
 async function fetchOk(url: string, what: string, label: string): Promise<Response> {
@@ -79,6 +81,7 @@ export async function fetchCard(loc: ModelLocation): Promise<GeneratorFacts> {
     distribution: card.latent.distribution,
     inputName: card.onnx.inputName,
     outputName: card.onnx.outputName,
+    conditioning: card.conditioning,
   };
 }
 

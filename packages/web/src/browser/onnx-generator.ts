@@ -34,7 +34,7 @@ export function configureRuntime(assetBase: URL): { threads: number; isolated: b
   const wasm = ort.env.wasm;
   if (wasm.wasmPaths === undefined) {
     wasm.wasmPaths = new URL('ort/', assetBase).href;
-    wasm.numThreads = isolated ? Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1)) : 1;
+    wasm.numThreads = isolated ? Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency || 1)) : 1;
     wasm.proxy = false;
     ort.env.logLevel = 'error';
   }
@@ -58,7 +58,8 @@ interface GpuNavigator {
 }
 
 async function webgpuAvailable(): Promise<boolean> {
-  const gpu = (navigator as Navigator & GpuNavigator).gpu;
+  // globalThis.navigator: Node before 21 has none (the sampler controller's tests run there).
+  const gpu = (globalThis.navigator as (Navigator & GpuNavigator) | undefined)?.gpu;
   if (!gpu) return false;
   try {
     return (await gpu.requestAdapter()) != null;
@@ -67,7 +68,10 @@ async function webgpuAvailable(): Promise<boolean> {
   }
 }
 
-/** An ONNX generator `latent [N, latentDim] -> image [N, H, W, C]` in onnxruntime-web. */
+/**
+ * An ONNX generator `latent [N, latentDim] (+ class int64 [N] when conditional) -> image [N, H, W, C]` in
+ * onnxruntime-web.
+ */
 export class OnnxGenerator {
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -116,13 +120,16 @@ export class OnnxGenerator {
 
   /**
    * Runs n latent vectors (row-major, n * latentDim) through the generator. `names` are the card's
-   * input/output names; the graph's first input/output is used when the graph lacks them.
+   * input/output names; the graph's first input/output is used when the graph lacks them. A
+   * class-conditional model also takes `classIds`, one class id per sample (checked by the caller against
+   * the card's classes), fed as int64 [n] to the card's conditioning input.
    */
   async run(
     latents: Float32Array,
     n: number,
     latentDim: number,
-    names: { inputName: string; outputName: string },
+    names: { inputName: string; outputName: string; conditioning?: { input: string } | undefined },
+    classIds?: readonly number[],
   ): Promise<GeneratorOutput> {
     const pick = (wanted: string, have: readonly string[]) => (have.includes(wanted) ? wanted : have[0]);
     const inputName = pick(names.inputName, this.session.inputNames);
@@ -130,9 +137,30 @@ export class OnnxGenerator {
     if (inputName === undefined || outputName === undefined) {
       throw new Error('the model has no input or no output');
     }
-    const input = new ort.Tensor('float32', latents, [n, latentDim]);
+    const feeds: Record<string, ort.Tensor> = {
+      [inputName]: new ort.Tensor('float32', latents, [n, latentDim]),
+    };
+    const classInput = names.conditioning?.input;
+    if (classInput !== undefined) {
+      if (!this.session.inputNames.includes(classInput)) {
+        throw new Error(`the card names a class input "${classInput}" that the model does not have`);
+      }
+      if (classIds?.length !== n) throw new Error(`${classIds?.length ?? 0} class ids for ${n} samples`);
+      feeds[classInput] = new ort.Tensor(
+        'int64',
+        BigInt64Array.from(classIds, (c) => BigInt(c)),
+        [n],
+      );
+    } else {
+      const extra = this.session.inputNames.find((name) => name !== inputName);
+      if (extra !== undefined) {
+        throw new Error(
+          `the model has a second input "${extra}" (a class-conditional generator?) but its card.json has no conditioning section`,
+        );
+      }
+    }
     return serialized(async () => {
-      const results = await this.session.run({ [inputName]: input });
+      const results = await this.session.run(feeds);
       const out = results[outputName];
       if (out === undefined) throw new Error(`the model returned no "${outputName}"`);
       try {

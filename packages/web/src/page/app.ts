@@ -1,10 +1,12 @@
 /**
  * The sampler page served at `/`: a model picker, a seeded grid, latent sliders for one sample, and an
  * interpolation between two seeds, all drawn by <gan-sampler> elements (defined by the component
- * bundle the page loads next to this script).
+ * bundle the page loads next to this script). A class-conditional model also gets a class picker: one
+ * row per class (the default) or one class for the grid; the other two views draw the chosen class.
  */
 import { sampleLatents, slerp } from '@ganforge/core';
-import type { GanSamplerElement, SampleDetail } from '../browser/gan-sampler.ts';
+import type { GanSamplerElement, SampleDetail, SampleOptions } from '../browser/gan-sampler.ts';
+import { classOptions, gridClassAttributes } from './class-choice.ts';
 import { modelNamesFromList } from './model-list.ts';
 
 /** How many latent components get a slider. */
@@ -22,6 +24,8 @@ const grid = el<GanSamplerElement>('grid');
 const single = el<GanSamplerElement>('single');
 const interp = el<GanSamplerElement>('interp');
 const modelSelect = el<HTMLSelectElement>('model');
+const classPicker = el<HTMLElement>('class-picker');
+const classSelect = el<HTMLSelectElement>('class');
 const seedInput = el<HTMLInputElement>('seed');
 const nSelect = el<HTMLSelectElement>('n');
 const truncOn = el<HTMLInputElement>('truncation-on');
@@ -48,9 +52,30 @@ function seedOf(input: HTMLInputElement): number {
 }
 
 // ---- the grid ----
+/** The class names of the model on screen; undefined while it loads and for an unconditional model. */
+let classNames: readonly string[] | undefined;
+
+function setOrRemove(target: Element, name: string, value: string | undefined): void {
+  if (value === undefined) target.removeAttribute(name);
+  else target.setAttribute(name, value);
+}
+
+/** What the class picker asks for (nothing for an unconditional model). */
+function classChoice() {
+  return gridClassAttributes(classNames, classSelect.value, Number(nSelect.value));
+}
+
+/** The class of the single-sample and interpolation views: one per sample drawn there. */
+function classOf(index: number | undefined): SampleOptions {
+  return classNames === undefined ? {} : { labels: [index ?? classChoice().index ?? 0] };
+}
+
 function applyGridSettings(): void {
+  const choice = classChoice();
+  setOrRemove(grid, 'label', choice.label);
+  setOrRemove(grid, 'layout', choice.layout);
   grid.setAttribute('seed', String(seedOf(seedInput)));
-  grid.setAttribute('n', nSelect.value);
+  grid.setAttribute('n', String(choice.n));
   if (truncOn.checked) grid.setAttribute('truncation', truncRange.value);
   else grid.removeAttribute('truncation');
   truncRange.disabled = !truncOn.checked;
@@ -73,6 +98,8 @@ grid.addEventListener('sample', (e) => {
 
 // ---- latent sliders for one sample of the grid ----
 let explored: Float32Array | undefined;
+/** The class of the explored sample (a conditional model). */
+let exploredClass: number | undefined;
 
 function latentRange(): number {
   return grid.latentDistribution === 'uniform' ? 1 : 3;
@@ -100,7 +127,7 @@ function buildSliders(z: Float32Array): void {
       if (!explored) return;
       explored[k] = Number(input.value);
       out.textContent = Number(input.value).toFixed(2);
-      single.setLatents(explored).catch(() => undefined);
+      single.setLatents(explored, classOf(exploredClass)).catch(() => undefined);
     });
     sliders.append(label, input, out);
   }
@@ -112,8 +139,9 @@ async function exploreSample(): Promise<void> {
   if (!all || dim === undefined) return;
   const i = Math.max(0, Math.min(Number(pickInput.value) || 0, all.length / dim - 1));
   explored = all.slice(i * dim, (i + 1) * dim);
+  exploredClass = grid.labels?.[i];
   buildSliders(explored);
-  await single.setLatents(explored).catch(() => undefined);
+  await single.setLatents(explored, classOf(exploredClass)).catch(() => undefined);
 }
 
 pickInput.addEventListener('change', () => void exploreSample());
@@ -135,7 +163,7 @@ async function showT(t: number): Promise<void> {
   if (!ends) return;
   tRange.value = String(t);
   tValue.textContent = t.toFixed(2);
-  await interp.setLatents(slerp(ends.a, ends.b, t)).catch(() => undefined);
+  await interp.setLatents(slerp(ends.a, ends.b, t), classOf(undefined)).catch(() => undefined);
 }
 
 function frame(now: number): void {
@@ -167,16 +195,34 @@ seedInput.addEventListener('change', applyGridSettings);
 nSelect.addEventListener('change', applyGridSettings);
 truncOn.addEventListener('change', applyGridSettings);
 truncRange.addEventListener('input', applyGridSettings);
+classSelect.addEventListener('change', () => {
+  applyGridSettings();
+  void showT(Number(tRange.value));
+});
 el('download').addEventListener('click', () => {
   grid.downloadPng().catch((e: unknown) => showPageError(e instanceof Error ? e.message : String(e)));
 });
 
+/** Shows the class picker for a conditional model's classes (first option chosen), hides it otherwise. */
+function showClassPicker(classes: readonly string[] | undefined): void {
+  classNames = classes;
+  classPicker.hidden = classes === undefined;
+  classSelect.textContent = '';
+  if (classes === undefined) return;
+  for (const o of classOptions(classes)) classSelect.append(new Option(o.text, o.value));
+}
+
 function selectModel(name: string): void {
+  // Until the card says otherwise the model takes no class: the grid must not ask the new model for one.
+  showClassPicker(undefined);
+  applyGridSettings();
   for (const s of [grid, single, interp]) s.setAttribute('model', name);
   grid.addEventListener(
     'load',
     () => {
       truncRange.max = latentRange() === 1 ? '1' : '2';
+      showClassPicker(grid.card?.conditioning?.classes);
+      applyGridSettings();
       void showT(Number(tRange.value));
     },
     { once: true },
@@ -204,7 +250,6 @@ async function start(): Promise<void> {
   for (const name of names) modelSelect.append(new Option(name, name));
   const wanted = new URLSearchParams(location.search).get('model');
   modelSelect.value = wanted && names.includes(wanted) ? wanted : names[0]!;
-  applyGridSettings();
   selectModel(modelSelect.value);
 }
 

@@ -1,4 +1,5 @@
 import type { GraphBuilder, Value } from '../../onnx/graph.ts';
+import { OP_FORMS, type OpForm } from '../../onnx/op-forms.ts';
 import { floatAttr } from '../../onnx/proto.ts';
 import type { LayerConverter, LayerInfo } from '../layer.ts';
 import { numberConfig, unsupported } from '../layer.ts';
@@ -11,6 +12,14 @@ const ACTIVATION_OPS: Readonly<Record<string, string | null>> = {
   sigmoid: 'Sigmoid',
   elu: 'Elu',
 };
+
+/** The op forms applyActivation may write (one per non-linear entry above). */
+export const ACTIVATION_FORMS: readonly OpForm[] = [
+  OP_FORMS.Relu,
+  OP_FORMS.Tanh,
+  OP_FORMS.Sigmoid,
+  OP_FORMS.Elu,
+];
 
 /** Applies a tfjs activation by name (fused into Dense/Conv layers or an Activation layer). */
 export function applyActivation(g: GraphBuilder, x: Value, layer: LayerInfo, activation: unknown): Value {

@@ -1,10 +1,12 @@
 import type { GraphBuilder, Value } from '../../onnx/graph.ts';
+import { OP_FORMS } from '../../onnx/op-forms.ts';
 import { intAttr, intsAttr } from '../../onnx/proto.ts';
-import type { LayerConverter, LayerInfo } from '../layer.ts';
+import type { ConverterEntry, LayerConverter, LayerInfo } from '../layer.ts';
 import { numberConfig, unsupported, weight } from '../layer.ts';
+import { CONV2D_OPS, DENSE_OPS } from '../registry.ts';
 import { convertConv2D } from './conv.ts';
 import { convertDense } from './dense.ts';
-import { foldSpectralNorm } from './spectralFold.ts';
+import { foldSpectralNorm } from './spectral-fold.ts';
 
 /** The axis that holds channels: 1 in NCHW, the last one in the tfjs layout. */
 function channelAxis(x: Value): number {
@@ -81,8 +83,15 @@ export const convertSpectralNormalization: LayerConverter = (g, x, layer) => {
   return className === 'Dense' ? convertDense(g, x, plain) : convertConv2D(g, x, plain);
 };
 
-export const discriminatorConverters: Readonly<Record<string, LayerConverter>> = {
-  MinibatchMeanDifference: convertMinibatchMeanDifference,
-  MinibatchStdDev: convertMinibatchStdDev,
-  SpectralNormalization: convertSpectralNormalization,
+const { Add, Concat, Expand, Mul, ReduceMean, Shape, Slice, Sqrt, Sub } = OP_FORMS;
+
+/** The ganforge discriminator layers -> converter and the ONNX op forms it writes (see registry.ts). */
+export const discriminatorConverters: Readonly<Record<string, ConverterEntry>> = {
+  MinibatchMeanDifference: { convert: convertMinibatchMeanDifference, ops: [ReduceMean, Sub, Concat] },
+  MinibatchStdDev: {
+    convert: convertMinibatchStdDev,
+    ops: [ReduceMean, Sub, Mul, Add, Sqrt, Slice, Shape, Expand, Concat],
+  },
+  // Written as the plain Dense or Conv2D it wraps.
+  SpectralNormalization: { convert: convertSpectralNormalization, ops: [...DENSE_OPS, ...CONV2D_OPS] },
 };

@@ -1,0 +1,6 @@
+/** Child process for the threads test: `node --import tsx thread-probe-main.ts <threads>`. */
+import { selectBackend } from '../select-backend.ts';
+import { convWorkload } from './thread-probe.ts';
+
+const backend = await selectBackend('wasm', { wasmThreads: Number(process.argv[2] ?? 2) });
+process.stdout.write(JSON.stringify({ backend, values: convWorkload() }));

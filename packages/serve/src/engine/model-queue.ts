@@ -1,0 +1,61 @@
+/** Where a model's batches run. */
+export interface BatchTarget {
+  readonly key: string;
+  readonly inputName: string;
+  readonly outputName: string;
+  readonly latentDim: number;
+  /**
+   * Most latents per session.run for this model (its card's `serving.maxBatch`, see
+   * registry/serving-limits.ts). Never above the scheduler's `maxBatch`, which is the server-wide cap
+   * and the value used when this is absent.
+   */
+  readonly maxBatch?: number;
+}
+
+/** One request waiting for (or in) a batch. */
+export interface Job {
+  readonly latents: Float32Array;
+  readonly n: number;
+  readonly enqueuedAt: number;
+  readonly resolve: (images: Float32Array) => void;
+  readonly reject: (e: Error) => void;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
+}
+
+/** One model's waiting requests, the target they run on, and how many latents one of its batches may hold. */
+export class ModelQueue {
+  readonly jobs: Job[] = [];
+  running = 0;
+  /** Latents per batch: the target's own limit, capped at the server-wide one. */
+  readonly maxBatch: number;
+
+  constructor(
+    readonly name: string,
+    readonly target: BatchTarget,
+    serverMaxBatch: number,
+  ) {
+    this.maxBatch = Math.min(target.maxBatch ?? serverMaxBatch, serverMaxBatch);
+  }
+
+  /** Latents waiting. */
+  rows(): number {
+    let r = 0;
+    for (const j of this.jobs) r += j.n;
+    return r;
+  }
+
+  /** Takes whole requests from the head of the queue up to maxBatch latents (at least one request). */
+  take(): Job[] {
+    const batch: Job[] = [];
+    let rows = 0;
+    while (this.jobs.length > 0) {
+      const j = this.jobs[0]!;
+      if (batch.length > 0 && rows + j.n > this.maxBatch) break;
+      this.jobs.shift();
+      batch.push(j);
+      rows += j.n;
+    }
+    return batch;
+  }
+}

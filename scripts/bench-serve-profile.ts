@@ -1,0 +1,93 @@
+/**
+ * Where `ganforge serve`'s main thread spends its time per request under load: starts the server
+ * (its own process, as the serving benchmark does), loads it with autocannon on loopback for a
+ * warm-up, then CPU-profiles its main thread (inspector, in the server process) while the load runs,
+ * and prints the self time by area and by function, and ganforge's functions by inclusive time, each
+ * per request.
+ *   node --import tsx scripts/bench-serve-profile.ts [--models <dir>] [--model <name>] [--n 1]
+ *        [--connections 32] [--format npy|png|v2] [--duration 10] [--workers N] [--threads N]
+ *        [--interval-us 250] [--no-fast-path] [--keep <file.cpuprofile>]
+ * --keep also writes the raw profile (open it in Chrome DevTools or speedscope).
+ */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseModelCard } from '@ganforge/core';
+import {
+  formatProfileSummary,
+  load,
+  requestFor,
+  startServer,
+  summarizeProfile,
+  type CpuProfile,
+  type LoadScenario,
+} from '@ganforge/serve/bench';
+import { firstModel, ROOT } from './bench-support.ts';
+
+const { values } = parseArgs({
+  options: {
+    models: { type: 'string' },
+    model: { type: 'string' },
+    n: { type: 'string', default: '1' },
+    connections: { type: 'string', default: '32' },
+    format: { type: 'string', default: 'npy' },
+    duration: { type: 'string', default: '10' },
+    workers: { type: 'string' },
+    threads: { type: 'string' },
+    'interval-us': { type: 'string', default: '250' },
+    keep: { type: 'string' },
+    'no-fast-path': { type: 'boolean' },
+  },
+});
+const modelsDir = values.models ?? join(ROOT, 'models');
+const model = values.model ?? firstModel(modelsDir);
+if (!model) throw new Error(`no model in ${modelsDir}: pass --models and --model`);
+const format = values.format;
+if (format !== 'npy' && format !== 'png' && format !== 'v2') throw new Error('--format is npy, png or v2');
+const scenario: LoadScenario = { n: Number(values.n), connections: Number(values.connections), format };
+const card = parseModelCard(JSON.parse(readFileSync(join(modelsDir, model, 'card.json'), 'utf8')));
+const dir = mkdtempSync(join(tmpdir(), 'ganforge-profile-'));
+const profileOut = join(dir, 'main.cpuprofile');
+
+const server = await startServer({
+  modelsDir,
+  ...(values.workers ? { workers: Number(values.workers) } : {}),
+  ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
+  queueLimit: 16_384,
+  device: 'cpu',
+  ...(values['no-fast-path'] ? { fastPath: false } : {}),
+  profileOut,
+  profileIntervalUs: Number(values['interval-us']),
+});
+try {
+  const request = requestFor(
+    server.url,
+    { name: model, latentDim: card.latent.size, inputName: card.onnx.inputName },
+    scenario,
+  );
+  await load(request, scenario, 2); // warm-up: JIT, pools
+  const profiling = new Promise<void>((resolve) => {
+    const onData = (c: Buffer) => {
+      if (!c.toString().includes('profiling')) return;
+      server.child.stdout!.off('data', onData);
+      resolve();
+    };
+    server.child.stdout!.on('data', onData);
+  });
+  server.child.kill('SIGUSR2');
+  await profiling;
+  const durationS = Number(values.duration);
+  const r = await load(request, scenario, durationS);
+  await server.stop();
+  const requests = Math.round(r.requestsPerSec * durationS) + r.non2xx;
+  process.stdout.write(
+    `${model}: n=${scenario.n} ${scenario.format} x ${scenario.connections} connections: ${r.samplesPerSec.toFixed(0)} samples/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-200 ${r.non2xx}, errors ${r.errors}\n`,
+  );
+  const profile = JSON.parse(readFileSync(profileOut, 'utf8')) as CpuProfile;
+  process.stdout.write(`${formatProfileSummary(summarizeProfile(profile, requests))}\n`);
+  if (values.keep) copyFileSync(profileOut, values.keep);
+} finally {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
