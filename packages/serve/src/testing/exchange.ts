@@ -1,4 +1,4 @@
-import { request, type Agent } from 'node:http';
+import { request, type Agent, type IncomingHttpHeaders } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import type { GanforgeServer } from '../http/app.ts';
 
@@ -9,18 +9,26 @@ export interface Exchange {
   readonly body: Buffer;
 }
 
+/** One answer as node:http gave it: status, raw header list, parsed headers, bytes. */
+export interface WireAnswer {
+  readonly status: number;
+  readonly rawHeaders: readonly string[];
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+}
+
 /**
- * Sends one request (the path exactly as written; a JSON body as given, objects stringified) and
- * returns the answer with its raw headers, so two answers can be compared header by header.
+ * Sends one request on loopback with the path exactly as written (fetch would normalize '..' and '%2e%2e'
+ * away) and a body as given (objects stringified as JSON); the one request sender of the serve tests.
  */
-export function exchange(
+export function sendRequest(
   port: number,
   method: string,
   path: string,
   body?: string | Buffer | object,
   headers: Record<string, string> = {},
   agent: Agent | false = false,
-): Promise<Exchange> {
+): Promise<WireAnswer> {
   const payload =
     body === undefined
       ? undefined
@@ -36,19 +44,40 @@ export function exchange(
     const req = request({ host: '127.0.0.1', port, method, path, headers: hdrs, agent }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const raw = res.rawHeaders;
-        const pairs: [string, string][] = [];
-        for (let i = 0; i < raw.length; i += 2) {
-          if (raw[i]!.toLowerCase() !== 'date') pairs.push([raw[i]!, raw[i + 1]!]);
-        }
-        resolve({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
-      });
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          rawHeaders: res.rawHeaders,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
     req.end(payload);
   });
+}
+
+/**
+ * Sends one request (as sendRequest) and returns the answer with its raw headers, so two answers can be
+ * compared header by header.
+ */
+export async function exchange(
+  port: number,
+  method: string,
+  path: string,
+  body?: string | Buffer | object,
+  headers: Record<string, string> = {},
+  agent: Agent | false = false,
+): Promise<Exchange> {
+  const answer = await sendRequest(port, method, path, body, headers, agent);
+  const raw = answer.rawHeaders;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i < raw.length; i += 2) {
+    if (raw[i]!.toLowerCase() !== 'date') pairs.push([raw[i]!, raw[i + 1]!]);
+  }
+  return { status: answer.status, headers: pairs, body: answer.body };
 }
 
 /** The value of header `name` in an exchange (case-insensitive), or undefined. */

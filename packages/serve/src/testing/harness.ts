@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type GanforgeServer, type ServeOptions } from '../http/app.ts';
+import { sendRequest } from './exchange.ts';
 
 export interface TestServer {
   readonly server: GanforgeServer;
@@ -43,47 +43,21 @@ export interface RawResponse {
   json<T = any>(): T; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/**
- * An HTTP request with the path sent exactly as written (fetch would normalize '..' and '%2e%2e'
- * away before the server ever saw them).
- */
-export function rawRequest(
+/** An HTTP request with the path sent exactly as written (exchange.ts's sendRequest), its body parseable as JSON. */
+export async function rawRequest(
   port: number,
   method: string,
   path: string,
   body?: string | Buffer | object,
   headers: Record<string, string> = {},
 ): Promise<RawResponse> {
-  const payload =
-    body === undefined
-      ? undefined
-      : typeof body === 'string' || Buffer.isBuffer(body)
-        ? body
-        : JSON.stringify(body);
-  const hdrs: Record<string, string | number> = { ...headers };
-  if (payload !== undefined) {
-    hdrs['content-type'] ??= 'application/json';
-    hdrs['content-length'] = Buffer.byteLength(payload);
-  }
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: hdrs, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const buf = Buffer.concat(chunks);
-        resolve({
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: buf,
-          json: () => JSON.parse(buf.toString('utf8')),
-        });
-      });
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (payload !== undefined) req.write(payload);
-    req.end();
-  });
+  const answer = await sendRequest(port, method, path, body, headers);
+  return {
+    status: answer.status,
+    headers: answer.headers,
+    body: answer.body,
+    json: () => JSON.parse(answer.body.toString('utf8')),
+  };
 }
 
 /** Polls `check` until it returns true (or throws after `timeoutMs`). */

@@ -156,19 +156,16 @@ export class StepTelemetry {
 }
 
 /** A step's metrics from its D and G readings, in the order of a metrics.jsonl line. */
-export function stepMetrics(args: {
-  readonly d: DReading;
-  /** The last G update's reading; undefined when G was not scheduled. */
-  readonly g: GReading | undefined;
-  readonly dUpdates: number;
-  readonly gUpdates: number;
-  readonly skippedD: boolean;
-  readonly skippedG: boolean;
-  readonly l2: number;
-  readonly noiseSigma: number;
-  readonly lrG: number;
-  readonly lrD: number;
-}): StepResult {
+export function stepMetrics(
+  args: {
+    readonly d: DReading;
+    /** The last G update's reading; undefined when G was not scheduled. */
+    readonly g: GReading | undefined;
+  } & Pick<
+    StepMetrics,
+    'dUpdates' | 'gUpdates' | 'skippedD' | 'skippedG' | 'l2' | 'noiseSigma' | 'lrG' | 'lrD'
+  >,
+): StepResult {
   const { d, g } = args;
   return {
     dLossReal: d.dLossReal,
