@@ -5,7 +5,6 @@
  * 4.22 lacks or gets wrong:
  *  - MaxPoolGrad: wrong with more than one channel (gradient lands on the wrong element);
  *  - ResizeNearestNeighborGrad (UpSampling2D's gradient): wrong with a batch larger than one;
- *  - UnsortedSegmentSum (tf.gather's gradient, e.g. embeddings): missing;
  *  - DepthwiseConv2dNativeBackpropInput / ...BackpropFilter (depthwise/separable convs): missing.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +13,6 @@ import {
   DepthwiseConv2dNativeBackpropInput,
   MaxPoolGrad,
   ResizeNearestNeighborGrad,
-  UnsortedSegmentSum,
 } from '@tensorflow/tfjs-core';
 import type {
   KernelBackend,
@@ -82,7 +80,6 @@ export const WRONG_ON_WASM: readonly KernelConfig[] = [MaxPoolGrad, ResizeNeares
 
 /** Missing from tfjs-backend-wasm 4.22. */
 export const MISSING_ON_WASM: readonly KernelConfig[] = [
-  UnsortedSegmentSum,
   DepthwiseConv2dNativeBackpropInput,
   DepthwiseConv2dNativeBackpropFilter,
 ].map(onWasm);

@@ -7,34 +7,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions: tfjs-core does not register them itself; tfjs-layers' Node bundle does.
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { maxAbsDiff, onBackend, pseudoRandomTensor, useBackendInSuite } from '../testing/on-backend.ts';
+import { onBackend, pseudoRandomTensor, useBackendInSuite } from '../testing/on-backend.ts';
+import { expectSameAsCpu } from '../testing/same-as-cpu.ts';
 import { leadingAxesCount } from './reduce-leading-axes.ts';
 import { WASM_TRAINING_KERNELS } from './register-training-kernels.ts';
 import { tileInto } from './tile.ts';
-
-type Run = () => tf.Tensor | tf.Tensor[];
-
-/** Runs `f` on cpu and on wasm; expects the same shapes and values within `tol`, and no leaked tensors. */
-async function expectSameAsCpu(f: Run, tol = 1e-5): Promise<void> {
-  const read = (): { shape: number[]; dtype: string; values: number[] }[] =>
-    tf.tidy(() => {
-      const out = f();
-      return (Array.isArray(out) ? out : [out]).map((t) => ({
-        shape: t.shape,
-        dtype: t.dtype,
-        values: Array.from(t.dataSync()),
-      }));
-    });
-  const cpu = await onBackend('cpu', read);
-  const before = await onBackend('wasm', () => tf.memory().numTensors);
-  const wasm = await onBackend('wasm', read);
-  expect(await onBackend('wasm', () => tf.memory().numTensors)).toBe(before);
-  expect(wasm.map((t) => [t.shape, t.dtype])).toEqual(cpu.map((t) => [t.shape, t.dtype]));
-  cpu.forEach((expected, i) => {
-    const scale = expected.values.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-    expect(maxAbsDiff(wasm[i]!.values, expected.values)).toBeLessThanOrEqual(tol * scale);
-  });
-}
 
 const rnd = (shape: number[], seed: number): tf.Tensor => pseudoRandomTensor(shape, seed);
 

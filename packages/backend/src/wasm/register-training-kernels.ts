@@ -13,6 +13,8 @@ import { meanWasmConfig, sumWasmConfig } from './reduce-leading-axes.ts';
 import { sqrtWasmConfig } from './sqrt.ts';
 import { tanhWasmConfig } from './tanh.ts';
 import { tileWasmConfig } from './tile.ts';
+import { gatherWasmConfig } from './gather.ts';
+import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.ts';
 
 export interface WasmTrainingKernel {
   config: KernelConfig;
@@ -27,10 +29,12 @@ export interface WasmTrainingKernel {
 export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   { config: conv2DBackpropFilterWasmConfig, why: 'missing' },
   { config: adamUpdateWasmConfig, why: 'missing' },
+  { config: unsortedSegmentSumWasmConfig, why: 'missing' },
   { config: conv2DBackpropInputWasmConfig, why: 'faster' },
   { config: batchMatMulWasmConfig, why: 'faster' },
   { config: fusedMatMulWasmConfig, why: 'faster' },
   { config: tileWasmConfig, why: 'faster' },
+  { config: gatherWasmConfig, why: 'faster' },
   { config: identityWasmConfig, why: 'faster' },
   { config: leakyReluWasmConfig, why: 'faster' },
   { config: sqrtWasmConfig, why: 'faster' },
