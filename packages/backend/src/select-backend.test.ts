@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from './select-backend.ts';
 import type { BackendName } from './types.ts';
 import { useBackendInSuite } from './testing/on-backend.ts';
+import { probeAdapter } from './webgpu/adapter-probe.ts';
 
 const require = createRequire(import.meta.url);
 const installed = (pkg: string): boolean => {
@@ -17,6 +18,7 @@ const installed = (pkg: string): boolean => {
 };
 const hasTfjsNode = installed('@tensorflow/tfjs-node');
 const hasTfjsNodeGpu = installed('@tensorflow/tfjs-node-gpu');
+const hasWebgpuAdapter = (await probeAdapter()).ok;
 
 async function rejection(p: Promise<unknown>): Promise<GanforgeError> {
   const e = await p.then(
@@ -77,15 +79,18 @@ describe('selectBackend', () => {
     },
   );
 
-  it.skipIf(hasTfjsNode || hasTfjsNodeGpu)('auto: without the native backends, wasm', async () => {
-    await tf.setBackend('cpu');
-    expect((await selectBackend('auto')).name).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
-  });
+  it.skipIf(hasTfjsNode || hasTfjsNodeGpu || hasWebgpuAdapter)(
+    'auto: without the native backends or a GPU adapter, wasm',
+    async () => {
+      await tf.setBackend('cpu');
+      expect((await selectBackend('auto')).name).toBe('wasm');
+      expect(tf.getBackend()).toBe('wasm');
+    },
+  );
 
   it('an unknown name is a bad_backend error listing the choices', async () => {
     const e = await rejection(selectBackend('gpu' as BackendName));
     expect(e.code).toBe('bad_backend');
-    expect(e.hint).toBe('use one of: auto, tensorflow-gpu, tensorflow, wasm, cpu');
+    expect(e.hint).toBe('use one of: auto, tensorflow-gpu, webgpu, tensorflow, wasm, cpu');
   });
 });

@@ -16,6 +16,7 @@ import type { BackendInfo, BackendName } from './types.ts';
 import { ADAM_UPDATE, adamUpdateCpuConfig } from './fused/adam-update.ts';
 import { registerWasmTrainingKernels } from './wasm/register-training-kernels.ts';
 import { startWasm, wasmSimd, wasmThreads } from './wasm/setup-wasm.ts';
+import { prepareWebgpu } from './webgpu/webgpu-backend.ts';
 
 /** Why a backend could not be used: `missing` = its package is not installed. */
 interface Unavailable {
@@ -47,6 +48,23 @@ async function tryNative(name: 'tensorflow-gpu' | 'tensorflow'): Promise<Attempt
   return { info: { name: actual, tfjsName: 'tensorflow', version: loaded.version, threads } };
 }
 
+async function tryWebgpu(): Promise<Attempt> {
+  const prepared = await prepareWebgpu();
+  if (!prepared.ok) return { unavailable: prepared };
+  if (!(await activate('webgpu'))) {
+    return { unavailable: { missing: false, reason: 'the webgpu backend failed to initialize its device' } };
+  }
+  return {
+    info: {
+      name: 'webgpu',
+      tfjsName: 'webgpu',
+      version: prepared.version,
+      threads: 1,
+      adapter: prepared.adapter,
+    },
+  };
+}
+
 async function tryWasm(threads: number | undefined): Promise<Attempt> {
   registerWasmTrainingKernels();
   if (!(await startWasm(threads))) {
@@ -74,6 +92,8 @@ async function tryCpu(): Promise<Attempt> {
 export interface SelectBackendOptions {
   /** XNNPACK threads for wasm (default: defaultWasmThreads()). Fixed at the first wasm start in a process. */
   wasmThreads?: number;
+  /** 'auto' only: told, in order, each backend it passed over and why (one line each). */
+  onSkip?: (name: BackendName, reason: string) => void;
 }
 
 function attempt(name: BackendName, options: SelectBackendOptions): Promise<Attempt> {
@@ -81,6 +101,8 @@ function attempt(name: BackendName, options: SelectBackendOptions): Promise<Atte
     case 'tensorflow-gpu':
     case 'tensorflow':
       return tryNative(name);
+    case 'webgpu':
+      return tryWebgpu();
     case 'wasm':
       return tryWasm(options.wasmThreads);
     case 'cpu':
@@ -89,8 +111,9 @@ function attempt(name: BackendName, options: SelectBackendOptions): Promise<Atte
 }
 
 /**
- * Makes `preference` the active tfjs backend and describes it. 'auto' tries tensorflow-gpu,
- * tensorflow, wasm, cpu in that order and takes the first that works. Naming a backend that is
+ * Makes `preference` the active tfjs backend and describes it. 'auto' tries BACKEND_ORDER
+ * (tensorflow-gpu, webgpu, tensorflow, wasm, cpu) and takes the first that works, telling `onSkip` why
+ * it passed over each one before it. Naming a backend that is
  * not installed (or does not start) throws a GanforgeError whose hint says how to install it.
  */
 export async function selectBackend(
@@ -125,10 +148,12 @@ export async function selectBackend(
   for (const name of BACKEND_ORDER) {
     const result = await attempt(name, options);
     if ('info' in result) return result.info;
+    const { missing, reason } = result.unavailable;
+    options.onSkip?.(name, missing ? `not installed (${BACKEND_PACKAGE[name]})` : reason);
   }
   throw new GanforgeError(
     'backend_unavailable',
-    'no tfjs backend could be started (tried tensorflow-gpu, tensorflow, wasm, cpu)',
+    `no tfjs backend could be started (tried ${BACKEND_ORDER.join(', ')})`,
     {
       hint: INSTALL_HINT.cpu,
     },

@@ -1,5 +1,5 @@
 /** The training backends ganforge knows, fastest first. */
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
 /** What `selectBackend` chose: printed at start and written into a run's metadata. */
 export interface BackendInfo {
@@ -13,7 +13,15 @@ export interface BackendInfo {
   threads: number;
   /** Whether WebAssembly SIMD is in use (wasm only). */
   simd?: boolean;
+  /** The GPU adapter Dawn chose (webgpu only), e.g. "NVIDIA H200 (nvidia, hopper)". */
+  adapter?: string;
 }
 
 /** Order tried by `selectBackend('auto')`. */
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_ORDER: readonly BackendName[] = [
+  'tensorflow-gpu',
+  'webgpu',
+  'tensorflow',
+  'wasm',
+  'cpu',
+];

@@ -61,7 +61,10 @@ describe('ganforge serve / sample (CLI)', () => {
     expect(await exited).toBe(0);
   });
 
-  it('--device cuda without the CUDA provider is a one-line startup error (exit 1)', async () => {
+  it.each([
+    ['cuda', 'CUDA'],
+    ['webgpu', 'WebGPU'],
+  ])('--device %s without its provider is a one-line startup error (exit 1)', async (device, named) => {
     const child = spawn(
       process.execPath,
       [
@@ -72,7 +75,7 @@ describe('ganforge serve / sample (CLI)', () => {
         '--port',
         '0',
         '--device',
-        'cuda',
+        device,
         '--log-level',
         'silent',
       ],
@@ -84,7 +87,7 @@ describe('ganforge serve / sample (CLI)', () => {
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => {
       child.on('exit', resolve);
-      // A machine that has the CUDA provider serves instead: that is also correct.
+      // A machine that has the provider serves instead: that is also correct.
       child.stderr.on('data', () => {
         if (stderr.includes('serving ')) child.kill('SIGTERM');
       });
@@ -92,7 +95,9 @@ describe('ganforge serve / sample (CLI)', () => {
     if (stderr.includes('serving ')) return;
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^ganforge: --device cuda: the CUDA execution provider is not available/);
+    expect(stderr).toMatch(
+      new RegExp(`^ganforge: --device ${device}: the ${named} execution provider is not available`),
+    );
   });
 
   it('a busy --port is a one-line error and the process exits (1) instead of staying up deaf', async () => {

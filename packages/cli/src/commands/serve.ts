@@ -32,9 +32,9 @@ export const registerServe: RegisterCommand = (program) => {
     .addOption(
       new Option(
         '--device <device>',
-        'execution provider: auto tries CUDA then CPU; cuda fails if CUDA is missing',
+        'execution provider: auto tries CUDA, then WebGPU, then CPU (one log line per provider skipped); cuda and webgpu fail if theirs is missing',
       )
-        .choices(['auto', 'cuda', 'cpu'])
+        .choices(['auto', 'cuda', 'webgpu', 'cpu'])
         .default('auto'),
     );
   // The numeric settings, their defaults and ranges come from the server's one table.
@@ -93,15 +93,20 @@ export const registerServe: RegisterCommand = (program) => {
         throw e;
       }
       const models = server.registry.list();
-      if (flags.device === 'cuda') {
-        const noCuda = models.find((m) => m.status === 'failed' && /cuda/i.test(m.error?.message ?? ''));
-        if (noCuda) {
+      if (flags.device === 'cuda' || flags.device === 'webgpu') {
+        const gpu = flags.device;
+        const pattern = gpu === 'cuda' ? /cuda/i : /webgpu/i;
+        const missing = models.find((m) => m.status === 'failed' && pattern.test(m.error?.message ?? ''));
+        if (missing) {
           await server.close();
           throw new GanforgeError(
-            'cuda_unavailable',
-            `--device cuda: the CUDA execution provider is not available (${noCuda.error?.message.slice(0, 200)})`,
+            `${gpu}_unavailable`,
+            `--device ${gpu}: the ${gpu === 'cuda' ? 'CUDA' : 'WebGPU'} execution provider is not available (${missing.error?.message.slice(0, 200)})`,
             {
-              hint: 'install onnxruntime-node with its CUDA libraries (see README), or use --device auto',
+              hint:
+                gpu === 'cuda'
+                  ? 'install onnxruntime-node with its CUDA libraries (see README), or use --device auto'
+                  : 'WebGPU needs a GPU with a Vulkan driver (libvulkan.so.1 and the vendor ICD; see README, Backends), or use --device auto',
             },
           );
         }
