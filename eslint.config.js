@@ -16,19 +16,41 @@ const packageOf = (/** @type {string} */ file) => {
   const [top, name] = relative(ROOT, file).split(sep);
   return top === 'packages' && name ? name : undefined;
 };
-/** @type {import('eslint').Rule.RuleModule} */
-const noCrossPackageSrc = {
-  meta: {
-    type: 'problem',
-    docs: { description: "forbid importing another workspace package's src/ instead of its entry points" },
-    messages: {
-      relative:
-        "'{{spec}}' reaches into @ganforge/{{pkg}}'s src/; import '@ganforge/{{pkg}}' (or its ./testing entry point) instead.",
-      deep: "'{{spec}}' reaches into a package's src/; import its entry points (package.json exports) instead.",
-    },
-    schema: [],
+/**
+ * A lint rule reporting problems, with no options.
+ * @param {string} description
+ * @param {Record<string, string>} messages
+ * @param {import('eslint').Rule.RuleModule['create']} create
+ * @returns {import('eslint').Rule.RuleModule}
+ */
+const problemRule = (description, messages, create) => ({
+  meta: { type: 'problem', docs: { description }, messages, schema: [] },
+  create,
+});
+
+/**
+ * Visitors calling `check` with the module specifier node of each import, export-from and import(); `overrides`
+ * replaces some of them (e.g. an ImportDeclaration visitor that skips type-only imports).
+ * @param {(source: any) => void} check
+ * @param {import('eslint').Rule.RuleListener} [overrides]
+ * @returns {import('eslint').Rule.RuleListener}
+ */
+const moduleSpecifiers = (check, overrides = {}) => ({
+  ImportDeclaration: (node) => check(node.source),
+  ExportNamedDeclaration: (node) => check(node.source),
+  ExportAllDeclaration: (node) => check(node.source),
+  ImportExpression: (node) => check(node.source),
+  ...overrides,
+});
+
+const noCrossPackageSrc = problemRule(
+  "forbid importing another workspace package's src/ instead of its entry points",
+  {
+    relative:
+      "'{{spec}}' reaches into @ganforge/{{pkg}}'s src/; import '@ganforge/{{pkg}}' (or its ./testing entry point) instead.",
+    deep: "'{{spec}}' reaches into a package's src/; import its entry points (package.json exports) instead.",
   },
-  create(context) {
+  (context) => {
     const own = packageOf(context.filename);
     /** @param {any} source */
     const check = (source) => {
@@ -51,18 +73,14 @@ const noCrossPackageSrc = {
         context.report({ node: source, messageId: 'relative', data: { spec, pkg } });
       }
     };
-    return {
-      ImportDeclaration: (node) => check(node.source),
-      ExportNamedDeclaration: (node) => check(node.source),
-      ExportAllDeclaration: (node) => check(node.source),
-      ImportExpression: (node) => check(node.source),
+    return moduleSpecifiers(check, {
       /** @param {any} node */
       TSImportType: (node) => check(node.argument?.literal ?? node.source),
       /** @param {any} node */
       TSExternalModuleReference: (node) => check(node.expression),
-    };
+    });
   },
-};
+);
 
 // A package imports another workspace package only when its package.json declares it: `dependencies`
 // for runtime code, `devDependencies` too for tests and test helpers (*.test.ts, src/testing/). This
@@ -82,18 +100,13 @@ const declaredOf = (/** @type {string} */ pkg) => {
   }
   return d;
 };
-/** @type {import('eslint').Rule.RuleModule} */
-const declaredPackageDeps = {
-  meta: {
-    type: 'problem',
-    docs: { description: 'forbid importing a workspace package the importing package does not declare' },
-    messages: {
-      undeclared:
-        "@ganforge/{{own}} imports '{{spec}}' but its package.json does not declare {{name}}{{where}}.",
-    },
-    schema: [],
+const declaredPackageDeps = problemRule(
+  'forbid importing a workspace package the importing package does not declare',
+  {
+    undeclared:
+      "@ganforge/{{own}} imports '{{spec}}' but its package.json does not declare {{name}}{{where}}.",
   },
-  create(context) {
+  (context) => {
     const own = packageOf(context.filename);
     if (!own) return {};
     const rel = relative(resolve(ROOT, 'packages', own), context.filename)
@@ -111,16 +124,13 @@ const declaredPackageDeps = {
       const where = d.dev.has(name) ? ' in dependencies (it is a devDependency: tests only)' : '';
       context.report({ node: source, messageId: 'undeclared', data: { own, spec, name, where } });
     };
-    return {
+    return moduleSpecifiers(check, {
       ImportDeclaration: (node) => {
         if (node.importKind !== 'type' || !forTests) check(node.source);
       },
-      ExportNamedDeclaration: (node) => check(node.source),
-      ExportAllDeclaration: (node) => check(node.source),
-      ImportExpression: (node) => check(node.source),
-    };
+    });
   },
-};
+);
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'runs/**', 'models/**', '**/*.min.js'] },

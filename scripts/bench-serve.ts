@@ -10,17 +10,12 @@
  * that many slices per server, run interleaved with the naive server's (ABBA).
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
+import { isMain, writeBenchSection, type BenchFixture, type BenchModelOptions } from './bench-support.ts';
 import { benchGrpc, benchServe, formatGrpcBench, formatServeBench } from '@ganforge/serve/bench';
 import { writeTinyModel } from '@ganforge/serve/testing';
 
-export interface BenchServingOptions {
-  readonly modelsDir?: string;
-  readonly model?: string;
+export interface BenchServingOptions extends BenchModelOptions {
   readonly durationS?: number;
   readonly rounds?: number;
   readonly workers?: number;
@@ -34,30 +29,28 @@ export interface BenchServingOptions {
   readonly fastPath?: boolean;
   /** Also compare REST and gRPC on /v2 infer (default true; `--no-grpc`). */
   readonly grpc?: boolean;
-  /** Default: BENCHMARKS.md at the repository root. */
-  readonly benchmarksFile?: string;
 }
 
-/** Runs the serving benchmark and writes the "Serving" section. Returns the section's Markdown. */
-export async function benchServing(options: BenchServingOptions = {}): Promise<string> {
-  let modelsDir = options.modelsDir ?? join(ROOT, 'models');
-  let model = options.model ?? firstModel(modelsDir);
-  let note = '';
-  let fixtureDir: string | undefined;
-  if (model === undefined) {
-    fixtureDir = mkdtempSync(join(tmpdir(), 'ganforge-bench-serve-'));
-    modelsDir = fixtureDir;
-    model = 'mlp-fixture';
-    note = 'no model in models/: a fixture MLP generator 100-256-256-784 written directly as ONNX';
-    await writeTinyModel(modelsDir, model, {
+/** Without a model: an MLP generator 100-256-256-784 written directly as ONNX. */
+const FIXTURE: BenchFixture = {
+  name: 'mlp-fixture',
+  tempPrefix: 'ganforge-bench-serve-',
+  write: (modelsDir, name) =>
+    writeTinyModel(modelsDir, name, {
       latentDim: 100,
       height: 28,
       width: 28,
       channels: 1,
       hidden: { width: 256, layers: 2 },
-    });
-  }
-  try {
+    }),
+};
+
+/** Runs the serving benchmark and writes the "Serving" section. Returns the section's Markdown. */
+export function benchServing(options: BenchServingOptions = {}): Promise<string> {
+  return writeBenchSection('Serving', options, FIXTURE, async ({ modelsDir, model, fixture }) => {
+    const note = fixture
+      ? 'no model in models/: a fixture MLP generator 100-256-256-784 written directly as ONNX'
+      : '';
     const result = await benchServe({
       modelsDir,
       model,
@@ -92,12 +85,8 @@ export async function benchServing(options: BenchServingOptions = {}): Promise<s
             maxBatch: result.maxBatch,
             maxDelayMs: result.maxDelayMs,
           });
-    const section = formatServeBench(result, note) + (grpc ? `\n${formatGrpcBench(grpc)}` : '');
-    await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Serving', section);
-    return section;
-  } finally {
-    if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
-  }
+    return formatServeBench(result, note) + (grpc ? `\n${formatGrpcBench(grpc)}` : '');
+  });
 }
 
 if (isMain(import.meta.url)) {

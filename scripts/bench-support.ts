@@ -1,6 +1,7 @@
 /** What the benchmark drivers share: finding a shipped model and writing their BENCHMARKS.md section. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +34,57 @@ export async function writeMarkdownSection(file: string, heading: string, sectio
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, next);
   await rename(tmp, file);
+}
+
+/** Where a benchmark finds its model, and whether a fixture stands in for a missing one. */
+export interface BenchModel {
+  readonly modelsDir: string;
+  readonly model: string;
+  readonly fixture: boolean;
+}
+
+export interface BenchModelOptions {
+  /** Default: models/ at the repository root. */
+  readonly modelsDir?: string;
+  /** Default: the first model in modelsDir (firstModel). */
+  readonly model?: string;
+  /** Default: BENCHMARKS.md at the repository root. */
+  readonly benchmarksFile?: string;
+}
+
+/** A stand-in model for when there is none: written as `name` into a fresh temp folder named `<tempPrefix>…`. */
+export interface BenchFixture {
+  readonly name: string;
+  readonly tempPrefix: string;
+  write(modelsDir: string, name: string): Promise<unknown>;
+}
+
+/**
+ * Measures a model with `measure` (which returns the Markdown section) and writes the section under `## <heading>`
+ * of the benchmarks file; returns the section. Without a model, `fixture` writes one, removed afterwards.
+ */
+export async function writeBenchSection(
+  heading: string,
+  options: BenchModelOptions,
+  fixture: BenchFixture,
+  measure: (target: BenchModel) => Promise<string>,
+): Promise<string> {
+  const modelsDir = options.modelsDir ?? join(ROOT, 'models');
+  const model = options.model ?? firstModel(modelsDir);
+  let fixtureDir: string | undefined;
+  try {
+    let target: BenchModel = { modelsDir, model: model ?? fixture.name, fixture: model === undefined };
+    if (target.fixture) {
+      fixtureDir = mkdtempSync(join(tmpdir(), fixture.tempPrefix));
+      target = { ...target, modelsDir: fixtureDir };
+      await fixture.write(target.modelsDir, target.model);
+    }
+    const section = await measure(target);
+    await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, heading, section);
+    return section;
+  } finally {
+    if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
+  }
 }
 
 /** True when this module is the script node was started with. */

@@ -7,50 +7,44 @@
  * -> 28x28x1, random weights) exported by packages/export.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCHMARKS_FILE, firstModel, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
+import {
+  isMain,
+  ROOT,
+  writeBenchSection,
+  type BenchFixture,
+  type BenchModelOptions,
+} from './bench-support.ts';
 import { benchWeb, formatWebBench } from '@ganforge/web/bench';
 import { chromiumSkipReason, launchChromium } from '../test/support/chromium.ts';
 import { writeDcganModel } from '../test/support/web-models.ts';
 
-export interface BenchBrowserOptions {
-  readonly modelsDir?: string;
-  readonly model?: string;
+export interface BenchBrowserOptions extends BenchModelOptions {
   readonly reps?: number;
-  /** Default: BENCHMARKS.md at the repository root. */
-  readonly benchmarksFile?: string;
 }
+
+/** Without a model: a DCGAN-shaped generator (z 100 -> 7x7x128 -> 14x14x64 -> 28x28x1) with random weights. */
+const FIXTURE: BenchFixture = {
+  name: 'dcgan-fixture',
+  tempPrefix: 'ganforge-bench-web-',
+  write: (modelsDir, name) => writeDcganModel(modelsDir, name, { latentDim: 100, base: 64, kernel: 4 }),
+};
 
 /** Runs the browser benchmark and writes the "Browser" section. Returns the section's Markdown. */
 export async function benchBrowser(options: BenchBrowserOptions = {}): Promise<string> {
   const skip = chromiumSkipReason();
   if (skip) return `## Browser\n\nNot measured: ${skip}.\n`;
   execFileSync(process.execPath, [join(ROOT, 'packages/web/build.mjs')], { stdio: 'inherit' });
-  let modelsDir = options.modelsDir ?? join(ROOT, 'models');
-  let model = options.model ?? firstModel(modelsDir);
-  let fixtureDir: string | undefined;
-  if (model === undefined) {
-    fixtureDir = mkdtempSync(join(tmpdir(), 'ganforge-bench-web-'));
-    modelsDir = fixtureDir;
-    model = 'dcgan-fixture';
-    await writeDcganModel(modelsDir, model, { latentDim: 100, base: 64, kernel: 4 });
-  }
-  try {
+  return writeBenchSection('Browser', options, FIXTURE, async ({ modelsDir, model }) => {
     const result = await benchWeb({
       modelsDir,
       model,
       launch: launchChromium,
       ...(options.reps ? { reps: options.reps } : {}),
     });
-    const section = formatWebBench(result);
-    await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Browser', section);
-    return section;
-  } finally {
-    if (fixtureDir) rmSync(fixtureDir, { recursive: true, force: true });
-  }
+    return formatWebBench(result);
+  });
 }
 
 if (isMain(import.meta.url)) {

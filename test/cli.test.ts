@@ -1,26 +1,15 @@
 /**
  * The `ganforge` command as a user runs it: a real process, its exit code, stdout and stderr.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '@ganforge/cli';
+import { ganforgeProcess, ROOT } from './support/ganforge-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = 'packages/cli/bin/ganforge.mjs';
 const VERSION = (JSON.parse(readFileSync(`${ROOT}packages/cli/package.json`, 'utf8')) as { version: string })
   .version;
 
-function ganforge(...args: string[]) {
-  const res = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-    env: { ...process.env, NO_COLOR: '1', GANFORGE_DEBUG: '' },
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const ganforge = (...args: string[]) => ganforgeProcess(args);
 
 const lines = (s: string) => s.split('\n').filter((l) => l.trim() !== '');
 

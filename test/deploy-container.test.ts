@@ -528,8 +528,16 @@ describe('the image, built and run', () => {
       expect(out.outputs[0]!.data.length).toBe(out.outputs[0]!.shape.reduce((a, b) => a * b, 1));
 
       expect(eng('exec', name, 'id', '-u').stdout.trim()).toBe('10001');
-      if (podman) expect(eng('healthcheck', 'run', name).status).toBe(0);
-      else
+      if (podman) {
+        // The check itself (node + fetch, 3 s timeout) can miss once on a loaded machine, as a periodic
+        // health check may; a few tries within 30 s, then the last answer must be healthy.
+        let health = eng('healthcheck', 'run', name);
+        for (let tries = 1; health.status !== 0 && tries < 6; tries++) {
+          await new Promise((r) => setTimeout(r, 5_000));
+          health = eng('healthcheck', 'run', name);
+        }
+        expect(health.status, `${health.stdout}${health.stderr}`).toBe(0);
+      } else
         await poll('healthy', 60_000, async () =>
           eng('inspect', '--format', '{{.State.Health.Status}}', name).stdout.trim() === 'healthy'
             ? true

@@ -2,26 +2,50 @@
  * `ganforge eval` as a user runs it, on an exported model folder (a tiny ONNX generator), on a training run
  * folder (a 2-step MLP run), on a class-conditional run and its export, and on the mistakes a user makes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseModelCard } from '@ganforge/core';
 import { tinyCard, writeTinyModel } from '@ganforge/serve/testing';
+import { ganforgeProcess } from './support/ganforge-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = 'packages/cli/bin/ganforge.mjs';
+const ganforge = (...args: string[]) => ganforgeProcess(args, 120_000);
 
-function ganforge(...args: string[]) {
-  const res = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: '1', GANFORGE_DEBUG: '' },
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+/** A short training run of an MLP G and D (one hidden layer each) on the first `limit` MNIST images. */
+interface MlpRun {
+  readonly name: string;
+  /** Default 64. */
+  readonly limit?: number;
+  /** Default 16. */
+  readonly batchSize?: number;
+  /** Default 2. */
+  readonly steps?: number;
+  /** Units of the hidden layer; default 16. */
+  readonly hidden?: number;
+  /** More config settings, as `key=value`. */
+  readonly more?: readonly string[];
+}
+
+/** `ganforge train` of `r` on the cpu backend into `runs`; returns the run folder. */
+function trainMlpRun(runs: string, r: MlpRun): string {
+  const { limit = 64, batchSize = 16, steps = 2, hidden = 16 } = r;
+  const settings = [
+    `name=${r.name}`,
+    `dataset.limit=${limit}`,
+    `batchSize=${batchSize}`,
+    `steps=${steps}`,
+    `generator={kind: mlp, hidden: [${hidden}]}`,
+    `discriminator={kind: mlp, hidden: [${hidden}]}`,
+    ...(r.more ?? []),
+  ];
+  const t = ganforge(
+    'train',
+    ...settings.flatMap((setting) => ['--set', setting]),
+    ...['--backend', 'cpu', '--out', runs, '--progress', 'lines'],
+  );
+  expect(t.code).toBe(0);
+  return join(runs, readdirSync(runs)[0] as string);
 }
 
 const METRICS = [
@@ -79,30 +103,7 @@ describe('ganforge eval', () => {
   });
 
   it('run folder: samples the latest checkpoint with tfjs and prints a readable table; --out writes JSON', () => {
-    const runs = join(dir, 'runs');
-    const t = ganforge(
-      'train',
-      '--set',
-      'name=tiny',
-      '--set',
-      'dataset.limit=64',
-      '--set',
-      'batchSize=16',
-      '--set',
-      'steps=2',
-      '--set',
-      'generator={kind: mlp, hidden: [16]}',
-      '--set',
-      'discriminator={kind: mlp, hidden: [16]}',
-      '--backend',
-      'cpu',
-      '--out',
-      runs,
-      '--progress',
-      'lines',
-    );
-    expect(t.code).toBe(0);
-    const run = join(runs, readdirSync(runs)[0] as string);
+    const run = trainMlpRun(join(dir, 'runs'), { name: 'tiny' });
     const out = join(dir, 'result.json');
     const r = ganforge('eval', run, '--n', '60', '--backend', 'cpu', '--out', out);
     expect(r.stderr).toBe('');
@@ -130,26 +131,14 @@ describe('ganforge eval', () => {
   });
 
   it('class-conditional run and its export: prints and records conditional accuracy and per-class FD', () => {
-    const runs = join(dir, 'conditional-runs');
-    const t = ganforge(
-      'train',
-      ...[
-        '--set',
-        'name=tiny-cmlp',
-        '--set',
-        'seed=3',
-        '--set',
-        'dataset.limit=256',
-        '--set',
-        'batchSize=32',
-      ],
-      ...['--set', 'steps=6', '--set', 'generator={kind: mlp, hidden: [32]}'],
-      ...['--set', 'discriminator={kind: mlp, hidden: [32]}'],
-      ...['--set', 'conditioning={generator: concat, discriminator: projection}'],
-      ...['--backend', 'cpu', '--out', runs, '--progress', 'lines'],
-    );
-    expect(t.code).toBe(0);
-    const run = join(runs, readdirSync(runs)[0] as string);
+    const run = trainMlpRun(join(dir, 'conditional-runs'), {
+      name: 'tiny-cmlp',
+      limit: 256,
+      batchSize: 32,
+      steps: 6,
+      hidden: 32,
+      more: ['seed=3', 'conditioning={generator: concat, discriminator: projection}'],
+    });
     const r = ganforge('eval', run, '--n', '100', '--backend', 'cpu');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -2,16 +2,15 @@
  * `ganforge export` and scripts/export.ts (the same command) on a real run directory written by @ganforge/train:
  * exit codes, the one-line errors, and what lands on disk. In-process through the CLI's main().
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseModelCard } from '@ganforge/core';
-import { main } from '@ganforge/cli';
 import { useCpu, writeFixtureRun } from '@ganforge/export/testing';
 import type { FixtureRun } from '@ganforge/export/testing';
+import { ganforgeInProcess } from './support/ganforge-in-process.ts';
+import { runNode } from './support/ganforge-process.ts';
 
 let run: FixtureRun;
 let root: string;
@@ -27,19 +26,8 @@ afterAll(() => {
   for (const dir of [run.root, root]) rmSync(dir, { recursive: true, force: true });
 });
 
-async function ganforge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((stdout += String(s)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((stderr += String(s)), true),
-  );
-  const code = await main(['node', 'ganforge', 'export', ...args]);
-  vi.restoreAllMocks();
-  return { code, stdout, stderr };
-}
+/** `ganforge export <args>`, in-process. */
+const ganforge = (...args: string[]) => ganforgeInProcess('export', ...args);
 
 const card = (dir: string) => parseModelCard(JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')));
 
@@ -103,26 +91,16 @@ describe('ganforge export', () => {
 
 describe('scripts/export.ts (the offline script, a real process)', () => {
   it('exports like `ganforge export` and exits 0; an existing model without --force exits 1 with one line', () => {
-    const cwd = fileURLToPath(new URL('..', import.meta.url));
     const out = join(root, 'models', 'script');
     const script = (...args: string[]) =>
-      spawnSync(
-        process.execPath,
-        ['--import', 'tsx', 'scripts/export.ts', run.runDir, '--out', out, ...args],
-        {
-          cwd,
-          encoding: 'utf8',
-          timeout: 90_000,
-          env: { ...process.env, NO_COLOR: '1', GANFORGE_DEBUG: '' },
-        },
-      );
+      runNode(['--import', 'tsx', 'scripts/export.ts', run.runDir, '--out', out, ...args], 90_000);
     const first = script('--parity-batch', '4');
     expect(first.stderr).toBe('');
-    expect(first.status).toBe(0);
+    expect(first.code).toBe(0);
     expect(first.stdout).toContain(`exported generator 'script' to ${out}`);
     expect(card(out).parity?.batch).toBe(4);
     const second = script();
-    expect(second.status).toBe(1);
+    expect(second.code).toBe(1);
     expect(second.stderr.trim().split('\n')).toHaveLength(1);
     expect(second.stderr).toContain('a model already exists in');
   });

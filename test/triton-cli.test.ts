@@ -4,7 +4,6 @@
  * and one-line errors on bad input. The package tests (packages/export/src/triton/) check every config field
  * against the ONNX graph and run the models in onnxruntime-node.
  */
-import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -16,14 +15,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '@ganforge/cli';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfigPbtxt } from '@ganforge/export';
 import { useCpu, writeFixtureRun } from '@ganforge/export/testing';
 import type { FixtureRun } from '@ganforge/export/testing';
+import { ganforgeInProcess } from './support/ganforge-in-process.ts';
+import { ganforgeProcess, ROOT } from './support/ganforge-process.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let root: string;
 let run: FixtureRun;
 beforeAll(async () => {
@@ -36,31 +34,7 @@ afterAll(() => {
 });
 
 /** The `ganforge` bin as a user runs it, from the repository root. */
-function ganforgeProcess(...args: string[]) {
-  return spawnSync(process.execPath, ['packages/cli/bin/ganforge.mjs', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    timeout: 90_000,
-    env: { ...process.env, NO_COLOR: '1', GANFORGE_DEBUG: '' },
-  });
-}
-
-async function ganforge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((stdout += String(s)), true),
-  );
-  vi.spyOn(process.stderr, 'write').mockImplementation(
-    (s: string | Uint8Array) => ((stderr += String(s)), true),
-  );
-  try {
-    const code = await main(['node', 'ganforge', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const ganforgeBin = (...args: string[]) => ganforgeProcess(args, 90_000);
 
 const configOf = (repo: string, name: string) =>
   parseConfigPbtxt(readFileSync(join(repo, name, 'config.pbtxt'), 'utf8'));
@@ -68,9 +42,9 @@ const configOf = (repo: string, name: string) =>
 describe('ganforge triton (the bin, a real process)', () => {
   it('writes <repo>/mnist-dcgan/{config.pbtxt, 1/model.onnx} from models/ and says how to start Triton; exit 0', () => {
     const repo = join(root, 'repo');
-    const r = ganforgeProcess('triton', 'models', '--out', repo, '--max-batch', '32');
+    const r = ganforgeBin('triton', 'models', '--out', repo, '--max-batch', '32');
     expect(r.stderr).toBe('');
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
         `wrote a Triton model repository to ${repo}`,
@@ -99,8 +73,8 @@ describe('ganforge triton (the bin, a real process)', () => {
     const home = join(root, 'home');
     mkdirSync(home);
     writeFileSync(join(home, 'notes.txt'), '');
-    const r = ganforgeProcess('triton', 'models', '--out', home);
-    expect(r.status).toBe(1);
+    const r = ganforgeBin('triton', 'models', '--out', home);
+    expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
       /^ganforge: --out .*home exists and is not a Triton model repository \('notes\.txt' is not a model folder with config\.pbtxt or a version folder\) \(choose a new or empty --out folder\)\n$/,
@@ -111,28 +85,39 @@ describe('ganforge triton (the bin, a real process)', () => {
 
 describe('ganforge triton (in-process): bad input', () => {
   it('bad options exit 2: --max-batch 0, --instances 0, an unknown --instance-kind, an invalid --model name', async () => {
-    expect((await ganforge('triton', 'models', '--out', join(root, 'x'), '--instances', '0')).code).toBe(2);
-    expect((await ganforge('triton', 'models', '--out', join(root, 'x'), '--max-batch', '0')).code).toBe(2);
     expect(
-      (await ganforge('triton', 'models', '--out', join(root, 'x'), '--instance-kind', 'tpu')).code,
+      (await ganforgeInProcess('triton', 'models', '--out', join(root, 'x'), '--instances', '0')).code,
     ).toBe(2);
-    const name = await ganforge('triton', 'models', '--out', join(root, 'x'), '--model', '../mnist-dcgan');
+    expect(
+      (await ganforgeInProcess('triton', 'models', '--out', join(root, 'x'), '--max-batch', '0')).code,
+    ).toBe(2);
+    expect(
+      (await ganforgeInProcess('triton', 'models', '--out', join(root, 'x'), '--instance-kind', 'tpu')).code,
+    ).toBe(2);
+    const name = await ganforgeInProcess(
+      'triton',
+      'models',
+      '--out',
+      join(root, 'x'),
+      '--model',
+      '../mnist-dcgan',
+    );
     expect(name.code).toBe(2);
     expect(name.stderr).toMatch(/^ganforge: --model '\.\.\/mnist-dcgan' is not a valid model name/);
     expect(existsSync(join(root, 'x'))).toBe(false);
   });
 
   it('bad inputs exit 1 with one line: a missing folder, an existing entry without --force, the models folder itself', async () => {
-    const missing = await ganforge('triton', join(root, 'no-models'), '--out', join(root, 'y'));
+    const missing = await ganforgeInProcess('triton', join(root, 'no-models'), '--out', join(root, 'y'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^ganforge: .*no-models does not exist \(pass a models folder .*\)\n$/);
     const repo = join(root, 'twice');
-    expect((await ganforge('triton', 'models', '--out', repo)).code).toBe(0);
-    const again = await ganforge('triton', 'models', '--out', repo);
+    expect((await ganforgeInProcess('triton', 'models', '--out', repo)).code).toBe(0);
+    const again = await ganforgeInProcess('triton', 'models', '--out', repo);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already has a model 'mnist-dcgan' (pass --force to replace it");
-    expect((await ganforge('triton', 'models', '--out', repo, '--force')).code).toBe(0);
-    const into = await ganforge('triton', 'models', '--out', 'models');
+    expect((await ganforgeInProcess('triton', 'models', '--out', repo, '--force')).code).toBe(0);
+    const into = await ganforgeInProcess('triton', 'models', '--out', 'models');
     expect(into.code).toBe(1);
     expect(into.stderr.trim().split('\n')).toHaveLength(1);
   });
@@ -142,7 +127,7 @@ describe('ganforge export --triton', () => {
   it('exports the run and adds it to the Triton repository in the same command', async () => {
     const out = join(root, 'models', 'tiny');
     const repo = join(root, 'exported');
-    const r = await ganforge('export', run.runDir, '--out', out, '--no-check', '--triton', repo);
+    const r = await ganforgeInProcess('export', run.runDir, '--out', out, '--no-check', '--triton', repo);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`exported generator 'tiny' to ${out}`);
@@ -160,7 +145,7 @@ describe('ganforge export --triton', () => {
 
   it('a --triton target that cannot take the model is refused before the export writes anything (exit 1)', async () => {
     const out = join(root, 'models', 'refused');
-    const r = await ganforge(
+    const r = await ganforgeInProcess(
       'export',
       run.runDir,
       '--out',

@@ -8,8 +8,13 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GanforgeError, sampleLatents, tileGrid, toUint8Pixels, type ModelCard } from '@ganforge/core';
-import { maxDiff, startControllerFixture, type ControllerFixture } from '@ganforge/web/testing/controller';
+import { sampleLatents, tileGrid, toUint8Pixels, type ModelCard } from '@ganforge/core';
+import {
+  expectRefusal,
+  maxDiff,
+  startControllerFixture,
+  type ControllerFixture,
+} from '@ganforge/web/testing/controller';
 import { runInOrtNode, writeConditionalModel } from './support/web-conditional-model.ts';
 
 const NAMES = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
@@ -129,17 +134,7 @@ describe('SamplerController on a class-conditional generator (onnxruntime-web in
     const h = fx.harness({ model: 'cmnist', seed: '2', n: '2', label: '1' });
     await h.controller.sample();
     const good = h.controller.current;
-    const failure = async (request: () => Promise<unknown>) => {
-      const e = await request().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(e).toBeInstanceOf(GanforgeError);
-      const { code, message, hint } = e as GanforgeError;
-      expect(h.settled.at(-1)).toEqual({ code, message, hint });
-      expect(h.controller.current).toBe(good);
-      return { code, message, hint };
-    };
+    const failure = (request: () => Promise<unknown>) => expectRefusal(h, good, request);
     const classList = /its classes are 0 “0”, 1 “1”, 2 “2”, .*, 9 “9”/;
     for (const label of ['10', '-1', 'seven', '2.0']) {
       h.attrs.label = label;

@@ -13,33 +13,20 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLatents, tileGrid, toUint8Pixels, type ModelCard } from '@ganforge/core';
+import { createServer } from '@ganforge/serve';
 import {
   embeddingPage,
   startEmbeddingSite,
   startSamplerServer,
   type RunningServer,
 } from '@ganforge/web/testing';
+import { maxPixelDiff, samplerPixels, servedImagePixels, type Rgba } from './support/canvas-pixels.ts';
 import { chromiumSkipReason, launchChromium } from './support/chromium.ts';
+import { recordPageProblems } from './support/page-problems.ts';
 import { runInOrtNode, writeConditionalModel } from './support/web-conditional-model.ts';
 
 const skip = chromiumSkipReason();
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-/** A canvas's pixels, RGBA. */
-interface Rgba {
-  width: number;
-  height: number;
-  data: number[];
-}
-
-async function samplerPixels(page: Page, selector: string): Promise<Rgba> {
-  return page.evaluate((sel) => {
-    const canvas = document.querySelector(sel)?.shadowRoot?.querySelector('canvas');
-    if (!canvas) throw new Error(`no canvas in ${sel}`);
-    const img = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: img.width, height: img.height, data: Array.from(img.data) };
-  }, selector);
-}
 
 /** The largest difference of a gray canvas's red channel from the grid onnxruntime-node's images tile into. */
 function maxDiffFromReference(
@@ -186,20 +173,33 @@ describe.skipIf(skip)('class-conditional <gan-sampler> in headless Chromium', ()
     await page.close();
   });
 
+  it('the ganforge server answers samples.png?class=7 with the pixels the browser draws for class 7', async () => {
+    const api = createServer({ modelsDir, watch: false, logLevel: 'silent', workers: 1, intraOpThreads: 1 });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(60_000);
+    try {
+      await api.loaded;
+      const { url } = await api.listen(0, '127.0.0.1');
+      await page.goto(site.url);
+      await waitForSample(page, '#s', { seed: 42, n: 4, layout: 'grid', classes: [7, 7, 7, 7] });
+      const drawn = await samplerPixels(page, '#s');
+      await page.goto(new URL('/healthz', url).href); // the server's origin, to fetch its images
+      const seven = await servedImagePixels(page, '/v1/models/cmnist/samples.png?class=7&seed=42&n=4');
+      expect(maxPixelDiff(seven, drawn)).toBeGreaterThanOrEqual(0); // same size
+      expect(maxPixelDiff(seven, drawn)).toBeLessThanOrEqual(1);
+      // Another class for the same seed is another picture.
+      const three = await servedImagePixels(page, '/v1/models/cmnist/samples.png?class=3&seed=42&n=4');
+      expect(maxPixelDiff(three, drawn)).toBeGreaterThan(10);
+    } finally {
+      await page.close();
+      await api.close();
+    }
+  });
+
   it('the page shows a class picker only for a conditional model: one row per class by default, or the chosen class', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 1400 } });
     page.setDefaultTimeout(60_000);
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    // Script errors show up as console errors; failed loads are checked by URL instead.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        problems.push(`console: ${m.text()}`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
-        problems.push(`HTTP ${r.status()} ${r.url()}`);
-    });
+    const problems = recordPageProblems(page);
     await page.goto(`${server.url}?model=cmnist`);
     await waitForSample(page, '#grid', { model: 'cmnist', layout: 'per-class', n: 160 });
     expect(await page.isVisible('#class-picker')).toBe(true);

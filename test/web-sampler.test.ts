@@ -16,7 +16,9 @@ import { createServer, type GanforgeServer } from '@ganforge/serve';
 import { writeTinyModel } from '@ganforge/serve/testing';
 import { mountWeb } from '@ganforge/web';
 import { embeddingPage, startEmbeddingSite, type RunningServer } from '@ganforge/web/testing';
+import { samplerPixels, servedImagePixels, type Rgba } from './support/canvas-pixels.ts';
 import { chromiumSkipReason, launchChromium } from './support/chromium.ts';
+import { recordPageProblems } from './support/page-problems.ts';
 import { writeDcganModel } from './support/web-models.ts';
 
 const skip = chromiumSkipReason();
@@ -24,41 +26,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULTS = join(ROOT, 'test-results');
 const MODEL = { latentDim: 16, height: 8, width: 8, channels: 1 as const, weightSeed: 3 };
 
-/** Pixels of a canvas (in the page or inside a <gan-sampler>'s shadow root), RGBA. */
-interface Rgba {
-  width: number;
-  height: number;
-  data: number[];
-}
-
-async function samplerPixels(page: Page, selector: string): Promise<Rgba> {
-  return page.evaluate((sel) => {
-    const host = document.querySelector(sel);
-    const canvas = host?.shadowRoot?.querySelector('canvas');
-    if (!canvas) throw new Error(`no canvas in ${sel}`);
-    const ctx = canvas.getContext('2d')!;
-    const img = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    return { width: img.width, height: img.height, data: Array.from(img.data) };
-  }, selector);
-}
-
 /** The server's PNG decoded by the browser itself, with no color conversion. */
-async function serverPngPixels(page: Page, url: string): Promise<Rgba> {
-  return page.evaluate(async (u) => {
-    const res = await fetch(u);
-    if (!res.ok) throw new Error(`${u}: HTTP ${res.status}`);
-    const bitmap = await createImageBitmap(await res.blob(), {
-      colorSpaceConversion: 'none',
-      premultiplyAlpha: 'none',
-    });
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const ctx = canvas.getContext('2d')!;
-    ctx.drawImage(bitmap, 0, 0);
-    const img = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    return { width: img.width, height: img.height, data: Array.from(img.data) };
-  }, url);
-}
-
 function maxDiff(a: Rgba, b: Rgba): number {
   expect([a.width, a.height]).toEqual([b.width, b.height]);
   let max = 0;
@@ -203,17 +171,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
 
   it('the page draws the grid the server renders for the same seed, and a latent slider changes the sample', async () => {
     const page = await openPage(browser, { viewport: { width: 1000, height: 1100 } });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    // CSP violations and script errors show up as console errors; failed loads are checked by URL instead.
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource'))
-        problems.push(`console: ${m.text()}`);
-    });
-    page.on('response', (r) => {
-      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico'))
-        problems.push(`HTTP ${r.status()} ${r.url()}`);
-    });
+    const problems = recordPageProblems(page);
     await page.goto(`${sampler.url}?model=tiny`);
     await page.waitForFunction(() => {
       const el = document.querySelector('#grid') as (HTMLElement & { lastSample?: unknown }) | null;
@@ -229,7 +187,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
     expect(await page.textContent('#runtime')).toMatch(/backend: wasm, \d threads \(cross-origin isolated\)/);
 
     const browserGrid = await samplerPixels(page, '#grid');
-    const serverGrid = await serverPngPixels(page, '/v1/models/tiny/samples.png?seed=42&n=16');
+    const serverGrid = await servedImagePixels(page, '/v1/models/tiny/samples.png?seed=42&n=16');
     expect(maxDiff(browserGrid, serverGrid)).toBeLessThanOrEqual(1);
     expect(new Set(browserGrid.data).size).toBeGreaterThan(20); // a real picture, not a blank box
 
@@ -243,7 +201,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
       () => (document.querySelector('#grid') as SamplerHandle).lastSample?.truncation === 0.5,
     );
     const truncated = await samplerPixels(page, '#grid');
-    const serverTruncated = await serverPngPixels(
+    const serverTruncated = await servedImagePixels(
       page,
       '/v1/models/tiny/samples.png?seed=42&n=16&truncation=0.5',
     );
@@ -327,7 +285,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
     expect(status).toMatch(/single-threaded/);
 
     const browserGrid = await samplerPixels(page, '#s');
-    const serverGrid = await serverPngPixels(
+    const serverGrid = await servedImagePixels(
       page,
       new URL('v1/models/tiny/samples.png?seed=42&n=16', sampler.url).href,
     );
@@ -340,7 +298,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
     await page.evaluate(() => ((document.querySelector('#s') as HTMLElement & { seed: number }).seed = 7));
     const seven = await awaitSample(page, '#s');
     expect(seven).toMatchObject({ seed: 7, n: 16 });
-    const sevenPng = await serverPngPixels(
+    const sevenPng = await servedImagePixels(
       page,
       new URL('v1/models/tiny/samples.png?seed=7&n=16', sampler.url).href,
     );
@@ -382,7 +340,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
     )) as { backend: string; threads: number; note: string | undefined };
     expect(detail).toMatchObject({ backend: 'wasm', note: undefined });
     expect(detail.threads).toBeGreaterThanOrEqual(2);
-    const serverGrid = await serverPngPixels(
+    const serverGrid = await servedImagePixels(
       page,
       new URL('v1/models/tiny/samples.png?seed=42&n=16', sampler.url).href,
     );
@@ -394,7 +352,7 @@ describe.skipIf(skip)('browser sampler in headless Chromium', () => {
     const page = await openPage(browser);
     await nextSampleAfterGoto(page, new URL('dcgan', site.url).href);
     const browserGrid = await samplerPixels(page, '#s');
-    const serverGrid = await serverPngPixels(
+    const serverGrid = await servedImagePixels(
       page,
       new URL('v1/models/dcgan/samples.png?seed=5&n=9', sampler.url).href,
     );

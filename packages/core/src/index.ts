@@ -1,4 +1,5 @@
 export * from './errors.ts';
+export * from './value-at.ts';
 export * from './random/prng.ts';
 export * from './random/latent.ts';
 export * from './random/shuffle.ts';

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { GanforgeError } from '@ganforge/core';
 import type { Dataset } from './dataset.ts';
 import { normalizePixels } from './normalize.ts';
+import { datasetReadError } from './read-error.ts';
 
 /** File extensions read as images (case-insensitive). Other files are ignored. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.png', '.jpg', '.jpeg', '.webp'];
@@ -37,13 +38,10 @@ export async function listImageFiles(dir: string): Promise<string[]> {
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GanforgeError(
-      code === 'ENOENT' ? 'dataset_not_found' : 'dataset_unreadable',
-      code === 'ENOENT'
-        ? `image folder ${dir} does not exist`
-        : `image folder ${dir} cannot be read (${(e as Error).message})`,
-      { hint: 'pass a folder of PNG/JPEG/WebP images as the dataset path', cause: e },
+    throw datasetReadError(
+      e,
+      `image folder ${dir}`,
+      'pass a folder of PNG/JPEG/WebP images as the dataset path',
     );
   }
   return entries
@@ -102,6 +100,12 @@ interface FolderExamples {
   readonly classNames: string[] | undefined;
 }
 
+/** The `dataset_empty` error for a folder (`where`, e.g. "image folder x") without any image file. */
+function noImages(where: string, hint: string): GanforgeError {
+  const looked = IMAGE_EXTENSIONS.join(', ');
+  return new GanforgeError('dataset_empty', `${where} has no images (looked for ${looked})`, { hint });
+}
+
 /**
  * The images directly in the folder, in name order, without labels; or, when it has none but has
  * subfolders, one class per subfolder: the subfolders sorted by name are the classes (label = index),
@@ -113,10 +117,9 @@ async function folderExamples(dir: string): Promise<FolderExamples> {
     return { files: names.map((name) => join(dir, name)), labels: undefined, classNames: undefined };
   const classNames = await listClassFolders(dir);
   if (classNames.length === 0) {
-    throw new GanforgeError(
-      'dataset_empty',
-      `image folder ${dir} has no images (looked for ${IMAGE_EXTENSIONS.join(', ')})`,
-      { hint: 'put PNG, JPEG or WebP files directly in that folder, or one subfolder of them per class' },
+    throw noImages(
+      `image folder ${dir}`,
+      'put PNG, JPEG or WebP files directly in that folder, or one subfolder of them per class',
     );
   }
   const files: string[] = [];
@@ -125,10 +128,9 @@ async function folderExamples(dir: string): Promise<FolderExamples> {
     const classDir = join(dir, name);
     const inClass = await listImageFiles(classDir);
     if (inClass.length === 0) {
-      throw new GanforgeError(
-        'dataset_empty',
-        `class folder ${classDir} has no images (looked for ${IMAGE_EXTENSIONS.join(', ')})`,
-        { hint: 'every subfolder of a labelled image folder is a class: put its images in it, or remove it' },
+      throw noImages(
+        `class folder ${classDir}`,
+        'every subfolder of a labelled image folder is a class: put its images in it, or remove it',
       );
     }
     for (const file of inClass) {

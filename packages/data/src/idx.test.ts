@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import { errorOf, rejectionOf } from '@ganforge/core/testing';
 import { decodeIdx, isGzip, parseIdx, readIdxFile } from './idx.ts';
 import { loadIdxPair } from './idx-pair.ts';
 
@@ -21,26 +21,6 @@ function idxBytes(dims: number[], data: ArrayLike<number>, dtype = 0x08): Uint8A
 /** Two 2x3 images with pixel values 0..11 (the first 0 and the last 255). */
 const pixels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255];
 const images = idxBytes([2, 2, 3], pixels);
-
-function errorOf(f: () => unknown): GanforgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected an error');
-}
-
-async function asyncErrorOf(p: Promise<unknown>): Promise<GanforgeError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected an error');
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'ganforge-idx-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,7 +102,7 @@ describe('gzipped IDX', () => {
   });
 
   it('reports a missing file as dataset_not_found', async () => {
-    const e = await asyncErrorOf(readIdxFile(join(dir, 'nope.idx')));
+    const e = await rejectionOf(readIdxFile(join(dir, 'nope.idx')));
     expect(e.code).toBe('dataset_not_found');
     expect(e.message).toContain('nope.idx');
   });
@@ -157,7 +137,7 @@ describe('loadIdxPair', () => {
   });
 
   it('rejects an image/label count mismatch, naming both files', async () => {
-    const e = await asyncErrorOf(
+    const e = await rejectionOf(
       loadIdxPair({ imagesPath: join(dir, 'images.idx.gz'), labelsPath: join(dir, 'labels3.idx') }),
     );
     expect(e.code).toBe('dataset_corrupt');
@@ -167,9 +147,9 @@ describe('loadIdxPair', () => {
   });
 
   it('rejects labels given as images and images given as labels', async () => {
-    const asImages = await asyncErrorOf(loadIdxPair({ imagesPath: join(dir, 'labels.idx') }));
+    const asImages = await rejectionOf(loadIdxPair({ imagesPath: join(dir, 'labels.idx') }));
     expect(asImages.message).toContain('expected images with dims [n, height, width]');
-    const asLabels = await asyncErrorOf(
+    const asLabels = await rejectionOf(
       loadIdxPair({ imagesPath: join(dir, 'images.idx.gz'), labelsPath: join(dir, 'images.idx.gz') }),
     );
     expect(asLabels.message).toContain('expected labels with dims [n], got [2, 2, 3]');

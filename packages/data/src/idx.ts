@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { GanforgeError } from '@ganforge/core';
+import { datasetReadError } from './read-error.ts';
 
 /**
  * The IDX format (LeCun's MNIST files): two zero bytes, a dtype byte, a byte with the number of
@@ -115,14 +116,7 @@ export async function readIdxFile(file: string): Promise<IdxArray> {
   try {
     bytes = await readFile(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new GanforgeError(
-      code === 'ENOENT' ? 'dataset_not_found' : 'dataset_unreadable',
-      code === 'ENOENT'
-        ? `IDX file ${file} does not exist`
-        : `IDX file ${file} cannot be read (${(e as Error).message})`,
-      { hint: 'check the path', cause: e },
-    );
+    throw datasetReadError(e, `IDX file ${file}`, 'check the path');
   }
   return decodeIdx(bytes, file);
 }

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GanforgeError } from '@ganforge/core';
+import { errorOf } from '@ganforge/core/testing';
 import { DatasetSpecSchema, loadDataset, parseDatasetSpec } from './spec.ts';
-
-function errorOf(f: () => unknown): GanforgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('DatasetSpecSchema', () => {
   it('fills defaults: MNIST train', () => {

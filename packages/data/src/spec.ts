@@ -1,6 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { z } from 'zod';
-import { GanforgeError } from '@ganforge/core';
+import { GanforgeError, valueAt } from '@ganforge/core';
 import type { Dataset } from './dataset.ts';
 import { loadFashionMnist } from './fashion-mnist.ts';
 import { FOLDER_DEFAULT_CHANNELS, FOLDER_DEFAULT_SIZE, loadImageFolder } from './folder.ts';
@@ -84,16 +84,6 @@ export const DatasetSpecSchema = z
 export type DatasetSpec = z.output<typeof DatasetSpecSchema>;
 /** A dataset spec as written by a person (fields with defaults may be left out). */
 export type DatasetSpecInput = z.input<typeof DatasetSpecSchema>;
-
-/** The value at `path` inside `input`, for error messages. */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
-}
 
 /** Validates a dataset spec; a bad one is a `bad_config` error naming the field and the value. */
 export function parseDatasetSpec(input: unknown): DatasetSpec {

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, stat, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError, parseModelCard } from '@ganforge/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseModelCard } from '@ganforge/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelProvenance } from './card/build-card.ts';
 import { CARD_METADATA_KEY } from './card/build-card.ts';
 import type { LoadedNetwork } from './export-model.ts';
@@ -14,6 +13,8 @@ import { maxAbsDiff, predictTfjs } from './parity/check.ts';
 import { runOrtNode } from './parity/runtimes.ts';
 import { dcganGenerator } from './testing/layouts.ts';
 import { randomizeWeights, uniformInput, useCpu } from './testing/fixtures.ts';
+import { rejection } from './testing/expected-errors.ts';
+import { tempDirs } from './testing/workdirs.ts';
 
 beforeAll(useCpu);
 
@@ -34,25 +35,7 @@ function generator(seed = 1): LoadedNetwork {
   return { model, network: 'generator', provenance };
 }
 
-const workdirs: string[] = [];
-async function workdir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ganforge-export-'));
-  workdirs.push(dir);
-  return dir;
-}
-afterAll(async () => {
-  await Promise.all(workdirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function rejection(p: Promise<unknown>): Promise<GanforgeError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected a rejection');
-}
+const workdir = tempDirs('ganforge-export-');
 
 describe('exportNetwork', () => {
   it('writes model.onnx + card.json; the card is in metadata_props too, with parity figures from both runtimes', async () => {

@@ -1,19 +1,10 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { readEvents } from '@ganforge/runs';
-import { writeFakeRun } from '@ganforge/train/testing';
+import { useFakeRun, writeFakeRun } from '@ganforge/train/testing';
 import { chromiumSkipReason, launchChromium } from '../../../test/support/chromium.ts';
 import { sampleLatents } from '@ganforge/core';
 import { latentLoop } from './latent-walk-frames.ts';
@@ -21,12 +12,7 @@ import { lineChart } from './line-chart.ts';
 import { writeReport } from './write-report.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const tmp = mkdtempSync(join(tmpdir(), 'ganforge-report-'));
-const runDir = join(tmp, 'fake-mlp-20261123-190000');
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-beforeAll(async () => {
-  await writeFakeRun(runDir);
-});
+const { tmp, runDir } = useFakeRun({ prefix: 'report', name: 'fake-mlp-20261123-190000' });
 
 test('lineChart: one path per series through every point, log scale drops values <= 0, markers at steps', () => {
   const svg = lineChart({

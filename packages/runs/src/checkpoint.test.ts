@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import { errorOf } from '@ganforge/core/testing';
 import { CHECKPOINT_FILES, readCheckpointState } from './checkpoint.ts';
 import { readRunConfigView } from './run-config.ts';
 import { RUN_FILES } from './run-dir.ts';
@@ -20,16 +20,6 @@ function checkpointWith(state: unknown): string {
   const dir = mkdtempSync(join(tmpdir(), 'ganforge-ckpt-'));
   writeFileSync(join(dir, CHECKPOINT_FILES.state), typeof state === 'string' ? state : JSON.stringify(state));
   return dir;
-}
-
-function errorOf(f: () => unknown): GanforgeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof GanforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a GanforgeError');
 }
 
 describe('checkpoint state.json', () => {

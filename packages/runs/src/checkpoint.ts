@@ -158,12 +158,19 @@ export function locateCheckpoint(path: string, options: { step?: number | undefi
   return { dir: join(abs, RUN_FILES.checkpoints, stepName(step)), runDir: abs, step };
 }
 
-export interface LoadedCheckpoint {
-  readonly dir: string;
-  readonly runDir: string | undefined;
-  readonly step: number;
+/** A located checkpoint with its state.json and its run's config; its networks are not loaded. */
+export interface CheckpointInfo extends CheckpointLocation {
   readonly state: CheckpointState;
   readonly config: RunConfigView | undefined;
+}
+
+/** Locates a checkpoint as locateCheckpoint does and reads its state and its run's config. */
+export function readCheckpoint(path: string, options: { step?: number | undefined } = {}): CheckpointInfo {
+  const where = locateCheckpoint(path, options);
+  return { ...where, state: readState(where.dir), config: readRunConfigView(where.runDir) };
+}
+
+export interface LoadedCheckpoint extends CheckpointInfo {
   readonly generator: tfl.LayersModel;
   readonly discriminator: tfl.LayersModel;
 }
@@ -173,12 +180,10 @@ export async function loadCheckpoint(
   path: string,
   options: { step?: number | undefined } = {},
 ): Promise<LoadedCheckpoint> {
-  const where = locateCheckpoint(path, options);
-  const state = readState(where.dir);
-  const config = readRunConfigView(where.runDir);
-  const generator = await loadLayersModel(join(where.dir, CHECKPOINT_FILES.generator));
-  const discriminator = await loadLayersModel(join(where.dir, CHECKPOINT_FILES.discriminator));
-  return { ...where, state, config, generator, discriminator };
+  const info = readCheckpoint(path, options);
+  const generator = await loadLayersModel(join(info.dir, CHECKPOINT_FILES.generator));
+  const discriminator = await loadLayersModel(join(info.dir, CHECKPOINT_FILES.discriminator));
+  return { ...info, generator, discriminator };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ImageShape } from '@ganforge/data';
-import { CHECKPOINT_FILES, locateCheckpoint, readCheckpointState, type CheckpointState } from './checkpoint.ts';
-import { readRunConfigView, type RunConfigView } from './run-config.ts';
+import { CHECKPOINT_FILES, readCheckpoint, type CheckpointState } from './checkpoint.ts';
+import type { RunConfigView } from './run-config.ts';
 import { loadLayersModel } from './model-files.ts';
 
 export interface LoadedGenerator {
@@ -26,10 +26,8 @@ export async function loadGenerator(
   path: string,
   options: { step?: number | undefined } = {},
 ): Promise<LoadedGenerator> {
-  const where = locateCheckpoint(path, options);
-  const state = readCheckpointState(where.dir);
-  const config = readRunConfigView(where.runDir);
-  const model = await loadLayersModel(join(where.dir, CHECKPOINT_FILES.generator));
+  const { dir, runDir, state, config } = readCheckpoint(path, options);
+  const model = await loadLayersModel(join(dir, CHECKPOINT_FILES.generator));
   const shape = model.outputs[0]?.shape ?? [];
   const [height, width, channels] = shape.slice(1) as number[];
   return {
@@ -37,8 +35,8 @@ export async function loadGenerator(
     latent: state.latent,
     imageShape: { height: height ?? 0, width: width ?? 0, channels: channels === 3 ? 3 : 1 },
     step: state.step,
-    checkpointDir: where.dir,
-    runDir: where.runDir,
+    checkpointDir: dir,
+    runDir,
     config,
   };
 }

@@ -24,6 +24,12 @@ export interface ProbeDcganSpec {
 const init = (seed: number): ReturnType<typeof tfl.initializers.randomNormal> =>
   tfl.initializers.randomNormal({ mean: 0, stddev: 0.02, seed });
 
+type ConvTransposeArgs = Parameters<typeof tfl.layers.conv2dTranspose>[0];
+
+/** A stride-2 'same' transposed conv of the spec's kernel size (it doubles the image side). */
+const upsample = (s: ProbeDcganSpec, args: Omit<ConvTransposeArgs, 'kernelSize'>): tfl.layers.Layer =>
+  tfl.layers.conv2dTranspose({ kernelSize: s.kernelSize, strides: 2, padding: 'same', ...args });
+
 /** dense -> reshape -> BN -> ReLU -> convT(s2) -> BN -> ReLU -> convT(s2) -> tanh. */
 export function buildProbeGenerator(s: ProbeDcganSpec): tfl.LayersModel {
   const base = s.size / 4;
@@ -39,28 +45,10 @@ export function buildProbeGenerator(s: ProbeDcganSpec): tfl.LayersModel {
   g.add(tfl.layers.reshape({ targetShape: [base, base, s.gFilters * 2] }));
   g.add(tfl.layers.batchNormalization());
   g.add(tfl.layers.reLU());
-  g.add(
-    tfl.layers.conv2dTranspose({
-      filters: s.gFilters,
-      kernelSize: s.kernelSize,
-      strides: 2,
-      padding: 'same',
-      useBias: false,
-      kernelInitializer: init(s.seed + 1),
-    }),
-  );
+  g.add(upsample(s, { filters: s.gFilters, useBias: false, kernelInitializer: init(s.seed + 1) }));
   g.add(tfl.layers.batchNormalization());
   g.add(tfl.layers.reLU());
-  g.add(
-    tfl.layers.conv2dTranspose({
-      filters: s.channels,
-      kernelSize: s.kernelSize,
-      strides: 2,
-      padding: 'same',
-      activation: 'tanh',
-      kernelInitializer: init(s.seed + 2),
-    }),
-  );
+  g.add(upsample(s, { filters: s.channels, activation: 'tanh', kernelInitializer: init(s.seed + 2) }));
   return g;
 }
 

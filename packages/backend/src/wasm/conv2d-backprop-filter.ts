@@ -25,20 +25,14 @@
  * dy as a [N*OH*OW, CO] matrix on XNNPACK's fully-connected operator, which takes dy's layout as it
  * is: dW[(kh, kw, ci), co] = sum_p patch[(kh, kw, ci), p] * dy[p, co].
  */
-import {
-  backend_util,
-  BatchMatMul,
-  Conv2D,
-  Conv2DBackpropFilter,
-  Slice,
-  Transpose,
-} from '@tensorflow/tfjs-core';
+import { BatchMatMul, Conv2D, Conv2DBackpropFilter, Slice, Transpose } from '@tensorflow/tfjs-core';
 import type {
   Conv2DBackpropFilterAttrs,
   KernelBackend,
   KernelConfig,
   KernelFunc,
 } from '@tensorflow/tfjs-core';
+import { nhwcConvInfo } from './conv-info.ts';
 import { heapView } from './heap.ts';
 import { composed } from './run-kernel.ts';
 
@@ -92,15 +86,12 @@ export const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, backend, attrs })
     attrs as unknown as Conv2DBackpropFilterAttrs;
   if (dataFormat === 'NCHW') throw new Error('wasm Conv2DBackpropFilter supports only NHWC');
 
-  const info = backend_util.computeConv2DInfo(
+  const info = nhwcConvInfo(
     x.shape as [number, number, number, number],
     filterShape,
     strides,
-    1,
     pad,
     dimRoundingMode,
-    false,
-    'channelsLast',
   );
   const [n, h, w, c] = x.shape as [number, number, number, number];
   const [, oh, ow] = dy.shape as [number, number, number, number];

@@ -2,33 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // Gradient functions: tfjs-core does not register them itself; tfjs-layers' Node bundle does.
 import '@tensorflow/tfjs-layers';
 import { describe, expect, it } from 'vitest';
-import { caseLabel, convCases } from '../testing/conv-cases.ts';
-import type { ConvCase } from '../testing/conv-cases.ts';
-import {
-  maxAbsDiff,
-  onBackend,
-  pseudoRandom,
-  pseudoRandomTensor,
-  useBackendInSuite,
-} from '../testing/on-backend.ts';
+import { itMatchesCpuOnConvCases } from '../testing/conv-backprop.ts';
+import { maxAbsDiff, onBackend, pseudoRandom, useBackendInSuite } from '../testing/on-backend.ts';
 import { conv2DBackpropInputWasmConfig, phaseAxis, phaseFilter } from './conv2d-backprop-input.ts';
-
-type Shape4 = [number, number, number, number];
-
-/** dx by the Conv2DBackpropInput kernel of the active backend, for a random filter and dy. */
-function inputGrad(c: ConvCase): Float32Array {
-  return tf.tidy(() => {
-    const inputShape: Shape4 = [c.n, c.h, c.w, c.cin];
-    const filterShape: Shape4 = [c.k, c.k, c.cin, c.cout];
-    const info = tf.backend_util.computeConv2DInfo(inputShape, filterShape, c.stride, 1, c.pad);
-    const filter = pseudoRandomTensor(filterShape, 5);
-    const dy = pseudoRandomTensor(info.outShape, 6);
-    const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape };
-    const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs) as tf.Tensor;
-    expect(dx.shape).toEqual(inputShape);
-    return dx.dataSync() as Float32Array;
-  });
-}
 
 describe('wasm Conv2DBackpropInput (XNNPACK phase decomposition)', () => {
   useBackendInSuite('wasm');
@@ -62,15 +38,7 @@ describe('wasm Conv2DBackpropInput (XNNPACK phase decomposition)', () => {
     expect(phaseAxis(0, 1, 3, 3, 6, 2)).toBeUndefined();
   });
 
-  it.each(convCases().map((c) => [caseLabel(c), c] as const))(
-    'matches the cpu kernel: %s',
-    async (_label, c) => {
-      const cpu = await onBackend('cpu', () => inputGrad(c));
-      const wasm = await onBackend('wasm', () => inputGrad(c));
-      expect(maxAbsDiff(wasm, cpu)).toBeLessThan(1e-4);
-      expect(Math.max(...cpu.map(Math.abs))).toBeGreaterThan(0.1);
-    },
-  );
+  itMatchesCpuOnConvCases('Conv2DBackpropInput', [5, 6]);
 
   it('conv2dTranspose forward and both its gradients match cpu (no tensors leak)', async () => {
     const run = (): Float32Array[] =>

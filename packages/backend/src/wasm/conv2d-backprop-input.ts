@@ -26,13 +26,14 @@
  * Layouts it does not cover (NCHW, unequal strides, padding past the first tap) go to the kernel
  * tfjs ships.
  */
-import { backend_util, Conv2D, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import { Conv2D, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
 import type {
   Conv2DBackpropInputAttrs,
   KernelConfig,
   KernelBackend,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { nhwcConvInfo } from './conv-info.ts';
 import { fasterKernel } from './faster-kernel.ts';
 import { heapView } from './heap.ts';
 import { composed, type Intermediates } from './run-kernel.ts';
@@ -289,16 +290,7 @@ function backpropInput(
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   if (dataFormat === 'NCHW' || dy.dtype !== 'float32') return undefined;
   const filterShape = filter.shape as [number, number, number, number];
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  const info = nhwcConvInfo(inputShape, filterShape, strides, pad, dimRoundingMode);
   const s = info.strideHeight;
   if (info.strideWidth !== s) return undefined;
   const [, ih, iw] = inputShape;

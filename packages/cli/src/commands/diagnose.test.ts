@@ -1,18 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { writeFakeRun } from '@ganforge/train/testing';
+import { expect, test } from 'vitest';
+import { useFakeRun } from '@ganforge/train/testing';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'packages/cli/bin/ganforge.mjs');
-const tmp = mkdtempSync(join(tmpdir(), 'ganforge-cli-diagnose-'));
-const runDir = join(tmp, 'fake-20261123-190000');
-beforeAll(async () => {
-  await writeFakeRun(runDir, { steps: 300, onset: 150 });
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const { tmp, runDir } = useFakeRun({ prefix: 'cli-diagnose', steps: 300, onset: 150 });
 
 const ganforge = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, 'diagnose', ...args], { cwd: ROOT, encoding: 'utf8' });

@@ -1,5 +1,3 @@
-import { writeFileSync, renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { Option } from 'commander';
 import type { ConditionalEvaluation } from '@ganforge/eval';
 import { integer } from '../options.ts';
@@ -12,21 +10,10 @@ interface EvalFlags {
   k: number;
   reference: 'train' | 'test';
   step?: number;
-  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'tensorflow-gpu';
+  backend: 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'webgpu' | 'tensorflow-gpu';
   json: boolean;
   out: string;
   writeCard: boolean;
-}
-
-function writeAtomic(file: string, text: string): void {
-  const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(4));
@@ -77,7 +64,7 @@ export const registerEval: RegisterCommand = (program) => {
     .option('--step <n>', 'run folders: evaluate the checkpoint at this step (default: latest)', integer(0))
     .addOption(
       new Option('--backend <name>', 'run folders: tfjs backend for the generator')
-        .choices(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+        .choices(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
         .default('auto'),
     )
     .option('--json', 'print the result as JSON', false)
@@ -85,6 +72,7 @@ export const registerEval: RegisterCommand = (program) => {
     .option('--write-card', "model folders: store the metrics and protocol in card.json's evaluation", false)
     .action(async (path: string, flags: EvalFlags) => {
       const { evaluateGenerator } = await import('@ganforge/eval');
+      const { writeFileAtomic } = await import('@ganforge/runs');
       const result = await evaluateGenerator({
         path,
         evaluator: flags.evaluator,
@@ -97,7 +85,7 @@ export const registerEval: RegisterCommand = (program) => {
         ...(flags.step !== undefined ? { step: flags.step } : {}),
       });
       const text = `${JSON.stringify(result, null, 2)}\n`;
-      if (flags.out !== '') writeAtomic(flags.out, text);
+      if (flags.out !== '') writeFileAtomic(flags.out, text);
       if (flags.json) {
         process.stdout.write(text);
         return;

@@ -1,20 +1,14 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { writeFakeRun } from '@ganforge/train/testing';
+import { expect, test } from 'vitest';
+import { tinyMnistMlp, useFakeRun } from '@ganforge/train/testing';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'packages/cli/bin/ganforge.mjs');
-const tmp = mkdtempSync(join(tmpdir(), 'ganforge-cli-report-'));
-const runDir = join(tmp, 'fake-20261123-190000');
-beforeAll(async () => {
-  await writeFakeRun(runDir, { steps: 300, onset: 150 });
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const { tmp, runDir } = useFakeRun({ prefix: 'cli-report', steps: 300, onset: 150 });
 
 test('ganforge report <run> writes <run>/report/index.html and says so', async () => {
   // the fake run has no checkpoint; its latent-walk/ frames are used ('auto')
@@ -40,12 +34,8 @@ test('--latent-walk auto renders the walk from the latest checkpoint of a real r
   const { parseTrainConfig, train } = await import('@ganforge/train');
   const config = parseTrainConfig({
     name: 'walk',
-    backend: 'cpu',
-    dataset: { kind: 'mnist', limit: 128 },
-    batchSize: 32,
+    ...tinyMnistMlp({ limit: 128, batchSize: 32, hidden: 16 }),
     steps: 8,
-    generator: { kind: 'mlp', hidden: [16] },
-    discriminator: { kind: 'mlp', hidden: [16] },
     logging: { sampleEvery: 4, checkpointEvery: 0, gridSize: 2 },
   });
   const real = await train({ config, out: tmp });

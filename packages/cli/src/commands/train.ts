@@ -7,7 +7,7 @@ import { collect, integer } from '../options.ts';
 import { signalExitCode, trapStopSignals } from '../stop-signals.ts';
 import type { RegisterCommand } from './index.ts';
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 interface TrainFlags {
   config?: string;
@@ -37,7 +37,11 @@ function commandLine(): string {
 
 function describeStart(info: RunStart): string {
   const b = info.backend;
-  const extras = [`threads ${b.threads}`, ...(b.simd === undefined ? [] : [`simd ${b.simd ? 'on' : 'off'}`])];
+  const extras = [
+    `threads ${b.threads}`,
+    ...(b.simd === undefined ? [] : [`simd ${b.simd ? 'on' : 'off'}`]),
+    ...(b.adapter === undefined ? [] : [`adapter ${b.adapter}`]),
+  ];
   const { height, width, channels } = info.dataset.shape;
   return [
     `backend: ${b.name} (tfjs ${b.tfjsName} ${b.version}), ${extras.join(', ')}`,
@@ -164,6 +168,7 @@ export const registerTrain: RegisterCommand = (program) => {
         out: flags.out,
         backend: backendGiven ? flags.backend : undefined,
         wasmThreads: flags.threads > 0 ? flags.threads : undefined,
+        onBackendSkip: (name, reason) => process.stderr.write(`backend ${name} skipped: ${reason}\n`),
         signal: stop.signal,
         command: commandLine(),
         onFailure: flags.onFailure,

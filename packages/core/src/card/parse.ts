@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { GanforgeError } from '../errors.ts';
+import { valueAt } from '../value-at.ts';
 import { ModelCardSchema, type ModelCard } from './schema.ts';
 
 /** 'output.channels', 'evaluation.metrics.fid', 'training.config.layers[2]'; '(card)' for the root. */
@@ -21,16 +22,6 @@ function describeValue(value: unknown): string {
     s = String(value);
   }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
-
-/** The value at `path` inside `root`, or undefined where the path leads nowhere. */
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }
 
 function describeIssue(root: unknown, issue: z.core.$ZodIssue): string {

@@ -92,7 +92,7 @@ export const DatasetInfoSchema = z.object({
 });
 
 export const BackendInfoSchema = z.object({
-  /** e.g. 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'. */
+  /** e.g. 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'. */
   name,
   version: z.string().min(1),
   threads: positiveInt,

@@ -124,11 +124,9 @@ function reduce(x: number): { r: number; q: number } {
   return { r, q: ((k % 4) + 4) % 4 };
 }
 
-/** Sine. Meant for the angles of latent interpolation (|x| up to a few pi). */
-export function detSin(x: number): number {
-  if (!Number.isFinite(x)) return NaN;
-  const { r, q } = reduce(x);
-  switch (q) {
+/** sin(q*pi/2 + r) for r in [-pi/4, pi/4]: the kernel quadrant q (taken mod 4) calls for. */
+function sinInQuadrant(r: number, q: number): number {
+  switch (q % 4) {
     case 0:
       return sinKernel(r);
     case 1:
@@ -140,20 +138,18 @@ export function detSin(x: number): number {
   }
 }
 
-/** Cosine. Meant for the angles of latent interpolation (|x| up to a few pi). */
+/** Sine. Meant for the angles of latent interpolation (|x| up to a few pi). */
+export function detSin(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  const { r, q } = reduce(x);
+  return sinInQuadrant(r, q);
+}
+
+/** Cosine (cos x = sin(x + pi/2): one quadrant on). Meant for the angles of latent interpolation. */
 export function detCos(x: number): number {
   if (!Number.isFinite(x)) return NaN;
   const { r, q } = reduce(x);
-  switch (q) {
-    case 0:
-      return cosKernel(r);
-    case 1:
-      return -sinKernel(r);
-    case 2:
-      return -cosKernel(r);
-    default:
-      return sinKernel(r);
-  }
+  return sinInQuadrant(r, q + 1);
 }
 
 /** Arctangent, in (-pi/2, pi/2). */

@@ -112,26 +112,31 @@ describe('restoreRng', () => {
   });
 });
 
+/** Mean and variance of a sample, and how many of its values `count` holds for (`counted`). */
+function moments(xs: readonly number[], count: (x: number) => boolean) {
+  let sum = 0;
+  let sq = 0;
+  let counted = 0;
+  for (const x of xs) {
+    sum += x;
+    sq += x * x;
+    if (count(x)) counted++;
+  }
+  const mean = sum / xs.length;
+  return { mean, variance: sq / xs.length - mean * mean, counted };
+}
+
 describe('nextNormal', () => {
   it('has mean ~0 and variance ~1 over 100k draws, with normal tails', () => {
     const rng = createRng(2024);
     const n = 100_000;
-    let sum = 0;
-    let sq = 0;
-    let beyond2 = 0;
-    for (let i = 0; i < n; i++) {
-      const z = rng.nextNormal();
-      sum += z;
-      sq += z * z;
-      if (Math.abs(z) > 2) beyond2++;
-    }
-    const mean = sum / n;
-    const variance = sq / n - mean * mean;
+    const z = Array.from({ length: n }, () => rng.nextNormal());
+    const draws = moments(z, (x) => Math.abs(x) > 2);
     // Standard errors: mean 1/sqrt(n) = 0.0032, variance sqrt(2/n) = 0.0045; allow ~4 of them.
-    expect(Math.abs(mean)).toBeLessThan(0.013);
-    expect(Math.abs(variance - 1)).toBeLessThan(0.018);
+    expect(Math.abs(draws.mean)).toBeLessThan(0.013);
+    expect(Math.abs(draws.variance - 1)).toBeLessThan(0.018);
     // P(|z| > 2) = 0.0455
-    expect(Math.abs(beyond2 / n - 0.0455)).toBeLessThan(0.003);
+    expect(Math.abs(draws.counted / n - 0.0455)).toBeLessThan(0.003);
   });
 
   it('equals the polar method computed with Math.log/Math.sqrt to within an ulp or two', () => {
@@ -157,20 +162,11 @@ describe('nextNormal', () => {
 describe('nextFloat', () => {
   it('is uniform on [0, 1): mean ~1/2, variance ~1/12', () => {
     const rng = createRng(3);
-    const n = 100_000;
-    let sum = 0;
-    let sq = 0;
-    let outside = 0;
-    for (let i = 0; i < n; i++) {
-      const x = rng.nextFloat();
-      if (!(x >= 0 && x < 1)) outside++;
-      sum += x;
-      sq += x * x;
-    }
-    expect(outside).toBe(0);
-    const mean = sum / n;
-    expect(Math.abs(mean - 0.5)).toBeLessThan(0.004);
-    expect(Math.abs(sq / n - mean * mean - 1 / 12)).toBeLessThan(0.002);
+    const x = Array.from({ length: 100_000 }, () => rng.nextFloat());
+    const draws = moments(x, (v) => !(v >= 0 && v < 1));
+    expect(draws.counted).toBe(0);
+    expect(Math.abs(draws.mean - 0.5)).toBeLessThan(0.004);
+    expect(Math.abs(draws.variance - 1 / 12)).toBeLessThan(0.002);
   });
 });
 

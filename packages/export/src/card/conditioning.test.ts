@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError } from '@ganforge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { thrown } from '../testing/expected-errors.ts';
 import { conditionalGenerator, projectionDiscriminator } from '../testing/conditional-layouts.ts';
 import { dcganGenerator } from '../testing/layouts.ts';
 import { useCpu } from '../testing/fixtures.ts';
@@ -45,14 +45,7 @@ describe("the card's conditioning section", () => {
 
   it('a run naming another number of classes than the model embeds is export_mismatch', () => {
     const g = conditionalGenerator({ kind: 'mlp', merge: 'multiply', numClasses: 3 });
-    let e: unknown;
-    try {
-      conditioningOf(g, ['cat', 'dog']);
-    } catch (x) {
-      e = x;
-    }
-    expect(e).toBeInstanceOf(GanforgeError);
-    expect(e).toMatchObject({
+    expect(thrown(() => conditioningOf(g, ['cat', 'dog']))).toMatchObject({
       code: 'export_mismatch',
       message: "the run names 2 classes (dataset.classes in meta.json) but model 'generator' embeds 3",
     });

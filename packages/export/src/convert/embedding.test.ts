@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError } from '@ganforge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onnx } from '../onnx/proto.ts';
 import type { IModelProto } from '../onnx/proto.ts';
 import { encodeModel } from '../onnx/proto.ts';
 import { maxAbsDiff } from '../parity/check.ts';
 import { runOrtNode } from '../parity/runtimes.ts';
+import { thrown } from '../testing/expected-errors.ts';
 import { TOL, parity, randomizeWeights, useCpu } from '../testing/fixtures.ts';
 import { convertToOnnx } from './to-onnx.ts';
 
@@ -36,16 +36,6 @@ function conditioned(
   return model;
 }
 const flatten = (e: Tensor): Tensor => tfl.layers.flatten({ name: 'g_class_flatten' }).apply(e) as Tensor;
-
-function convertError(f: () => unknown): GanforgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected the conversion to fail');
-}
 
 describe('Embedding of the class input', () => {
   it('class is an int64 [N] graph input; Gather(E, class) on axis 0 gives [N, d]; the Flatten after it writes no node', async () => {
@@ -136,7 +126,7 @@ describe('Embedding of the class input', () => {
     const c = tfl.input({ shape: [1], dtype: 'int32', name: 'class' });
     const direct = tfl.layers.dense({ units: 4, name: 'g_direct' }).apply(c) as Tensor;
     const h = tfl.layers.multiply().apply([z, direct]) as Tensor;
-    expect(convertError(() => convertToOnnx(tfl.model({ inputs: [z, c], outputs: h }))).message).toBe(
+    expect(thrown(() => convertToOnnx(tfl.model({ inputs: [z, c], outputs: h }))).message).toBe(
       "cannot export layer 'g_direct' (Dense): reads the class input 'class' (only an Embedding can)",
     );
 
@@ -148,10 +138,10 @@ describe('Embedding of the class input', () => {
       .apply(tfl.layers.embedding({ inputDim: 5, outputDim: 4 }).apply(c2)) as Tensor;
     const sum = tfl.layers.add().apply([z2, a, b]) as Tensor;
     expect(
-      convertError(() => convertToOnnx(tfl.model({ inputs: [z2, c2], outputs: sum, name: 'two' }))).message,
+      thrown(() => convertToOnnx(tfl.model({ inputs: [z2, c2], outputs: sum, name: 'two' }))).message,
     ).toBe("model 'two': the class input 'class' must feed Embeddings of one class count (inputDim 3, 5)");
 
-    const masked = convertError(() => convertToOnnx(conditioned(flatten, { maskZero: true })));
+    const masked = thrown(() => convertToOnnx(conditioned(flatten, { maskZero: true })));
     expect(masked.message).toBe(
       "cannot export layer 'g_class_embedding' (Embedding): maskZero (masks are not exported)",
     );

@@ -1,8 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError } from '@ganforge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { IModelProto } from '../onnx/proto.ts';
 import { projectionDiscriminator } from '../testing/conditional-layouts.ts';
+import { thrown } from '../testing/expected-errors.ts';
 import { TOL, parity, randomizeWeights, useCpu } from '../testing/fixtures.ts';
 import { convertToOnnx } from './to-onnx.ts';
 
@@ -29,15 +29,7 @@ async function expectParity(model: tfl.LayersModel, batches: readonly number[], 
     expect(p.diff['onnxruntime-web']).toBeLessThan(TOL);
   }
 }
-function message(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return (e as GanforgeError).message;
-  }
-  throw new Error('expected the conversion to fail');
-}
+const message = (f: () => unknown): string => thrown(f).message;
 
 describe('merge layers of a functional graph', () => {
   it('Multiply: one Mul per extra input, in tfjs order; inputs of one shape only', async () => {

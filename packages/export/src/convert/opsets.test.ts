@@ -1,9 +1,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError } from '@ganforge/core';
 import { buildDiscriminator, parseTrainConfig } from '@ganforge/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OP_FORMS } from '../onnx/op-forms.ts';
+import { thrown } from '../testing/expected-errors.ts';
 import { randomizeWeights, useCpu } from '../testing/fixtures.ts';
+import { tanhUpsample } from '../testing/layouts.ts';
 import type { ConverterEntry } from './layer.ts';
 import { convertReLU } from './layers/activation.ts';
 import { discriminatorConverters } from './layers/discriminator.ts';
@@ -20,14 +21,7 @@ function generator(): tfl.LayersModel {
       tfl.layers.reshape({ targetShape: [7, 7, 2], name: 'g_reshape' }),
       tfl.layers.batchNormalization({ name: 'g_bn' }),
       tfl.layers.reLU({ name: 'g_relu' }),
-      tfl.layers.conv2dTranspose({
-        filters: 1,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        activation: 'tanh',
-        name: 'g_out',
-      }),
+      tanhUpsample(1, 'g_out'),
     ],
   });
   randomizeWeights(model);
@@ -80,13 +74,9 @@ describe('the opset of an export', () => {
   });
 
   it('a converter needing a newer opset than the target stops the export, naming the layer, the op and the opset to use', () => {
-    let error: unknown;
-    try {
-      convertToOnnx(withLayerNorm(), { opset: 13, converters: { LayerNormalization: layerNormEntry } });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(GanforgeError);
+    const error = thrown(() =>
+      convertToOnnx(withLayerNorm(), { opset: 13, converters: { LayerNormalization: layerNormEntry } }),
+    );
     expect(error).toMatchObject({
       code: 'export_bad_opset',
       message:

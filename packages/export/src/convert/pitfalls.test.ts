@@ -7,6 +7,7 @@ import { onnx } from '../onnx/proto.ts';
 import type { IModelProto, NodeProto, ValueInfoProto } from '../onnx/proto.ts';
 import { encodeModel } from '../onnx/proto.ts';
 import { TOL, mutate, parity, randomizeWeights, useCpu } from '../testing/fixtures.ts';
+import { tanhUpsample } from '../testing/layouts.ts';
 import { convertToOnnx } from './to-onnx.ts';
 
 beforeAll(useCpu);
@@ -179,17 +180,7 @@ describe('Reshape shape is an int64 initializer with a dynamic batch', () => {
 
 describe('dynamic batch', () => {
   it("input and output batch dims are dim_param 'N'; the same bytes run at batch 1 and 64", async () => {
-    const model = imageModel([
-      tfl.layers.batchNormalization(),
-      tfl.layers.reLU(),
-      tfl.layers.conv2dTranspose({
-        filters: 1,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        activation: 'tanh',
-      }),
-    ]);
+    const model = imageModel([tfl.layers.batchNormalization(), tfl.layers.reLU(), tanhUpsample(1)]);
     randomizeWeights(model, { seed: 13 });
     const { model: proto } = convertToOnnx(model);
     const dims = (v: ValueInfoProto | undefined) => v?.type?.tensorType?.shape?.dim ?? [];
@@ -211,13 +202,7 @@ describe('graph shape', () => {
       tfl.layers.conv2dTranspose({ filters: 2, kernelSize: 4, strides: 2, padding: 'same' }),
       tfl.layers.batchNormalization(),
       tfl.layers.reLU(),
-      tfl.layers.conv2dTranspose({
-        filters: 3,
-        kernelSize: 4,
-        strides: 2,
-        padding: 'same',
-        activation: 'tanh',
-      }),
+      tanhUpsample(3),
     ]);
     const { model: proto, outputShape } = convertToOnnx(model);
     expect(nodes(proto, 'Transpose')).toHaveLength(2);

@@ -1,19 +1,19 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError } from '@ganforge/core';
+import type { GanforgeError } from '@ganforge/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { thrown } from '../testing/expected-errors.ts';
 import { useCpu } from '../testing/fixtures.ts';
 import { convertToOnnx } from './to-onnx.ts';
 
 beforeAll(useCpu);
 
-function convertError(model: tfl.LayersModel): GanforgeError {
-  try {
-    convertToOnnx(model);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected the conversion to fail');
+const convertError = (model: tfl.LayersModel): GanforgeError => thrown(() => convertToOnnx(model));
+
+/** A model of one Conv2D layer, 3x3 kernels to 2 filters, with the setting under test. */
+function conv3x3(
+  args: Omit<Parameters<typeof tfl.layers.conv2d>[0], 'filters' | 'kernelSize'>,
+): tfl.LayersModel {
+  return tfl.sequential({ layers: [tfl.layers.conv2d({ filters: 2, kernelSize: 3, ...args })] });
 }
 
 describe('unsupported layers and settings stop the export with the layer, its class and what is unsupported', () => {
@@ -34,17 +34,7 @@ describe('unsupported layers and settings stop the export with the layer, its cl
   });
 
   it('a Conv2D with dilation', () => {
-    const model = tfl.sequential({
-      layers: [
-        tfl.layers.conv2d({
-          inputShape: [8, 8, 1],
-          filters: 2,
-          kernelSize: 3,
-          dilationRate: 2,
-          name: 'g_dilated',
-        }),
-      ],
-    });
+    const model = conv3x3({ inputShape: [8, 8, 1], dilationRate: 2, name: 'g_dilated' });
     expect(convertError(model).message).toBe("cannot export layer 'g_dilated' (Conv2D): dilationRate [2, 2]");
   });
 
@@ -56,17 +46,7 @@ describe('unsupported layers and settings stop the export with the layer, its cl
   });
 
   it('channelsFirst data format and a BN over another axis', () => {
-    const cf = tfl.sequential({
-      layers: [
-        tfl.layers.conv2d({
-          inputShape: [1, 8, 8],
-          filters: 2,
-          kernelSize: 3,
-          dataFormat: 'channelsFirst',
-          name: 'c',
-        }),
-      ],
-    });
+    const cf = conv3x3({ inputShape: [1, 8, 8], dataFormat: 'channelsFirst', name: 'c' });
     expect(convertError(cf).message).toContain("(Conv2D): dataFormat 'channelsFirst'");
     const bn = tfl.sequential({
       layers: [tfl.layers.batchNormalization({ inputShape: [4, 4, 2], axis: 1, name: 'b' })],

@@ -1,6 +1,6 @@
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GanforgeError, parseModelCard } from '@ganforge/core';
+import { parseModelCard } from '@ganforge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_METADATA_KEY } from '../card/build-card.ts';
 import { decodeModel } from '../onnx/proto.ts';
@@ -9,6 +9,7 @@ import { runOrtNode, runOrtWeb } from '../parity/runtimes.ts';
 import { runExport } from '../run-export.ts';
 import { writeFixtureRun } from '../testing/checkpoint.ts';
 import type { FixtureRun } from '../testing/checkpoint.ts';
+import { rejection } from '../testing/expected-errors.ts';
 import { uniformInput, useCpu } from '../testing/fixtures.ts';
 import { loadNetwork } from './from-run.ts';
 
@@ -23,12 +24,6 @@ beforeAll(async () => {
 afterAll(() => Promise.all(runs.map((r) => rm(r.root, { recursive: true, force: true }))));
 
 const base = { opset: 13 as const, check: true, tolerance: 1e-4, network: 'g' as const, force: false };
-
-async function failure(p: Promise<unknown>): Promise<GanforgeError> {
-  const e = await p.catch((x: unknown) => x);
-  expect(e).toBeInstanceOf(GanforgeError);
-  return e as GanforgeError;
-}
 
 describe('export of a class-conditional run (checkpoint saved and loaded back by @ganforge/runs)', () => {
   it("G: card.conditioning names the run's classes; model.onnx takes latent + class and matches tfjs at N=1 and N=5", async () => {
@@ -102,16 +97,16 @@ describe('export of a class-conditional run (checkpoint saved and loaded back by
       writeFile(meta, JSON.stringify({ ...m, dataset: { ...m.dataset, classes } }));
     const out = join(run.root, 'models', 'bad');
     await withClasses(['cat', 'dog', 'bird']);
-    expect(await failure(runExport(run.runDir, { ...base, out }))).toMatchObject({
+    expect(await rejection(runExport(run.runDir, { ...base, out }))).toMatchObject({
       code: 'export_mismatch',
       message: "the run names 3 classes (dataset.classes in meta.json) but model 'generator' embeds 2",
     });
     await withClasses(['cat', 'cat']);
-    expect((await failure(runExport(run.runDir, { ...base, out }))).message).toBe(
+    expect((await rejection(runExport(run.runDir, { ...base, out }))).message).toBe(
       `exported model card field 'conditioning.classes[1]': duplicate class name (also class 0) (got "cat")`,
     );
     await withClasses('cat,dog');
-    expect(await failure(runExport(run.runDir, { ...base, out }))).toMatchObject({
+    expect(await rejection(runExport(run.runDir, { ...base, out }))).toMatchObject({
       code: 'bad_run',
       message: "meta.json's dataset.classes is not a list of class names",
     });

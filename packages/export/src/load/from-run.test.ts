@@ -1,12 +1,13 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GanforgeError, parseModelCard } from '@ganforge/core';
+import { parseModelCard } from '@ganforge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARD_METADATA_KEY } from '../card/build-card.ts';
 import { decodeModel } from '../onnx/proto.ts';
 import { runExport } from '../run-export.ts';
 import { writeFixtureRun } from '../testing/checkpoint.ts';
 import type { FixtureRun } from '../testing/checkpoint.ts';
+import { rejection } from '../testing/expected-errors.ts';
 import { useCpu } from '../testing/fixtures.ts';
 import { loadNetwork } from './from-run.ts';
 
@@ -61,10 +62,9 @@ describe('export from a run directory or checkpoint', () => {
     await expect(loadNetwork(join(run.runDir, 'nope'), { network: 'generator' })).rejects.toThrow(
       /nope does not exist/,
     );
-    const e = await loadNetwork(run.runDir, { network: 'generator', step: 999 }).catch((x: unknown) => x);
-    expect(e).toBeInstanceOf(GanforgeError);
-    expect((e as GanforgeError).code).toBe('checkpoint_not_found');
-    expect((e as GanforgeError).message).toContain('no checkpoint at step 999');
+    const e = await rejection(loadNetwork(run.runDir, { network: 'generator', step: 999 }));
+    expect(e.code).toBe('checkpoint_not_found');
+    expect(e.message).toContain('no checkpoint at step 999');
   });
 
   it("puts the run's recorded evaluation of the exported step into card.json and metadata_props", async () => {

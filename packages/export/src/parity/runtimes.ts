@@ -44,16 +44,26 @@ export interface RunResult {
   readonly dims: readonly number[];
 }
 
-/** onnxruntime-node on its CPU execution provider. */
-export async function runOrtNode(req: RunRequest): Promise<RunResult> {
-  const session = await ortNode.InferenceSession.create(req.model, { executionProviders: ['cpu'] });
+/** Runs `req` once on a fresh session of either package, then releases the session. */
+async function runOnce(
+  runtime: RuntimeName,
+  session: ortNode.InferenceSession | ortWeb.InferenceSession,
+  Tensor: TensorClass,
+  req: RunRequest,
+): Promise<RunResult> {
   try {
-    const out = (await session.run(feedsOf(ortNode.Tensor, req)))[req.outputName];
-    if (!out) throw new Error(`onnxruntime-node: no output '${req.outputName}'`);
+    const out = (await session.run(feedsOf(Tensor, req)))[req.outputName];
+    if (!out) throw new Error(`${runtime}: no output '${req.outputName}'`);
     return { data: Float32Array.from(out.data as Float32Array), dims: [...out.dims] };
   } finally {
     await session.release();
   }
+}
+
+/** onnxruntime-node on its CPU execution provider. */
+export async function runOrtNode(req: RunRequest): Promise<RunResult> {
+  const session = await ortNode.InferenceSession.create(req.model, { executionProviders: ['cpu'] });
+  return runOnce('onnxruntime-node', session, ortNode.Tensor, req);
 }
 
 /** Directory holding onnxruntime-web's .wasm/.mjs files (the package's dist/, never a CDN). */
@@ -70,13 +80,7 @@ export async function runOrtWeb(req: RunRequest): Promise<RunResult> {
   ortWeb.env.wasm.numThreads = 1;
   ortWeb.env.wasm.wasmPaths = pathToFileURL(`${ortWebDistDir()}/`).href;
   const session = await ortWeb.InferenceSession.create(req.model, { executionProviders: ['wasm'] });
-  try {
-    const out = (await session.run(feedsOf(ortWeb.Tensor, req)))[req.outputName];
-    if (!out) throw new Error(`onnxruntime-web: no output '${req.outputName}'`);
-    return { data: Float32Array.from(out.data as Float32Array), dims: [...out.dims] };
-  } finally {
-    await session.release();
-  }
+  return runOnce('onnxruntime-web', session, ortWeb.Tensor, req);
 }
 
 export const RUNNERS: Readonly<Record<RuntimeName, (req: RunRequest) => Promise<RunResult>>> = {

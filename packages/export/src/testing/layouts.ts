@@ -87,3 +87,15 @@ export function dcganGenerator(l: DcganLayout): tfl.LayersModel {
   layers.push(tfl.layers.activation({ activation: 'tanh' }));
   return tfl.sequential({ layers });
 }
+
+/** A generator's last layer as the small test graphs write it: ConvTranspose k4 s2 'same' to `filters`, tanh. */
+export function tanhUpsample(filters: number, name?: string): tfl.layers.Layer {
+  return tfl.layers.conv2dTranspose({
+    filters,
+    kernelSize: 4,
+    strides: 2,
+    padding: 'same',
+    activation: 'tanh',
+    ...(name !== undefined ? { name } : {}),
+  });
+}

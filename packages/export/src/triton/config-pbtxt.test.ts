@@ -1,5 +1,5 @@
-import { GanforgeError } from '@ganforge/core';
 import { describe, expect, it } from 'vitest';
+import { thrown } from '../testing/expected-errors.ts';
 import { formatConfigPbtxt } from './config-pbtxt.ts';
 import type { TritonModelConfig } from './model-config.ts';
 import { assertConfigRoundTrip, modelConfigType, parseConfigPbtxt } from './model-config-proto.ts';
@@ -18,14 +18,9 @@ const config: TritonModelConfig = {
 };
 
 function parseError(text: string): string {
-  try {
-    parseConfigPbtxt(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    expect((e as GanforgeError).code).toBe('triton_bad_config');
-    return (e as GanforgeError).message;
-  }
-  throw new Error(`expected ${JSON.stringify(text)} to be refused`);
+  const e = thrown(() => parseConfigPbtxt(text));
+  expect(e.code).toBe('triton_bad_config');
+  return e.message;
 }
 
 describe("config.pbtxt against Triton's model_config.proto (protobufjs text format)", () => {

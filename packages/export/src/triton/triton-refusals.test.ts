@@ -1,37 +1,23 @@
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GanforgeError } from '@ganforge/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ValueInfoProto } from '../onnx/proto.ts';
 import { decodeModel, encodeModel } from '../onnx/proto.ts';
+import { rejection } from '../testing/expected-errors.ts';
+import { tempDirs } from '../testing/workdirs.ts';
 import { writeTritonRepository } from './run-triton.ts';
 
 // What `ganforge triton` refuses, each time before writing anything: the error's code, its one line and its hint.
 
 const MODELS = fileURLToPath(new URL('../../../../models', import.meta.url));
 
-const workdirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(workdirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function rejection(p: Promise<unknown>): Promise<GanforgeError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected a rejection');
-}
+const workdir = tempDirs('ganforge-triton-refusals-');
 
 describe('ganforge triton refuses, before writing anything', () => {
   let root: string;
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'ganforge-triton-refusals-'));
-    workdirs.push(root);
+    root = await workdir();
   });
 
   let count = 0;

@@ -1,43 +1,26 @@
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { GanforgeError, parseModelCard, sampleLatents } from '@ganforge/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseModelCard, sampleLatents } from '@ganforge/core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoadedNetwork } from '../export-model.ts';
 import { exportNetwork } from '../export-model.ts';
 import type { ValueInfoProto } from '../onnx/proto.ts';
 import { decodeModel, onnx } from '../onnx/proto.ts';
 import { mlpGenerator } from '../testing/layouts.ts';
 import { randomizeWeights, useCpu } from '../testing/fixtures.ts';
+import { rejection } from '../testing/expected-errors.ts';
+import { tempDirs } from '../testing/workdirs.ts';
 import { parseConfigPbtxt } from './model-config-proto.ts';
 import { writeTritonRepository } from './run-triton.ts';
 
 /** The repository's shipped models folder: mnist-dcgan, and evaluators/ (classifiers, not served models). */
 const MODELS = fileURLToPath(new URL('../../../../models', import.meta.url));
 
-const workdirs: string[] = [];
-async function workdir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'ganforge-triton-'));
-  workdirs.push(dir);
-  return dir;
-}
+const workdir = tempDirs('ganforge-triton-');
 beforeAll(useCpu);
-afterAll(async () => {
-  await Promise.all(workdirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
-async function rejection(p: Promise<unknown>): Promise<GanforgeError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected a rejection');
-}
 
 const TRITON_TYPE: Record<number, string> = { [onnx.TensorProto.DataType.FLOAT]: 'TYPE_FP32' };
 

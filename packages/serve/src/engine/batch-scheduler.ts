@@ -110,12 +110,33 @@ export class BatchScheduler {
     return this.queues.get(name)?.jobs.length ?? 0;
   }
 
-  /** Queues `n` latents for `name`; resolves with n images, NHWC float32, row-major. */
-  submit(name: string, latents: Float32Array, n: number, deadlineMs: number): Promise<Float32Array> {
+  /**
+   * Queues `n` latents for `name` (and, for a class-conditional model, their n class ids: requests with
+   * different classes share a batch, the ids joined in the same order as the latents); resolves with n
+   * images, NHWC float32, row-major.
+   */
+  submit(
+    name: string,
+    latents: Float32Array,
+    n: number,
+    deadlineMs: number,
+    classes?: Int32Array,
+  ): Promise<Float32Array> {
     const q = this.queues.get(name);
     if (!q)
       return Promise.reject(
         new GanforgeError('model_not_found', `model '${name}' is not loaded`, { status: 404 }),
+      );
+    if (
+      (q.target.classInputName !== undefined) !== (classes !== undefined) ||
+      (classes && classes.length !== n)
+    )
+      return Promise.reject(
+        new GanforgeError(
+          'internal',
+          `model '${name}': ${q.target.classInputName ? `expected ${n} class ids` : 'takes no class ids'}`,
+          { status: 500 },
+        ),
       );
     if (q.jobs.length > 0 && q.rows() + n > this.options.queueLimit) {
       return Promise.reject(
@@ -136,6 +157,7 @@ export class BatchScheduler {
       const job: Job = {
         latents,
         n,
+        classes,
         enqueuedAt: performance.now(),
         resolve,
         reject,
@@ -218,10 +240,13 @@ export class BatchScheduler {
     const { latentDim } = q.target;
     const n = jobs.reduce((s, j) => s + j.n, 0);
     const latents = new Float32Array(n * latentDim);
+    const classInputName = q.target.classInputName;
+    const ids = classInputName === undefined ? undefined : new Int32Array(n);
     let offset = 0;
     const now = performance.now();
     for (const j of jobs) {
       latents.set(j.latents, offset * latentDim);
+      if (ids && j.classes) ids.set(j.classes, offset);
       offset += j.n;
       this.observer.onQueueWait?.(q.name, (now - j.enqueuedAt) / 1000);
     }
@@ -237,6 +262,14 @@ export class BatchScheduler {
           latents: ranges.length === 1 ? latents : latents.slice(start * latentDim, end * latentDim),
           n: end - start,
           latentDim,
+          ...(ids && classInputName !== undefined
+            ? {
+                classes: {
+                  inputName: classInputName,
+                  ids: ranges.length === 1 ? ids : ids.slice(start, end),
+                },
+              }
+            : {}),
         })
         .then((result: RunResult) => {
           const requests = sizes ? requestsIn(sizes, start, end) : jobs.length;

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { metricValue, rawRequest, startTestServer, waitFor, type TestServer } from '../testing/harness.ts';
+import {
+  BATCHING_OPTIONS,
+  metricValue,
+  rawRequest,
+  startTestServer,
+  waitFor,
+  type TestServer,
+} from '../testing/harness.ts';
 import { tinyCard, writeTinyModel } from '../testing/tiny-generator.ts';
 
 /** A generator whose session.run takes ~1 ms per latent on one thread (1024-wide, 100 Gemm layers). */
@@ -8,12 +15,7 @@ const SLOW = { hidden: { width: 1024, layers: 100 } } as const;
 describe('dynamic batching', () => {
   let t: TestServer;
   beforeAll(async () => {
-    // The batch window is wide enough that eight requests sent at once all arrive within it on a loaded machine.
-    t = await startTestServer((dir) => writeTinyModel(dir, 'tiny').then(() => {}), {
-      workers: 1,
-      maxBatch: 64,
-      maxDelayMs: 400,
-    });
+    t = await startTestServer((dir) => writeTinyModel(dir, 'tiny').then(() => {}), BATCHING_OPTIONS);
   });
   afterAll(() => t?.close());
 

@@ -4,6 +4,8 @@ export interface BatchTarget {
   readonly inputName: string;
   readonly outputName: string;
   readonly latentDim: number;
+  /** A class-conditional model's class input: each batch feeds its requests' class ids to it, in order. */
+  readonly classInputName?: string;
   /**
    * Most latents per session.run for this model (its card's `serving.maxBatch`, see
    * registry/serving-limits.ts). Never above the scheduler's `maxBatch`, which is the server-wide cap
@@ -16,6 +18,8 @@ export interface BatchTarget {
 export interface Job {
   readonly latents: Float32Array;
   readonly n: number;
+  /** The n class ids of a request for a class-conditional model. */
+  readonly classes: Int32Array | undefined;
   readonly enqueuedAt: number;
   readonly resolve: (images: Float32Array) => void;
   readonly reject: (e: Error) => void;

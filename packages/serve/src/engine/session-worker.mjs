@@ -4,6 +4,7 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
+import { ortReason } from './ort-reason.mjs';
 import { lowerThreadPriority } from './thread-priority.mjs';
 
 // Below the HTTP thread: under overload it must still answer health checks and 429s at once.
@@ -20,11 +21,31 @@ function baseOptions() {
   return { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
 }
 
-/** 'auto' tries CUDA then CPU (creating a CUDA session throws when its libraries are missing). */
-async function createSession(source, device) {
-  const attempts = device === 'auto' ? ['cuda', 'cpu'] : [device];
+/**
+ * Providers 'auto' found unusable in this worker, with why: asked once, not again for every model
+ * (a missing GPU does not appear later, and Dawn prints its diagnostics on every attempt).
+ * @type {Map<string, string>}
+ */
+const unusable = new Map();
+
+/**
+ * 'auto' tries CUDA, then WebGPU (onnxruntime-node 1.30 has Dawn built in; it needs a GPU with a Vulkan
+ * driver), then CPU: creating a session throws when a provider's libraries or adapter are missing.
+ */
+async function createSession(source, device, webgpuUnusable) {
+  const attempts = device === 'auto' ? ['cuda', 'webgpu', 'cpu'] : [device];
   const failures = [];
+  // Probed by the pool in a child process: a machine without an adapter never starts Dawn in here.
+  if (webgpuUnusable !== undefined) {
+    if (device === 'webgpu') throw new Error(`webgpu: ${webgpuUnusable}`);
+    unusable.set('webgpu', webgpuUnusable);
+  }
   for (const provider of attempts) {
+    const known = device === 'auto' ? unusable.get(provider) : undefined;
+    if (known !== undefined) {
+      failures.push({ provider, message: known });
+      continue;
+    }
     try {
       const session = await ort.InferenceSession.create(source, {
         ...baseOptions(),
@@ -32,8 +53,10 @@ async function createSession(source, device) {
       });
       return { session, provider, failures };
     } catch (e) {
-      failures.push({ provider, message: e instanceof Error ? e.message : String(e) });
+      const message = ortReason(e instanceof Error ? e.message : String(e));
+      failures.push({ provider, message });
       if (provider === 'cpu' || device !== 'auto') break;
+      unusable.set(provider, message);
     }
   }
   const err = new Error(failures.map((f) => `${f.provider}: ${f.message}`).join('; '));
@@ -59,7 +82,11 @@ function describe(session) {
 async function handle(msg) {
   switch (msg.type) {
     case 'load': {
-      const { session, provider, failures } = await createSession(msg.bytes ?? msg.path, msg.device);
+      const { session, provider, failures } = await createSession(
+        msg.bytes ?? msg.path,
+        msg.device,
+        msg.webgpuUnusable,
+      );
       const old = sessions.get(msg.key);
       sessions.set(msg.key, session);
       if (old) await old.release();
@@ -74,9 +101,14 @@ async function handle(msg) {
     case 'run': {
       const s = sessions.get(msg.key);
       if (!s) throw new Error(`no session '${msg.key}' in this worker`);
-      const input = new ort.Tensor('float32', msg.latents, [msg.n, msg.latentDim]);
+      const feeds = { [msg.inputName]: new ort.Tensor('float32', msg.latents, [msg.n, msg.latentDim]) };
+      // A class-conditional generator's second input: int64 [n] class ids (sent as int32, widened here).
+      if (msg.classes) {
+        const ids = BigInt64Array.from(msg.classes.ids, (c) => BigInt(c));
+        feeds[msg.classes.inputName] = new ort.Tensor('int64', ids, [msg.n]);
+      }
       const started = performance.now();
-      const out = await s.run({ [msg.inputName]: input }, [msg.outputName]);
+      const out = await s.run(feeds, [msg.outputName]);
       const runMs = performance.now() - started;
       const tensor = out[msg.outputName];
       const data = new Float32Array(tensor.data); // own copy, transferable

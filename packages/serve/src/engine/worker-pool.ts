@@ -1,17 +1,29 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { probeWebgpuProvider } from './webgpu-probe.ts';
 
-export type DeviceChoice = 'auto' | 'cuda' | 'cpu';
+/** `a` itself when it is the whole of its buffer (so the buffer can be transferred), else a copy. */
+function ownBuffer<T extends Float32Array | Int32Array>(a: T): T {
+  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : (a.slice() as T);
+}
+
+/** auto: CUDA, then WebGPU (onnxruntime-node's built-in Dawn), then CPU; the others: that one or fail. */
+export type DeviceChoice = 'auto' | 'cuda' | 'webgpu' | 'cpu';
 
 /** An ONNX model as a file path or as its bytes. */
 export type ModelSource = string | Uint8Array;
 
-function loadMessage(key: string, source: ModelSource, device: DeviceChoice): Record<string, unknown> {
-  return typeof source === 'string'
-    ? { type: 'load', key, path: source, device }
-    : { type: 'load', key, bytes: source, device };
+/** `webgpuUnusable`: why the WebGPU provider cannot start here (probed once per pool), if it cannot. */
+function loadMessage(
+  key: string,
+  source: ModelSource,
+  device: DeviceChoice,
+  webgpuUnusable: string | undefined,
+): Record<string, unknown> {
+  const common = { type: 'load', key, device, webgpuUnusable };
+  return typeof source === 'string' ? { ...common, path: source } : { ...common, bytes: source };
 }
-export type ExecutionProvider = 'cuda' | 'cpu';
+export type ExecutionProvider = 'cuda' | 'webgpu' | 'cpu';
 
 /** What a worker reports after creating a session. */
 export interface LoadedSession {
@@ -30,6 +42,11 @@ export interface RunRequest {
   readonly latents: Float32Array;
   readonly n: number;
   readonly latentDim: number;
+  /**
+   * A class-conditional model's class input and its n class ids (fed as int64 [n]); absent for an
+   * unconditional model.
+   */
+  readonly classes?: { readonly inputName: string; readonly ids: Int32Array };
 }
 
 export interface RunResult {
@@ -118,8 +135,13 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   private readonly workers: SessionWorker[];
   /** What every worker must hold, so a replacement for a crashed worker can load it again. */
-  private readonly sessions = new Map<string, { source: ModelSource; device: DeviceChoice }>();
+  private readonly sessions = new Map<
+    string,
+    { source: ModelSource; device: DeviceChoice; webgpuUnusable: string | undefined }
+  >();
   private closed = false;
+  /** Whether onnxruntime's WebGPU provider can start here: asked once, the first time a device may use it. */
+  private webgpuProbe: Promise<string | undefined> | undefined;
   readonly intraOpThreads: number;
   onIdle: () => void = () => {};
   /** Told when a worker thread dies and is replaced (logs). */
@@ -144,7 +166,9 @@ export class WorkerPool {
     fresh.busy = true; // not schedulable until its sessions are loaded
     this.workers[i] = fresh;
     void Promise.allSettled(
-      [...this.sessions].map(([key, s]) => fresh.call(loadMessage(key, s.source, s.device))),
+      [...this.sessions].map(([key, s]) =>
+        fresh.call(loadMessage(key, s.source, s.device, s.webgpuUnusable)),
+      ),
     ).then(() => {
       fresh.busy = false;
       this.onIdle();
@@ -167,15 +191,19 @@ export class WorkerPool {
    * its own copy); all must agree on the execution provider.
    */
   async load(key: string, source: ModelSource, device: DeviceChoice): Promise<LoadedSession> {
+    const webgpuUnusable =
+      device === 'auto' || device === 'webgpu'
+        ? await (this.webgpuProbe ??= probeWebgpuProvider())
+        : undefined;
     const results = await Promise.allSettled(
-      this.workers.map((w) => w.call<LoadedSession>(loadMessage(key, source, device))),
+      this.workers.map((w) => w.call<LoadedSession>(loadMessage(key, source, device, webgpuUnusable))),
     );
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       await this.unload(key);
       throw (failed as PromiseRejectedResult).reason;
     }
-    this.sessions.set(key, { source, device });
+    this.sessions.set(key, { source, device, webgpuUnusable });
     return (results[0] as PromiseFulfilledResult<LoadedSession>).value;
   }
 
@@ -192,20 +220,27 @@ export class WorkerPool {
   }
 
   /** Runs once on every worker (warm-up: each session's first run allocates and plans). */
-  async runOnEach(req: Omit<RunRequest, 'latents'> & { latents: Float32Array }): Promise<RunResult[]> {
+  async runOnEach(req: RunRequest): Promise<RunResult[]> {
     return Promise.all(
-      this.workers.map((w) => w.call<RunResult>({ type: 'run', ...req, latents: req.latents.slice() })),
+      this.workers.map((w) =>
+        w.call<RunResult>({
+          type: 'run',
+          ...req,
+          latents: req.latents.slice(),
+          ...(req.classes ? { classes: { ...req.classes, ids: req.classes.ids.slice() } } : {}),
+        }),
+      ),
     );
   }
 
   private async runOn(w: SessionWorker, req: RunRequest): Promise<RunResult> {
     w.busy = true;
     try {
-      const latents =
-        req.latents.byteOffset === 0 && req.latents.byteLength === req.latents.buffer.byteLength
-          ? req.latents
-          : req.latents.slice();
-      return await w.call<RunResult>({ type: 'run', ...req, latents }, [latents.buffer as ArrayBuffer]);
+      const latents = ownBuffer(req.latents);
+      const ids = req.classes && ownBuffer(req.classes.ids);
+      const transfer = [latents.buffer as ArrayBuffer, ...(ids ? [ids.buffer as ArrayBuffer] : [])];
+      const classes = req.classes && ids ? { classes: { inputName: req.classes.inputName, ids } } : {};
+      return await w.call<RunResult>({ type: 'run', ...req, latents, ...classes }, transfer);
     } finally {
       w.busy = false;
       queueMicrotask(() => this.onIdle());

@@ -2,7 +2,13 @@ import { endianness } from 'node:os';
 import { GanforgeError } from '@ganforge/core';
 import { generate, readyModel, type ServeContext } from '../http/context.ts';
 import { parseOrThrow } from '../http/errors.ts';
-import { checkV2Latents, checkV2Outputs, v2InputRows, v2OutputTensor } from '../http/v2-infer.ts';
+import {
+  checkV2Classes,
+  checkV2Latents,
+  checkV2Outputs,
+  v2InputHeads,
+  v2OutputTensor,
+} from '../http/v2-infer.ts';
 import type { InferParameter, InferTensorContents, ModelInferRequest, ModelInferResponse } from './proto.ts';
 
 /** Ends when the call is answered or cancelled: admission holds the call's samples until then. */
@@ -12,8 +18,9 @@ export interface CallEnd {
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-/** Typed contents other than FP32's: an FP32 latent tensor must leave them empty. */
-const OTHER_CONTENTS = [
+/** Every typed contents field: a tensor's values are in the one of its datatype, the others left empty. */
+const CONTENTS = [
+  'fp32_contents',
   'bool_contents',
   'int_contents',
   'int64_contents',
@@ -61,34 +68,49 @@ function restBody(req: ModelInferRequest): unknown {
 }
 
 function hasValues(c: InferTensorContents | null | undefined): boolean {
-  return !!c && (['fp32_contents', ...OTHER_CONTENTS] as const).some((k) => (c[k]?.length ?? 0) > 0);
+  return !!c && CONTENTS.some((k) => (c[k]?.length ?? 0) > 0);
 }
 
-/** The latents of `contents.fp32_contents`. */
-function fp32Latents(contents: InferTensorContents | null | undefined, n: number, d: number): Float32Array {
-  const other = OTHER_CONTENTS.find((k) => (contents?.[k]?.length ?? 0) > 0);
+/** The contents field of each datatype an input may have (FP32 latents; INT64 or INT32 class ids). */
+const CONTENTS_OF = { FP32: 'fp32_contents', INT64: 'int64_contents', INT32: 'int_contents' } as const;
+
+/** The values of input `i`'s typed contents, in the field of its datatype (the others must be empty). */
+function typedValues(req: ModelInferRequest, i: number, datatype: keyof typeof CONTENTS_OF): number[] {
+  const contents = req.inputs[i]!.contents;
+  const own = CONTENTS_OF[datatype];
+  const other = CONTENTS.find((k) => k !== own && (contents?.[k]?.length ?? 0) > 0);
   if (other)
     throw invalid(
-      `inputs[0].contents.${other}: an FP32 tensor's values go in fp32_contents (or raw_input_contents)`,
+      `inputs[${i}].contents.${other}: an ${datatype} tensor's values go in ${own} (or raw_input_contents)`,
     );
-  const values = contents?.fp32_contents ?? [];
-  checkV2Latents(values, n, d, 'inputs[0].contents.fp32_contents');
+  return (contents?.[own] as number[] | undefined) ?? [];
+}
+
+/** The latents of input `i`'s `contents.fp32_contents`. */
+function fp32Latents(req: ModelInferRequest, i: number, n: number, d: number): Float32Array {
+  const values = typedValues(req, i, 'FP32');
+  checkV2Latents(values, n, d, `inputs[${i}].contents.fp32_contents`);
   return Float32Array.from(values);
 }
 
-/** The latents of `raw_input_contents[0]`: little-endian float32 bytes, row-major. */
-function rawLatents(req: ModelInferRequest, n: number, d: number): Float32Array {
+/** The bytes of input `i` in `raw_input_contents` (one entry per input, contents then empty). */
+function rawBytes(req: ModelInferRequest, i: number): Uint8Array {
   const raw = req.raw_input_contents ?? [];
   if (raw.length !== req.inputs.length)
     throw invalid(
       `raw_input_contents: expected ${req.inputs.length} entry (one per input), got ${raw.length}`,
     );
-  if (hasValues(req.inputs[0]!.contents))
-    throw invalid('inputs[0].contents: must be empty when the values are in raw_input_contents');
-  const bytes = raw[0]!;
+  if (hasValues(req.inputs[i]!.contents))
+    throw invalid(`inputs[${i}].contents: must be empty when the values are in raw_input_contents`);
+  return raw[i]!;
+}
+
+/** The latents of input `i`'s `raw_input_contents`: little-endian float32 bytes, row-major. */
+function rawLatents(req: ModelInferRequest, i: number, n: number, d: number): Float32Array {
+  const bytes = rawBytes(req, i);
   if (bytes.byteLength % 4 !== 0)
     throw invalid(
-      `raw_input_contents[0]: ${bytes.byteLength} bytes is not a whole number of FP32 values (4 bytes each)`,
+      `raw_input_contents[${i}]: ${bytes.byteLength} bytes is not a whole number of FP32 values (4 bytes each)`,
     );
   const values = new Float32Array(bytes.byteLength / 4);
   if (LITTLE_ENDIAN) new Uint8Array(values.buffer).set(bytes);
@@ -96,8 +118,23 @@ function rawLatents(req: ModelInferRequest, n: number, d: number): Float32Array 
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i < values.length; i++) values[i] = view.getFloat32(i * 4, true);
   }
-  checkV2Latents(values, n, d, 'raw_input_contents[0]');
+  checkV2Latents(values, n, d, `raw_input_contents[${i}]`);
   return values;
+}
+
+/** The class ids of input `i`'s `raw_input_contents`: little-endian int64 (or int32) values. */
+function rawClassIds(req: ModelInferRequest, i: number, datatype: 'INT64' | 'INT32'): number[] {
+  const bytes = rawBytes(req, i);
+  const width = datatype === 'INT64' ? 8 : 4;
+  if (bytes.byteLength % width !== 0)
+    throw invalid(
+      `raw_input_contents[${i}]: ${bytes.byteLength} bytes is not a whole number of ${datatype} values (${width} bytes each)`,
+    );
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Array<number>(bytes.byteLength / width);
+  for (let k = 0; k < out.length; k++)
+    out[k] = width === 8 ? Number(view.getBigInt64(k * 8, true)) : view.getInt32(k * 4, true);
+  return out;
 }
 
 /** `data` as little-endian bytes (a view on it where the machine is little-endian). */
@@ -111,7 +148,8 @@ function littleEndianBytes(data: Float32Array): Buffer {
 /**
  * ModelInfer: REST's /v2/models/<m>/infer on a protobuf request, through the same checks (http/v2-infer.ts),
  * admission, batch scheduler and errors. The latents come as `contents.fp32_contents` or as
- * `raw_input_contents` (what Triton and KServe clients send); the images go back the same way:
+ * `raw_input_contents` (what Triton and KServe clients send), a class-conditional model's class ids as
+ * `contents.int64_contents` (INT64) or `int_contents` (INT32) or raw; the images go back the same way:
  * `raw_output_contents` when the request used raw inputs, else `contents.fp32_contents`.
  */
 export async function modelInfer(
@@ -121,13 +159,21 @@ export async function modelInfer(
 ): Promise<ModelInferResponse> {
   const e = readyModel(ctx, req.model_name);
   const body = parseOrThrow(ctx.schemas.v2Infer, restBody(req));
-  const n = v2InputRows(ctx, e, body.inputs[0]!);
+  const { latent, classes, n } = v2InputHeads(ctx, e, body.inputs);
   ctx.admission.admit(n, end);
   const raw = (req.raw_input_contents?.length ?? 0) > 0;
   const d = e.spec.latentDim;
-  const latents = raw ? rawLatents(req, n, d) : fp32Latents(req.inputs[0]!.contents, n, d);
+  const latents = raw ? rawLatents(req, latent.index, n, d) : fp32Latents(req, latent.index, n, d);
+  let ids: Int32Array | undefined;
+  if (classes) {
+    const i = classes.index;
+    const datatype = classes.tensor.datatype === 'INT32' ? 'INT32' : 'INT64';
+    const values = raw ? rawClassIds(req, i, datatype) : typedValues(req, i, datatype);
+    const where = raw ? `raw_input_contents[${i}]` : `inputs[${i}].contents.${CONTENTS_OF[datatype]}`;
+    ids = checkV2Classes(e, values, n, where);
+  }
   checkV2Outputs(e, body.outputs);
-  const batch = await generate(ctx, e, latents, n);
+  const batch = await generate(ctx, e, latents, n, ids);
   const tensor = v2OutputTensor(e, batch);
   return {
     model_name: e.name,

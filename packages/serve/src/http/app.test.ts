@@ -442,6 +442,6 @@ describe('health, readiness, metrics, openapi', () => {
       expect.arrayContaining(['/v2/models/{name}/infer', '/readyz', '/metrics']),
     );
     const q = doc.paths['/v1/models/{name}/samples.png'].get.parameters.map((p: { name: string }) => p.name);
-    expect(q).toEqual(['name', 'seed', 'n', 'columns', 'padding', 'truncation']);
+    expect(q).toEqual(['name', 'seed', 'n', 'columns', 'padding', 'truncation', 'class', 'layout']);
   });
 });

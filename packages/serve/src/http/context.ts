@@ -6,6 +6,7 @@ import type { ModelLimits } from '../registry/serving-limits.ts';
 import type { ImageBatch } from '../render/images.ts';
 import type { JsonEncoder } from '../render/json-encoder.ts';
 import type { Admission } from './admission.ts';
+import { defaultClasses } from './classes.ts';
 import type { ServeMetrics } from './metrics.ts';
 import type { RequestSchemas } from './schemas.ts';
 
@@ -84,14 +85,21 @@ export function admit(
   ctx.admission.admit(n, res);
 }
 
-/** Runs the generator on `n` latents (an admitted request's) through the batching queue. */
+/**
+ * Runs the generator on `n` latents (an admitted request's) through the batching queue; a
+ * class-conditional model also on their n class ids (checked already: classes.ts), sample i being class
+ * i mod K when none are given.
+ */
 export async function generate(
   ctx: ServeContext,
   e: ReadyEntry,
   latents: Float32Array,
   n: number,
+  classes?: Int32Array,
 ): Promise<ImageBatch> {
-  const data = await ctx.scheduler.submit(e.name, latents, n, ctx.requestTimeoutMs);
+  const cond = e.spec.conditioning;
+  const ids = cond ? (classes ?? defaultClasses(n, cond.classes.length)) : undefined;
+  const data = await ctx.scheduler.submit(e.name, latents, n, ctx.requestTimeoutMs, ids);
   ctx.metrics.samples.inc({ model: e.name }, n);
   return { data, n, height: e.spec.height, width: e.spec.width, channels: e.spec.channels };
 }

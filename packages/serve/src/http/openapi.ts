@@ -66,7 +66,8 @@ export function openApiDocument(schemas: RequestSchemas, version: string) {
     paths: {
       '/v1/models': {
         get: {
-          summary: 'List models with their cards and status',
+          summary:
+            "List models with their cards and status (a class-conditional model's `classes` too, index = class id)",
           responses: { '200': { description: 'models' } },
         },
       },
@@ -79,7 +80,8 @@ export function openApiDocument(schemas: RequestSchemas, version: string) {
       },
       '/v1/models/{name}/samples': {
         post: {
-          summary: 'Generate n samples from a seed or from given latents',
+          summary:
+            'Generate n samples from a seed or from given latents (class-conditional models: of a class, or one class per sample)',
           parameters: [nameParam],
           requestBody: { required: true, content: { 'application/json': { schema: json(schemas.samples) } } },
           responses: {
@@ -91,7 +93,8 @@ export function openApiDocument(schemas: RequestSchemas, version: string) {
       },
       '/v1/models/{name}/samples.png': {
         get: {
-          summary: 'A cacheable sample grid (pure function of the query; ETag)',
+          summary:
+            'A cacheable sample grid (pure function of the query; ETag); class-conditional models: ?class=, or ?layout=per-class for one row per class',
           parameters: [nameParam, ...queryParams],
           responses: { '200': image(['image/png']), '304': { description: 'not modified' }, ...common },
         },
@@ -155,7 +158,8 @@ export function openApiDocument(schemas: RequestSchemas, version: string) {
       },
       '/v2/models/{name}/infer': {
         post: {
-          summary: 'Open Inference Protocol: latent FP32 [N, latentDim] in, image FP32 [N, H, W, C] out',
+          summary:
+            "Open Inference Protocol: latent FP32 [N, latentDim] (and, class-conditional models, the class input's ids INT64 or INT32 [N]) in, image FP32 [N, H, W, C] out",
           parameters: [nameParam],
           requestBody: { required: true, content: { 'application/json': { schema: json(schemas.v2Infer) } } },
           responses: {

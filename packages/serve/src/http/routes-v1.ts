@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { GanforgeError } from '@ganforge/core';
 import { encodeAnimation, encodeGrid } from '../render/images.ts';
 import { admit, checkModelLimit, generate, readyModel, type ServeContext } from './context.ts';
+import { requestClasses } from './classes.ts';
 import { labelRoute, notFound, parseOrThrow } from './errors.ts';
 import { walkLatents } from './latents.ts';
 import { defaultWithin, expressSend, getSamplesImage, postSamples, sendArrays } from './sample-handlers.ts';
@@ -70,8 +71,12 @@ export function v1Routes(ctx: ServeContext): Router {
       );
     }
     checkModelLimit(e, walk.n, "body field 'steps'", `the walk has ${walk.n} frames`, 'steps');
+    // A walk stays in one class: the one asked for, else class 0 (not the i mod K mix of samples).
+    const classes = e.spec.conditioning
+      ? requestClasses(e, { class: body.class ?? 0 }, walk.n, 'body')
+      : requestClasses(e, body, walk.n, 'body');
     admit(ctx, res, walk.n);
-    const batch = await generate(ctx, e, walk.latents, walk.n);
+    const batch = await generate(ctx, e, walk.latents, walk.n, classes);
     switch (body.format) {
       case 'json':
       case 'npy':
@@ -81,7 +86,13 @@ export function v1Routes(ctx: ServeContext): Router {
           body.format,
           batch,
           walk.latents,
-          { model: e.name, seeds, mode: body.mode, frames: walk.n },
+          {
+            model: e.name,
+            seeds,
+            mode: body.mode,
+            frames: walk.n,
+            ...(classes ? { class: classes[0]! } : {}),
+          },
           expressSend,
         );
         return;

@@ -4,7 +4,7 @@ import { FloatArray, sendJson } from '../render/json-stream.ts';
 import { admit, generate, readyModel, type ServeContext } from './context.ts';
 import { labelRoute, parseOrThrow, v2ErrorBody, type ErrorBody } from './errors.ts';
 import { binaryInferBody, sendBinaryInfer, wantsBinaryOutput } from './v2-binary.ts';
-import { checkV2Latents, checkV2Outputs, v2InputRows, v2OutputTensor } from './v2-infer.ts';
+import { checkV2Classes, checkV2Latents, checkV2Outputs, v2InputHeads, v2OutputTensor } from './v2-infer.ts';
 import { checkV2Version, v2Model, v2ModelReady, v2ServerMetadata, v2ServerReady } from './v2-status.ts';
 import { v2ModelMetadata } from './views.ts';
 
@@ -30,13 +30,13 @@ export async function inferRest(
   const e = readyModel(ctx, name);
   if (version !== undefined) checkV2Version(e, version);
   const body = parseOrThrow(ctx.schemas.v2Infer, reqBody ?? {});
-  const input = body.inputs[0]!;
-  const n = v2InputRows(ctx, e, input);
+  const { latent, classes, n } = v2InputHeads(ctx, e, body.inputs);
   admit(ctx, res, n);
-  const flat = flatten(input.data);
-  checkV2Latents(flat, n, e.spec.latentDim);
+  const flat = flatten(latent.tensor.data);
+  checkV2Latents(flat, n, e.spec.latentDim, `inputs[${latent.index}].data`);
+  const ids = classes && checkV2Classes(e, flatten(classes.tensor.data), n, `inputs[${classes.index}].data`);
   checkV2Outputs(e, body.outputs);
-  const batch = await generate(ctx, e, Float32Array.from(flat), n);
+  const batch = await generate(ctx, e, Float32Array.from(flat), n, ids);
   const head = {
     model_name: e.name,
     model_version: String(e.generation),

@@ -13,8 +13,10 @@ import {
   type ReadyEntry,
   type ServeContext,
 } from './context.ts';
+import { notConditional, perClassRows, requestClasses } from './classes.ts';
 import { parseOrThrow } from './errors.ts';
 import { requestLatents } from './latents.ts';
+import type { SamplesQuery } from './schemas.ts';
 
 /**
  * The sample routes' logic (POST /v1/models/:name/samples, GET /v1/models/:name/samples.png|.webp),
@@ -113,12 +115,14 @@ export async function postSamples(
     );
   }
   const body = parseOrThrow(ctx.schemas.samples, reqBody);
-  const asked = body.latents?.length ?? body.n ?? 1;
-  const field = body.latents ? 'latents' : 'n';
+  // Without n or latents, a classes list says how many samples (one per class given).
+  const asked = body.latents?.length ?? body.n ?? body.classes?.length ?? 1;
+  const field = body.latents ? 'latents' : body.n === undefined && body.classes ? 'classes' : 'n';
   checkModelLimit(e, asked, `body field '${field}'`, `${asked} samples asked`, field);
+  const classes = requestClasses(e, body, asked, 'body');
   admit(ctx, res, asked);
-  const { latents, n } = requestLatents(e.spec, body);
-  const batch = await generate(ctx, e, latents, n);
+  const { latents, n } = requestLatents(e.spec, body.latents ? body : { ...body, n: asked });
+  const batch = await generate(ctx, e, latents, n, classes);
   if (body.format === 'json' || body.format === 'npy') {
     await sendArrays(
       ctx,
@@ -126,7 +130,12 @@ export async function postSamples(
       body.format,
       batch,
       latents,
-      { model: e.name, ...(body.latents ? {} : { seed: body.seed }), n },
+      {
+        model: e.name,
+        ...(body.latents ? {} : { seed: body.seed }),
+        n,
+        ...(classes ? { classes: Array.from(classes) } : {}),
+      },
       send,
     );
     return;
@@ -151,9 +160,13 @@ export async function getSamplesImage(
 ): Promise<void> {
   const e = readyModel(ctx, name);
   const parsed = parseOrThrow(ctx.schemas.samplesQuery, query, 'query');
+  if (parsed.layout === 'per-class')
+    return getPerClassImage(ctx, e, ext, query, parsed, ifNoneMatch, res, send);
   // The default n, like --max-n's, is lowered to the model's own limit (a no-op without one in its card).
   const q = query.n === undefined ? { ...parsed, n: defaultWithin(parsed.n, e) } : parsed;
   checkModelLimit(e, q.n, "query field 'n'", `${q.n} samples asked`, 'n');
+  const classes = requestClasses(e, { class: q.class }, q.n, 'query');
+  // An unconditional model's key is what it always was, so its ETags stay valid.
   const canonical = JSON.stringify([
     e.name,
     e.fingerprint,
@@ -163,22 +176,93 @@ export async function getSamplesImage(
     q.columns ?? null,
     q.padding,
     q.truncation ?? null,
+    ...(classes ? [q.class === undefined ? null : classes[0]!] : []),
   ]);
-  const etag = `"${createHash('sha256').update(canonical).digest('base64url').slice(0, 27)}"`;
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', 'public, max-age=3600');
-  if (ifNoneMatch?.split(/\s*,\s*/).includes(etag)) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
+  if (notModified(canonical, ifNoneMatch, res)) return;
   admit(ctx, res, q.n);
   const { latents, n } = requestLatents(e.spec, { n: q.n, seed: q.seed, truncation: q.truncation });
-  const batch = await generate(ctx, e, latents, n);
+  const batch = await generate(ctx, e, latents, n, classes);
   const image = await encodeGrid(batch, ext, {
     ...(q.columns ? { columns: q.columns } : {}),
     padding: q.padding,
   });
+  res.setHeader('Content-Type', MIME[ext]);
+  send(res, image);
+}
+
+/**
+ * Sets the strong ETag of an image whose bytes are a pure function of `canonical` (and its caching
+ * header); true when the client's If-None-Match holds it, the 304 then sent.
+ */
+function notModified(canonical: string, ifNoneMatch: string | undefined, res: ServerResponse): boolean {
+  const etag = `"${createHash('sha256').update(canonical).digest('base64url').slice(0, 27)}"`;
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', 'public, max-age=3600');
+  if (!ifNoneMatch?.split(/\s*,\s*/).includes(etag)) return false;
+  res.statusCode = 304;
+  res.end();
+  return true;
+}
+
+/** The default samples per class of a per-class grid: 8, fewer when K x 8 passes the per-request limit. */
+const PER_CLASS_N = 8;
+
+/**
+ * GET samples.png|.webp?layout=per-class: one row per class of a class-conditional model, n samples per
+ * row (n x K in all, within the per-request limit), column j the latent j of the seed in every row.
+ */
+async function getPerClassImage(
+  ctx: ServeContext,
+  e: ReadyEntry,
+  ext: 'png' | 'webp',
+  query: Record<string, unknown>,
+  q: SamplesQuery,
+  ifNoneMatch: string | undefined,
+  res: ServerResponse,
+  send: Send,
+): Promise<void> {
+  const cond = e.spec.conditioning;
+  if (!cond) throw notConditional(e, "query field 'layout'", 'layout');
+  for (const field of ['class', 'columns'] as const) {
+    if (q[field] !== undefined)
+      throw Object.assign(
+        new GanforgeError(
+          'invalid_request',
+          `query field '${field}': layout=per-class has one row per class and one column per sample (n)`,
+          { status: 400 },
+        ),
+        { field },
+      );
+  }
+  const k = cond.classes.length;
+  const limit = e.limits.maxSamplesPerRequest;
+  const n = query.n === undefined ? Math.max(1, Math.min(PER_CLASS_N, Math.floor(limit / k))) : q.n;
+  if (n * k > limit) {
+    throw Object.assign(
+      new GanforgeError(
+        'invalid_request',
+        `query field 'n': layout=per-class makes n x ${k} classes = ${n * k} samples, more than model '${e.name}' takes per request (${limit})`,
+        { status: 400, hint: `ask for n <= ${Math.max(1, Math.floor(limit / k))}` },
+      ),
+      { field: 'n' },
+    );
+  }
+  const canonical = JSON.stringify([
+    e.name,
+    e.fingerprint,
+    ext,
+    'per-class',
+    q.seed,
+    n,
+    q.padding,
+    q.truncation ?? null,
+  ]);
+  if (notModified(canonical, ifNoneMatch, res)) return;
+  admit(ctx, res, n * k);
+  const seeded = requestLatents(e.spec, { n, seed: q.seed, truncation: q.truncation });
+  const rows = perClassRows(seeded.latents, n, k);
+  const batch = await generate(ctx, e, rows.latents, rows.n, rows.classes);
+  const image = await encodeGrid(batch, ext, { columns: n, padding: q.padding });
   res.setHeader('Content-Type', MIME[ext]);
   send(res, image);
 }

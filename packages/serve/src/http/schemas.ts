@@ -26,6 +26,13 @@ const grid = z
   })
   .strict();
 
+/** A class of a class-conditional model: its index, or its name (see classes.ts); checked against the model. */
+const classRef = z
+  .union([z.number(), z.string().min(1).max(200)])
+  .describe(
+    "class-conditional models: the class, by index (0..K-1) or by name (the card's conditioning.classes)",
+  );
+
 export const SAMPLE_FORMATS = ['png', 'webp', 'json', 'npy'] as const;
 export const ANIMATION_FORMATS = ['gif', 'webp', 'png', 'json', 'npy'] as const;
 
@@ -46,6 +53,19 @@ export function requestSchemas(limits: RequestLimits) {
       seed: seed.default(0),
       latents: latents.optional(),
       truncation: truncation.optional(),
+      class: classRef
+        .optional()
+        .describe(
+          'class-conditional models: the class of every sample, by index (0..K-1) or name; without class or classes, sample i is class i mod K',
+        ),
+      classes: z
+        .array(classRef)
+        .min(1)
+        .max(limits.maxN)
+        .optional()
+        .describe(
+          'class-conditional models: one class per sample (index or name), exactly n of them (n defaults to their count); not with class',
+        ),
       format: z
         .enum(SAMPLE_FORMATS)
         .default('png')
@@ -61,6 +81,20 @@ export function requestSchemas(limits: RequestLimits) {
       columns: z.coerce.number().pipe(z.number().int().min(1).max(256)).optional(),
       padding: z.coerce.number().pipe(z.number().int().min(0).max(32)).default(2),
       truncation: z.coerce.number().pipe(truncation).optional(),
+      class: z
+        .string()
+        .min(1)
+        .max(200)
+        .optional()
+        .describe(
+          'class-conditional models: the class of every sample, by index (0..K-1) or name; without it, sample i is class i mod K',
+        ),
+      layout: z
+        .enum(['grid', 'per-class'])
+        .default('grid')
+        .describe(
+          'grid: n samples in rows of `columns`; per-class (class-conditional models): one row per class, n samples each, column j the same latent (seed, j) in every row; n then defaults to 8 lowered to fit n x K in the per-request limit, and class and columns are not taken',
+        ),
     })
     .strict();
 
@@ -86,6 +120,9 @@ export function requestSchemas(limits: RequestLimits) {
         .default('spherical')
         .describe('straight line, or great circle (slerp)'),
       truncation: truncation.optional(),
+      class: classRef
+        .optional()
+        .describe('class-conditional models: the class of every frame, by index or name (default: class 0)'),
       format: z
         .enum(ANIMATION_FORMATS)
         .default('gif')
@@ -100,7 +137,9 @@ export function requestSchemas(limits: RequestLimits) {
     .object({
       name: z.string(),
       shape: z.array(z.number().int().min(0)),
-      datatype: z.literal('FP32'),
+      datatype: z
+        .enum(['FP32', 'INT64', 'INT32'])
+        .describe("FP32: the latent; INT64 or INT32: a class-conditional model's class ids [N]"),
       parameters: z.record(z.string(), z.unknown()).optional(),
       data: z.array(z.union([z.number(), z.array(z.unknown())])),
     })
@@ -110,7 +149,11 @@ export function requestSchemas(limits: RequestLimits) {
     .object({
       id: z.string().optional(),
       parameters: z.record(z.string(), z.unknown()).optional(),
-      inputs: z.array(v2Tensor).min(1).max(1),
+      inputs: z
+        .array(v2Tensor)
+        .min(1)
+        .max(2)
+        .describe("the latent [N, latentDim]; class-conditional models also their class input's ids [N]"),
       outputs: z
         .array(
           z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()).optional() }).strict(),

@@ -11,7 +11,10 @@ import type { ServeMetrics } from './metrics.ts';
 export interface ServeOptions {
   /** Folder of <name>/model.onnx + <name>/card.json. */
   readonly modelsDir: string;
-  /** Execution provider: auto tries CUDA then CPU; cuda fails to load models when CUDA is missing. */
+  /**
+   * Execution provider: auto tries CUDA, then WebGPU, then CPU; cuda and webgpu fail to load models when
+   * theirs is missing.
+   */
   readonly device?: DeviceChoice;
   /** Session worker threads (each holds one session per model). Default: one per core (defaultWorkers). */
   readonly workers?: number;

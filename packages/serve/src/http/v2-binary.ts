@@ -22,10 +22,19 @@ function bad(message: string): GanforgeError {
   return new GanforgeError('invalid_request', message, { status: 400 });
 }
 
-/** Float32 values of little-endian bytes. */
-function floatsLE(bytes: Buffer): number[] {
-  const out = new Array<number>(bytes.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readFloatLE(i * 4);
+/** Bytes per value, and how to read one little-endian value, of the datatypes an input may have. */
+const DATATYPES: Record<string, { size: number; read: (b: Buffer, at: number) => number }> = {
+  FP32: { size: 4, read: (b, at) => b.readFloatLE(at) },
+  // A class-conditional model's class ids; beyond 2^53 a value is off, but no class id is that large.
+  INT64: { size: 8, read: (b, at) => Number(b.readBigInt64LE(at)) },
+  INT32: { size: 4, read: (b, at) => b.readInt32LE(at) },
+};
+
+/** The values of little-endian bytes of `datatype` (a key of DATATYPES). */
+function valuesLE(bytes: Buffer, datatype: string): number[] {
+  const { size, read } = DATATYPES[datatype]!;
+  const out = new Array<number>(bytes.length / size);
+  for (let i = 0; i < out.length; i++) out[i] = read(bytes, i * size);
   return out;
 }
 
@@ -57,15 +66,20 @@ export function decodeBinaryInfer(raw: Buffer, headerLength: string): unknown {
   let at = n;
   if (Array.isArray(inputs)) {
     for (const [i, input] of inputs.entries()) {
-      const size = (input as { parameters?: { binary_data_size?: unknown } } | null)?.parameters
-        ?.binary_data_size;
+      const tensor = input as { datatype?: unknown; parameters?: { binary_data_size?: unknown } } | null;
+      const size = tensor?.parameters?.binary_data_size;
       if (size === undefined) continue;
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size % 4 !== 0)
-        throw bad(`inputs[${i}].parameters.binary_data_size: expected a multiple of 4 bytes (FP32)`);
+      const datatype =
+        tensor?.datatype === 'INT64' || tensor?.datatype === 'INT32' ? tensor.datatype : 'FP32';
+      const width = DATATYPES[datatype]!.size;
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size % width !== 0)
+        throw bad(
+          `inputs[${i}].parameters.binary_data_size: expected a multiple of ${width} bytes (${datatype})`,
+        );
       if ('data' in (input as object)) throw bad(`inputs[${i}]: both data and binary_data_size`);
       if (at + size > raw.length)
         throw bad(`inputs[${i}].parameters.binary_data_size: ${size} bytes, ${raw.length - at} left`);
-      (input as { data: number[] }).data = floatsLE(raw.subarray(at, at + size));
+      (input as { data: number[] }).data = valuesLE(raw.subarray(at, at + size), datatype);
       at += size;
     }
   }
@@ -84,7 +98,8 @@ export function binaryInferBody(ctx: ServeContext): RequestHandler {
     if (typeof header !== 'string' || req.body !== undefined) return next();
     const spec = ctx.registry.get(String(req.params.name))?.spec;
     if (!spec) return next(); // the route answers the unknown or not-ready model
-    const limit = ctx.maxFrames * spec.latentDim * 4 + HEADER_ROOM;
+    // The latents as FP32 and, for a class-conditional model, a class id per latent as INT64.
+    const limit = ctx.maxFrames * (spec.latentDim * 4 + (spec.conditioning ? 8 : 0)) + HEADER_ROOM;
     let parse = parsers.get(limit);
     if (!parse) {
       parse = express.raw({ type: () => true, limit });

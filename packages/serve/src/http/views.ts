@@ -14,6 +14,10 @@ export function modelView(e: ModelEntry) {
       ? {
           latent: { size: e.spec.latentDim, distribution: e.spec.distribution },
           image: { height: e.spec.height, width: e.spec.width, channels: e.spec.channels },
+          // A class-conditional model's classes, index = class id (ask for one by index or name).
+          ...(e.spec.conditioning
+            ? { classes: e.spec.conditioning.classes, classInput: e.spec.conditioning.inputName }
+            : {}),
         }
       : {}),
     card: e.card ?? null,
@@ -26,7 +30,15 @@ export function v2ModelMetadata(e: ModelEntry) {
     name: e.name,
     versions: [String(e.generation)],
     platform: 'onnxruntime_onnx',
-    inputs: e.spec ? [{ name: e.spec.inputName, datatype: 'FP32', shape: [-1, e.spec.latentDim] }] : [],
+    inputs: e.spec
+      ? [
+          { name: e.spec.inputName, datatype: 'FP32', shape: [-1, e.spec.latentDim] },
+          // A class-conditional model's class ids, one per latent (INT32 is accepted too).
+          ...(e.spec.conditioning
+            ? [{ name: e.spec.conditioning.inputName, datatype: 'INT64', shape: [-1] }]
+            : []),
+        ]
+      : [],
     outputs: e.spec
       ? [
           {

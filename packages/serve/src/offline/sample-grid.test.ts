@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GanforgeError } from '@ganforge/core';
 import { rawRequest, startTestServer, type TestServer } from '../testing/harness.ts';
+import { writeTinyConditionalModel } from '../testing/tiny-conditional.ts';
 import { writeTinyModel } from '../testing/tiny-generator.ts';
 import { sampleGrid } from './sample-grid.ts';
 
@@ -14,7 +15,14 @@ describe('offline sampleGrid (ganforge sample)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'ganforge-sample-'));
     await writeTinyModel(dir, 'tiny');
-    t = await startTestServer((d) => writeTinyModel(d, 'tiny').then(() => {}), { device: 'cpu' });
+    await writeTinyConditionalModel(dir, 'cond');
+    t = await startTestServer(
+      async (d) => {
+        await writeTinyModel(d, 'tiny');
+        await writeTinyConditionalModel(d, 'cond');
+      },
+      { device: 'cpu' },
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -29,6 +37,19 @@ describe('offline sampleGrid (ganforge sample)', () => {
     const [a, b] = await Promise.all([sharp(file).raw().toBuffer(), sharp(served.body).raw().toBuffer()]);
     expect(a.equals(b)).toBe(true);
     expect((await sharp(file).metadata()).width).toBe(3 * 8 + 4 * 2);
+  });
+
+  it("a class-conditional model: the server's default classes (sample i is class i mod K)", async () => {
+    const out = join(dir, 'cond.png');
+    await sampleGrid({ modelDir: join(dir, 'cond'), seed: 2, n: 5, out });
+    const served = await rawRequest(t.port, 'GET', '/v1/models/cond/samples.png?seed=2&n=5');
+    const [a, b] = await Promise.all([
+      sharp(await readFile(out))
+        .raw()
+        .toBuffer(),
+      sharp(served.body).raw().toBuffer(),
+    ]);
+    expect(a.equals(b)).toBe(true);
   });
 
   it('rejects a bad output extension and a missing model directory with a clear error', async () => {

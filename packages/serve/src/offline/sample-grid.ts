@@ -2,6 +2,7 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { GanforgeError, parseModelCard, sampleLatents } from '@ganforge/core';
+import { defaultClasses } from '../http/classes.ts';
 import { encodeGrid } from '../render/images.ts';
 import { encodeNpy } from '../render/npy.ts';
 
@@ -62,7 +63,15 @@ export async function sampleGrid(o: SampleGridOptions): Promise<{ out: string; b
       distribution: card.latent.distribution,
       ...(o.truncation !== undefined ? { truncation: o.truncation } : {}),
     });
-    const out = await session.run({ [card.onnx.inputName]: new ort.Tensor('float32', latents, [o.n, d]) });
+    const feeds: Record<string, ort.Tensor> = {
+      [card.onnx.inputName]: new ort.Tensor('float32', latents, [o.n, d]),
+    };
+    // A class-conditional model: sample i is class i mod K, the server's default (http/classes.ts).
+    if (card.conditioning) {
+      const ids = defaultClasses(o.n, card.conditioning.classes.length);
+      feeds[card.conditioning.input] = new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [o.n]);
+    }
+    const out = await session.run(feeds);
     const image = out[card.onnx.outputName];
     if (!image)
       throw new GanforgeError('model_mismatch', `model.onnx has no output '${card.onnx.outputName}'`);

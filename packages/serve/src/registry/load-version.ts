@@ -42,7 +42,9 @@ export async function loadVersion(o: {
         hint:
           device === 'cuda'
             ? 'install the CUDA execution provider (see README) or use --device auto'
-            : 'the file may be corrupt; re-export it',
+            : device === 'webgpu'
+              ? 'WebGPU needs a GPU with a Vulkan driver (see README, Backends), or use --device auto'
+              : 'the file may be corrupt; re-export it',
       },
     );
   }
@@ -62,6 +64,9 @@ export async function loadVersion(o: {
     latents,
     n: 1,
     latentDim: spec.latentDim,
+    ...(spec.conditioning
+      ? { classes: { inputName: spec.conditioning.inputName, ids: new Int32Array(1) } }
+      : {}),
   });
   return { card, cardJson, modelOnnx, session, spec, limits };
 }

@@ -205,6 +205,7 @@ export class ModelRegistry {
         outputName: spec.outputName,
         latentDim: spec.latentDim,
         maxBatch: limits.maxBatch,
+        ...(spec.conditioning ? { classInputName: spec.conditioning.inputName } : {}),
       });
       this.generations.set(name, generation);
       const loadedAt = new Date();
@@ -222,7 +223,9 @@ export class ModelRegistry {
       });
       logger.info(
         { model: name, provider: session.provider, generation, fallbacks: session.fallbacks },
-        `model ${name} ready on ${session.provider}`,
+        `model ${name} ready on ${session.provider}${session.fallbacks
+          .map((f) => `; ${f.provider} skipped: ${f.message}`)
+          .join('')}`,
       );
       if (serving) {
         const oldKey = `${name}#${serving.generation}`;

@@ -10,6 +10,15 @@ export interface ModelSpec {
   readonly channels: 1 | 3;
   readonly inputName: string;
   readonly outputName: string;
+  /** A class-conditional model's class input and class names (its card's `conditioning`); absent otherwise. */
+  readonly conditioning?: ClassConditioning;
+}
+
+/** The second input of a class-conditional generator: int64 [N] class ids, each in [0, classes.length). */
+export interface ClassConditioning {
+  readonly inputName: string;
+  /** The class names; a class's index is its id. */
+  readonly classes: readonly string[];
 }
 
 /**
@@ -43,7 +52,30 @@ export function specFromCard(card: ModelCard, session: LoadedSession): ModelSpec
       { hint: 're-export the model so card and graph agree' },
     );
   }
-  return { ...facts, inputName, outputName };
+  const conditioning = card.conditioning;
+  if (conditioning && !session.inputNames.includes(conditioning.input)) {
+    throw new GanforgeError(
+      'model_mismatch',
+      `card.json names class input '${conditioning.input}' but model.onnx has inputs [${session.inputNames.join(', ')}]`,
+      { hint: 're-export the model so card and graph agree' },
+    );
+  }
+  const extra = session.inputNames.filter((n) => n !== inputName && n !== conditioning?.input);
+  if (extra.length > 0) {
+    throw new GanforgeError(
+      'model_mismatch',
+      `model.onnx has input(s) [${extra.join(', ')}] that card.json does not name${conditioning ? '' : ' (a class input needs a conditioning section)'}`,
+      { hint: 're-export the model so card and graph agree' },
+    );
+  }
+  return {
+    ...facts,
+    inputName,
+    outputName,
+    ...(conditioning
+      ? { conditioning: { inputName: conditioning.input, classes: [...conditioning.classes] } }
+      : {}),
+  };
 }
 
 function cardFacts(card: ModelCard): Omit<ModelSpec, 'inputName' | 'outputName'> {

@@ -12,6 +12,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Server options under which requests sent together share a session.run: one worker, and a batch window
+ * wide enough that eight requests sent at once all arrive within it on a loaded machine.
+ */
+export const BATCHING_OPTIONS = { workers: 1, maxBatch: 64, maxDelayMs: 400 } as const;
+
 /** A temp models folder, filled by `setup`, served on 127.0.0.1 at a free port once every model is loaded. */
 export async function startTestServer(
   setup: (modelsDir: string) => Promise<void>,

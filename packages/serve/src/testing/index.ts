@@ -5,3 +5,4 @@
 export * from './harness.ts';
 export * from './test-card.ts';
 export * from './tiny-generator.ts';
+export * from './tiny-conditional.ts';

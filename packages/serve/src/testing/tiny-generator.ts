@@ -22,7 +22,7 @@ export interface TinyGeneratorOptions {
   readonly hidden?: { readonly width: number; readonly layers: number };
 }
 
-function weights(count: number, seed: number, scale: number): Float32Array {
+export function weights(count: number, seed: number, scale: number): Float32Array {
   // A small LCG so fixture weights are fixed without depending on core's PRNG.
   let s = seed >>> 0 || 1;
   const out = new Float32Array(count);
@@ -33,17 +33,21 @@ function weights(count: number, seed: number, scale: number): Float32Array {
   return out;
 }
 
-function floatInit(name: string, dims: number[], data: Float32Array) {
+export function floatInit(name: string, dims: number[], data: Float32Array) {
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength); // little-endian float32
   return onnx.TensorProto.create({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: raw });
 }
 
-function valueInfo(name: string, dims: (number | string)[]) {
+export function valueInfo(
+  name: string,
+  dims: (number | string)[],
+  elemType: number = onnx.TensorProto.DataType.FLOAT,
+) {
   return onnx.ValueInfoProto.create({
     name,
     type: onnx.TypeProto.create({
       tensorType: onnx.TypeProto.Tensor.create({
-        elemType: onnx.TensorProto.DataType.FLOAT,
+        elemType,
         shape: onnx.TensorShapeProto.create({
           dim: dims.map((d) =>
             typeof d === 'string'
@@ -66,7 +70,6 @@ export function buildTinyGenerator(options: TinyGeneratorOptions = {}): Uint8Arr
   const width = options.width ?? 8;
   const channels = options.channels ?? 1;
   const seed = options.weightSeed ?? 1;
-  const pixels = height * width * channels;
   const nodes = [];
   const inits = [];
   let input = 'latent';
@@ -103,28 +106,66 @@ export function buildTinyGenerator(options: TinyGeneratorOptions = {}): Uint8Arr
     }
     inDim = hidden.width;
   }
-  inits.push(floatInit('out_w', [inDim, pixels], weights(inDim * pixels, seed, 1.5 / Math.sqrt(inDim))));
-  inits.push(floatInit('out_b', [pixels], weights(pixels, seed + 7, 0.2)));
-  inits.push(
-    onnx.TensorProto.create({
-      name: 'shape',
-      dims: [4],
-      dataType: onnx.TensorProto.DataType.INT64,
-      int64Data: [-1, height, width, channels],
-    }),
-  );
-  nodes.push(onnx.NodeProto.create({ opType: 'Gemm', input: [input, 'out_w', 'out_b'], output: ['z'] }));
-  nodes.push(onnx.NodeProto.create({ opType: 'Tanh', input: ['z'], output: ['t'] }));
-  nodes.push(onnx.NodeProto.create({ opType: 'Reshape', input: ['t', 'shape'], output: ['image'] }));
+  return generatorBytes({
+    name: 'tiny_generator',
+    nodes,
+    inits,
+    inputs: [valueInfo('latent', ['N', latentDim])],
+    hidden: input,
+    inDim,
+    height,
+    width,
+    channels,
+    seed,
+  });
+}
+
+type NodeProto = ReturnType<typeof onnx.NodeProto.create>;
+type TensorProto = ReturnType<typeof onnx.TensorProto.create>;
+type ValueInfoProto = ReturnType<typeof valueInfo>;
+
+/**
+ * Bytes of a test generator graph: `nodes` (with `inits`) take `inputs` to `hidden` [N, inDim], then the
+ * output layer `hidden -> Gemm -> Tanh -> Reshape -> image [N, H, W, C]` (weights from `seed`), opset 13.
+ */
+export function generatorBytes(o: {
+  readonly name: string;
+  readonly nodes: readonly NodeProto[];
+  readonly inits: readonly TensorProto[];
+  readonly inputs: readonly ValueInfoProto[];
+  readonly hidden: string;
+  readonly inDim: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly seed: number;
+}): Uint8Array {
+  const { inDim, height, width, channels, seed } = o;
+  const pixels = height * width * channels;
   const model = onnx.ModelProto.create({
     irVersion: 8,
     opsetImport: [onnx.OperatorSetIdProto.create({ domain: '', version: 13 })],
     producerName: 'ganforge-serve-tests',
     graph: onnx.GraphProto.create({
-      name: 'tiny_generator',
-      node: nodes,
-      initializer: inits,
-      input: [valueInfo('latent', ['N', latentDim])],
+      name: o.name,
+      node: [
+        ...o.nodes,
+        onnx.NodeProto.create({ opType: 'Gemm', input: [o.hidden, 'out_w', 'out_b'], output: ['z'] }),
+        onnx.NodeProto.create({ opType: 'Tanh', input: ['z'], output: ['t'] }),
+        onnx.NodeProto.create({ opType: 'Reshape', input: ['t', 'shape'], output: ['image'] }),
+      ],
+      initializer: [
+        ...o.inits,
+        floatInit('out_w', [inDim, pixels], weights(inDim * pixels, seed, 1.5 / Math.sqrt(inDim))),
+        floatInit('out_b', [pixels], weights(pixels, seed + 7, 0.2)),
+        onnx.TensorProto.create({
+          name: 'shape',
+          dims: [4],
+          dataType: onnx.TensorProto.DataType.INT64,
+          int64Data: [-1, height, width, channels],
+        }),
+      ],
+      input: [...o.inputs],
       output: [valueInfo('image', ['N', height, width, channels])],
     }),
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import { errorOf } from '@ganforge/core/testing';
 import { buildGenerator, ConditioningConfigSchema } from '../models/index.ts';
 import { assertConditioningFits } from './conditioning-fits.ts';
 import { parseTrainConfig } from './resolve.ts';
@@ -13,16 +13,6 @@ import { describeField } from './suggest.ts';
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-function errorOf(fn: () => unknown): GanforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GanforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a GanforgeError');
-}
 
 const LABELLED = { name: 'mnist', numClasses: 10, labels: new Int32Array(4) };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import { errorOf } from '@ganforge/core/testing';
 import YAML from 'yaml';
 import { buildDiscriminator, buildGenerator } from '../models/index.ts';
 import { formatTrainConfig, parseTrainConfig, resolveTrainConfig } from './resolve.ts';
@@ -14,16 +14,6 @@ import { describeField } from './suggest.ts';
 import { assertShapeFits } from './shape.ts';
 
 const CONFIGS = join(import.meta.dirname, '../../../../configs');
-
-function errorOf(fn: () => unknown): GanforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GanforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a GanforgeError');
-}
 
 describe('config schema', () => {
   test('an empty config resolves to the documented defaults', () => {

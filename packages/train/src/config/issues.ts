@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { TrainConfigSchema } from './schema.ts';
-import { didYouMean, knownKeysAt, valueAt } from './suggest.ts';
+import { valueAt } from '@ganforge/core';
+import { didYouMean, knownKeysAt } from './suggest.ts';
 
 /** One thing wrong with a raw config: the field it is about and what to tell the user. */
 export interface ConfigProblem {

@@ -92,9 +92,9 @@ export const LoggingConfigSchema = z
   .strict();
 
 export const BackendPreferenceSchema = z
-  .enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
+  .enum(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
   .default('auto')
-  .describe('TensorFlow.js backend; auto tries tensorflow-gpu, tensorflow, wasm, cpu in that order');
+  .describe('TensorFlow.js backend; auto tries tensorflow-gpu, webgpu, tensorflow, wasm, cpu in that order');
 
 export const TrainConfigSchema = z
   .object({

@@ -1,5 +1,6 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { z } from 'zod';
+import { valueAt } from '@ganforge/core';
 
 interface ZodInternals {
   _zod: { def: { type: string; [k: string]: unknown } };
@@ -88,16 +89,6 @@ export function describeField(
     cur = d.type === 'default' || d.type === 'prefault' || d.type === 'optional' ? d['innerType'] : undefined;
   }
   return undefined;
-}
-
-/** The value at a path inside a plain object, or undefined. */
-export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let v = root;
-  for (const key of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[key];
-  }
-  return v;
 }
 
 /** The keys an object schema accepts at `path` (following discriminated unions by the input's tag). */

@@ -240,23 +240,17 @@ describe('mode collapse', () => {
   test('identical fixed-z samples (diversity 0, computed from the batch) trip it; fresh weights early do not', () => {
     const rng = createRng(8);
     const real = imageBatch(rng, 16, 64, 'diverse');
-    const collapsedFromStart = run(healthyStream(150), diagnosticsConfig(), (step) =>
-      step % 10 === 0
+    /** Collapsed fixed-z samples (and the real batch's diversity) every `every` steps. */
+    const collapsedEvery = (every: number) => (step: number) =>
+      step % every === 0
         ? {
             samples: { data: imageBatch(rng, 16, 64, 'collapsed'), n: 16 },
             realDiversity: meanDistance(real),
           }
-        : undefined,
-    );
+        : undefined;
+    const collapsedFromStart = run(healthyStream(150), diagnosticsConfig(), collapsedEvery(10));
     expect(collapsedFromStart).toEqual([]); // before warmupSteps a never-diverse G is not "collapsed"
-    const later = run(healthyStream(2200), diagnosticsConfig(), (step) =>
-      step % 50 === 0
-        ? {
-            samples: { data: imageBatch(rng, 16, 64, 'collapsed'), n: 16 },
-            realDiversity: meanDistance(real),
-          }
-        : undefined,
-    );
+    const later = run(healthyStream(2200), diagnosticsConfig(), collapsedEvery(50));
     expect(later.map((e) => e.detector)).toEqual(['modeCollapse']); // never diverse by warmupSteps (2000)
     expect(later[0]?.step).toBe(2050);
     expect(later[0]?.evidence.sampleDiversity).toBe(0);

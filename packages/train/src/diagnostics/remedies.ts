@@ -1,3 +1,4 @@
+import { valueAt } from '@ganforge/core';
 import type { ConfigPath, ConfigPathTo } from '../config/config-path.ts';
 import type { DetectorName, Remedy } from './types.ts';
 
@@ -18,12 +19,7 @@ export interface RemedySpec extends Remedy {
 
 /** Value at a dotted path of a plain object (undefined when missing). */
 export function valueAtPath(obj: unknown, path: string): unknown {
-  let node: unknown = obj;
-  for (const key of path.split('.')) {
-    if (node === null || typeof node !== 'object') return undefined;
-    node = (node as Record<string, unknown>)[key];
-  }
-  return node;
+  return valueAt(obj, path.split('.'));
 }
 
 /** Switches a boolean on unless it is on already. */

@@ -1,18 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { diagnosticsConfig } from './config.ts';
 import { readEvents } from '@ganforge/runs';
-import { writeFakeRun } from '../testing/fake-run.ts';
+import { useFakeRun } from '../testing/use-fake-run.ts';
 import { replayDiagnostics } from './replay.ts';
 
-const tmp = mkdtempSync(join(tmpdir(), 'ganforge-replay-'));
-const runDir = join(tmp, 'fake-20261123-190000');
-beforeAll(async () => {
-  await writeFakeRun(runDir, { steps: 400, onset: 200 });
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const { tmp, runDir } = useFakeRun({ prefix: 'replay', steps: 400, onset: 200 });
 
 describe('replayDiagnostics', () => {
   test("finds what the detectors found during training, from the run's logs alone", async () => {

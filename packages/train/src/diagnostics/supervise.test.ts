@@ -6,13 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
 import { loadDataset, type Dataset } from '@ganforge/data';
-import { TIMING_METRICS } from '@ganforge/runs';
 import { CHECKPOINT_FILES } from '@ganforge/runs';
 import { readMetrics } from '@ganforge/runs';
 import { diagnosticsConfig } from './config.ts';
 import { EVENTS_FILE, readEvents, RESCUES_FILE } from '@ganforge/runs';
 import { untileGrid } from './sample-grid.ts';
-import { STRONG_D, TINY_MNIST_MLP } from '../testing/tiny-runs.ts';
+import { interruptAt } from '../testing/interrupt-at.ts';
+import { metricNumbers } from '../testing/metric-numbers.ts';
+import { STRONG_D, TINY_LOOP_MLP, TINY_MNIST_MLP } from '../testing/tiny-runs.ts';
 import { trainSupervised } from './supervise.ts';
 
 let mnist: Dataset;
@@ -108,18 +109,7 @@ describe('resuming a supervised run', () => {
   beforeAll(async () => {
     mnist64 = await loadDataset({ kind: 'mnist', limit: 64 });
   });
-  const config = (name: string) =>
-    parseTrainConfig({
-      name,
-      seed: 5,
-      backend: 'cpu',
-      dataset: { kind: 'mnist', limit: 64 },
-      batchSize: 16,
-      steps: 40,
-      generator: { kind: 'mlp', hidden: [16] },
-      discriminator: { kind: 'mlp', hidden: [16], dropout: 0.3 },
-      logging: { sampleEvery: 3, checkpointEvery: 3, gridSize: 3 },
-    });
+  const config = (name: string) => parseTrainConfig({ ...TINY_LOOP_MLP, name, steps: 40 });
   const touchy = diagnosticsConfig({
     maxRescues: 1,
     oscillation: {
@@ -136,12 +126,8 @@ describe('resuming a supervised run', () => {
   const eventsOf = (runDir: string): string => readFileSync(join(runDir, EVENTS_FILE), 'utf8');
   /** metrics.jsonl without the wall-clock fields. */
   const metricsOf = (runDir: string): string =>
-    readMetrics(join(runDir, 'metrics.jsonl'))
-      .map((m) => {
-        const copy: Record<string, unknown> = { ...m };
-        for (const key of TIMING_METRICS) delete copy[key];
-        return JSON.stringify(copy);
-      })
+    metricNumbers(runDir)
+      .map((m) => JSON.stringify(m))
       .join('\n');
 
   test.each([12, 13])(
@@ -158,14 +144,12 @@ describe('resuming a supervised run', () => {
       expect(steps.some((s) => s <= stopAt)).toBe(true);
       expect(steps.filter((s) => s > stopAt).length).toBeGreaterThanOrEqual(2);
 
-      const abort = new AbortController();
       const part = await trainSupervised({
         config: config('part'),
         dataset: mnist64,
         out,
         diagnostics: touchy,
-        signal: abort.signal,
-        onStep: (m) => m.step === stopAt && abort.abort(),
+        ...interruptAt(stopAt),
       });
       expect(part.result).toMatchObject({ status: 'interrupted', step: stopAt });
       const resumed = await trainSupervised({
@@ -202,7 +186,6 @@ describe('resuming a supervised run', () => {
     const stopStep = whole.result.step;
 
     // The same, interrupted in the rescued segment two steps before the failure, then resumed.
-    const abort = new AbortController();
     let rescued = false;
     const part = await trainSupervised({
       config: config('rescue-part'),
@@ -210,11 +193,10 @@ describe('resuming a supervised run', () => {
       out,
       diagnostics: touchy,
       onFailure: 'rescue',
-      signal: abort.signal,
       onDecision: (d) => {
         if (d.action === 'rescue') rescued = true;
       },
-      onStep: (m) => rescued && m.step === stopStep - 2 && abort.abort(),
+      ...interruptAt(stopStep - 2, () => rescued),
     });
     expect(part.result).toMatchObject({ status: 'interrupted', step: stopStep - 2 });
     const resumed = await trainSupervised({

@@ -1,11 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GanforgeError } from '@ganforge/core';
+import { rejectionOf } from '@ganforge/core/testing';
 import { loadDataset, type Dataset } from '@ganforge/data';
-import { readMetrics, TIMING_METRICS } from '@ganforge/runs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
+import { interruptAt } from '../testing/interrupt-at.ts';
+import { metricNumbers } from '../testing/metric-numbers.ts';
+import { TINY_LOOP_MLP } from '../testing/tiny-runs.ts';
 import { train } from './train.ts';
 
 /** The techniques' state in checkpoints, through whole tiny runs (MLP GAN, MNIST limit 64, batch 16, cpu). */
@@ -19,13 +21,8 @@ beforeAll(async () => {
 });
 
 const config = parseTrainConfig({
-  name: 'tiny',
+  ...TINY_LOOP_MLP,
   seed: 9,
-  backend: 'cpu',
-  dataset: { kind: 'mnist', limit: 64 },
-  batchSize: 16,
-  steps: 6,
-  generator: { kind: 'mlp', hidden: [16] },
   discriminator: { kind: 'mlp', hidden: [16] },
   logging: { sampleEvery: 0, checkpointEvery: 0, gridSize: 2 },
   techniques: {
@@ -39,23 +36,8 @@ const stateFile = (runDir: string, step: number): string =>
   join(runDir, 'checkpoints', `step-${String(step).padStart(6, '0')}`, 'state.json');
 const readState = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8'));
 
-function numbers(runDir: string): unknown[] {
-  return readMetrics(join(runDir, 'metrics.jsonl')).map((m) => {
-    const copy: Record<string, unknown> = { ...m };
-    for (const key of TIMING_METRICS) delete copy[key];
-    return copy;
-  });
-}
-
 async function interruptedAt(step: number): Promise<string> {
-  const abort = new AbortController();
-  const part = await train({
-    config,
-    out,
-    dataset: mnist,
-    signal: abort.signal,
-    onStep: (m) => m.step === step && abort.abort(),
-  });
+  const part = await train({ config, out, dataset: mnist, ...interruptAt(step) });
   expect(part).toMatchObject({ status: 'interrupted', step });
   return part.runDir;
 }
@@ -73,7 +55,7 @@ describe('checkpointed technique state', () => {
     expect(saved.adaptiveL2.l2).toBeGreaterThan(0.01); // it moved: G's loss is above `upper`
     writeFileSync(file, JSON.stringify({ ...state, controller: { l2: saved.adaptiveL2.l2 } }));
     await train({ resume: runDir, dataset: mnist });
-    expect(numbers(runDir)).toEqual(numbers(whole.runDir));
+    expect(metricNumbers(runDir)).toEqual(metricNumbers(whole.runDir));
     expect(readState(stateFile(runDir, 6))['controller']).toEqual(
       readState(stateFile(whole.runDir, 6))['controller'],
     );
@@ -84,14 +66,10 @@ describe('checkpointed technique state', () => {
     const file = stateFile(runDir, 2);
     writeFileSync(file, JSON.stringify({ ...readState(file), controller: { adaptiveL2: { l2: 'high' } } }));
     const before = readFileSync(join(runDir, 'meta.json'), 'utf8');
-    const e = await train({ resume: runDir, dataset: mnist }).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(e).toBeInstanceOf(GanforgeError);
-    expect((e as GanforgeError).code).toBe('bad_checkpoint');
-    expect((e as GanforgeError).message).toContain("field 'controller.adaptiveL2.l2'");
+    const e = await rejectionOf(train({ resume: runDir, dataset: mnist }));
+    expect(e.code).toBe('bad_checkpoint');
+    expect(e.message).toContain("field 'controller.adaptiveL2.l2'");
     expect(readFileSync(join(runDir, 'meta.json'), 'utf8')).toBe(before);
-    expect(numbers(runDir)).toHaveLength(2);
+    expect(metricNumbers(runDir)).toHaveLength(2);
   });
 });

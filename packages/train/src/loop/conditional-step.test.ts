@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createRng, type Rng } from '@ganforge/core';
-import { loadDataset, type Dataset } from '@ganforge/data';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { parseTrainConfig } from '../config/resolve.ts';
+import { describe, expect, test } from 'vitest';
 import type { TrainConfigInput } from '../config/schema.ts';
 import { D_CLASS_EMBEDDING, D_CLASS_LOGITS, G_CLASS_EMBEDDING } from '../models/index.ts';
-import { buildGan, createGanSetup, disposeGanSetup } from './gan-setup.ts';
-import { trainStep, type GanSetup, type StepOutcome } from './train-step.ts';
+import { useTinySteps } from '../testing/tiny-steps.ts';
+import type { GanSetup } from './train-step.ts';
 
 /**
  * Class-conditional steps (docs/techniques.md#class-conditioning) on a tiny MLP GAN (hidden 16, batch 16,
@@ -15,51 +12,7 @@ import { trainStep, type GanSetup, type StepOutcome } from './train-step.ts';
  * exactly when their weight is not 0, and the fakes take the real batch's labels without any random draw.
  */
 
-const B = 16;
-let mnist: Dataset;
-const live: GanSetup[] = [];
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  mnist = await loadDataset({ kind: 'mnist', limit: 64 });
-});
-
-afterEach(() => {
-  for (const s of live.splice(0)) disposeGanSetup(s);
-});
-
-function tiny(overrides: TrainConfigInput = {}): GanSetup {
-  const config = parseTrainConfig({
-    seed: 3,
-    batchSize: B,
-    generator: { kind: 'mlp', hidden: [16] },
-    discriminator: { kind: 'mlp', hidden: [16] },
-    conditioning: {},
-    ...overrides,
-  });
-  const { generator, discriminator } = buildGan(config, mnist.shape, mnist.numClasses);
-  const setup = createGanSetup(config, generator, discriminator, 10);
-  live.push(setup);
-  return setup;
-}
-
-/** Runs `n` steps on the first batches in file order, with their labels; the RNGs come back for inspection. */
-function run(setup: GanSetup, n = 1): { outcomes: StepOutcome[]; latentRng: Rng; noiseRng: Rng } {
-  const latentRng = createRng(11);
-  const noiseRng = createRng(12);
-  const perImage = mnist.shape.height * mnist.shape.width * mnist.shape.channels;
-  const outcomes: StepOutcome[] = [];
-  let techniques = { adaptiveL2: { l2: 0 } };
-  for (let i = 0; i < n; i++) {
-    const start = (i * B) % mnist.size;
-    const real = mnist.images.slice(start * perImage, (start + B) * perImage);
-    const labels = mnist.labels?.slice(start, start + B);
-    const o = trainStep(setup, { real, labels, batchSize: B, index: i, latentRng, noiseRng, techniques });
-    techniques = o.techniques;
-    outcomes.push(o);
-  }
-  return { outcomes, latentRng, noiseRng };
-}
+const { tiny, run } = useTinySteps({ base: { conditioning: {} }, labels: true });
 
 function weights(setup: GanSetup, model: 'generator' | 'discriminator', layer: string): number[] {
   return setup[model]

@@ -2,16 +2,9 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { GanforgeError } from '@ganforge/core';
+import { rejectionOf } from '@ganforge/core/testing';
 import { loadDataset, type Dataset } from '@ganforge/data';
-import {
-  generateImages,
-  loadGenerator,
-  readMetrics,
-  readRunMeta,
-  TIMING_METRICS,
-  type StepMetrics,
-} from '@ganforge/runs';
+import { generateImages, loadGenerator, readMetrics, readRunMeta } from '@ganforge/runs';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
@@ -19,6 +12,8 @@ import { replayDiagnostics } from '../diagnostics/replay.ts';
 import { trainSupervised } from '../diagnostics/supervise.ts';
 import { readSampleGrid } from '../diagnostics/sample-grid.ts';
 import { sampleGridInputs } from './sample-grid-inputs.ts';
+import { interruptAt } from '../testing/interrupt-at.ts';
+import { metricNumbers } from '../testing/metric-numbers.ts';
 import { train, type RunStart } from './train.ts';
 
 /**
@@ -54,15 +49,6 @@ function tinyConfig(overrides: TrainConfigInput = {}) {
   });
 }
 
-/** Metrics without the wall-clock fields, for comparing runs. */
-function numbers(runDir: string): Omit<StepMetrics, 'imagesPerSec'>[] {
-  return readMetrics(join(runDir, 'metrics.jsonl')).map((m) => {
-    const copy: Record<string, unknown> = { ...m };
-    for (const key of TIMING_METRICS) delete copy[key];
-    return copy as Omit<StepMetrics, 'imagesPerSec'>;
-  });
-}
-
 describe('class-conditional train', () => {
   test('a projection-D run trains with finite losses, records its classes, and writes per-class grids', async () => {
     let start: RunStart | undefined;
@@ -81,8 +67,8 @@ describe('class-conditional train', () => {
     const meta = readRunMeta(join(r.runDir, 'meta.json'));
     expect(meta.dataset.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     // The conditioning is part of the saved networks: a resume cannot change it.
-    const e = await train({ resume: r.runDir, resumeSet: ['conditioning.generator=concat'] }).catch((x) => x);
-    expect([(e as GanforgeError).code, (e as GanforgeError).message]).toEqual([
+    const e = await rejectionOf(train({ resume: r.runDir, resumeSet: ['conditioning.generator=concat'] }));
+    expect([e.code, e.message]).toEqual([
       'usage',
       '--set conditioning.generator cannot change a resumed run (its networks and optimizers are saved)',
     ]);
@@ -151,20 +137,15 @@ describe('class-conditional train', () => {
         logging: { sampleEvery: 0, checkpointEvery: 0, gridSize: 2 },
       });
       const whole = await train({ config, out, dataset: mnist64 });
-      const abort = new AbortController();
-      const part = await train({
-        config,
-        out,
-        dataset: mnist64,
-        signal: abort.signal,
-        onStep: (m) => m.step === 3 && abort.abort(),
-      });
+      const part = await train({ config, out, dataset: mnist64, ...interruptAt(3) });
       expect(part).toMatchObject({ status: 'interrupted', step: 3 });
       const resumed = await train({ resume: part.runDir, dataset: mnist64 });
       expect(resumed).toMatchObject({ status: 'completed', step: 6, runDir: part.runDir });
-      expect(numbers(part.runDir)).toEqual(numbers(whole.runDir));
+      expect(metricNumbers(part.runDir)).toEqual(metricNumbers(whole.runDir));
       const auxiliary = config.conditioning?.discriminator === 'auxiliary';
-      expect(numbers(whole.runDir).every((m) => (m.dClassAccuracy !== undefined) === auxiliary)).toBe(true);
+      expect(metricNumbers(whole.runDir).every((m) => (m.dClassAccuracy !== undefined) === auxiliary)).toBe(
+        true,
+      );
     },
   );
 
@@ -196,13 +177,12 @@ describe('class-conditional train', () => {
       generator: { kind: 'mlp', hidden: [4] },
       discriminator: { kind: 'mlp', hidden: [4] },
     });
-    const e = await train({ config, out }).catch((error: unknown) => error);
-    expect(e).toBeInstanceOf(GanforgeError);
-    expect((e as GanforgeError).code).toBe('bad_config');
-    expect((e as GanforgeError).message).toBe(
+    const e = await rejectionOf(train({ config, out }));
+    expect(e.code).toBe('bad_config');
+    expect(e.message).toBe(
       `conditioning: dataset folder:${folder} has no labels, so there are no classes to condition G and D on`,
     );
-    expect((e as GanforgeError).hint).toContain('one subfolder of images per class');
+    expect(e.hint).toContain('one subfolder of images per class');
     expect(readdirSync(out).length).toBe(before);
   });
 

@@ -43,6 +43,8 @@ export interface OpenRunOptions {
   readonly backend?: BackendName | 'auto' | undefined;
   /** wasm backend: XNNPACK threads (default: GANFORGE_WASM_THREADS, else one per core up to 8; fixed per process). */
   readonly wasmThreads?: number | undefined;
+  /** Backend 'auto': told each backend passed over and why, before the one chosen (e.g. webgpu: no adapter). */
+  readonly onBackendSkip?: ((name: BackendName, reason: string) => void) | undefined;
   /** An already loaded dataset instead of loading config.dataset (programmatic use, tests). */
   readonly dataset?: Dataset | undefined;
   /** The command line that started this (for the run's meta.json and, through export, the model card). */
@@ -82,10 +84,10 @@ export async function openRun(options: OpenRunOptions, readDiagnostics = false):
   const { config, from } = configToRun(options);
 
   // The backend must be active before any tensor exists (loading a checkpoint makes tensors).
-  const backend = await selectBackend(
-    options.backend ?? config.backend,
-    options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads },
-  );
+  const backend = await selectBackend(options.backend ?? config.backend, {
+    ...(options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads }),
+    ...(options.onBackendSkip === undefined ? {} : { onSkip: options.onBackendSkip }),
+  });
   const checkpoint = from ? await loadCheckpoint(from.dir) : undefined;
   const savedDiagnostics = from && readDiagnostics ? readCheckpointSupervisorState(from.dir) : undefined;
   const dataset = options.dataset ?? (await loadDataset(config.dataset));

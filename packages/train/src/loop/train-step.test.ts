@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createRng } from '@ganforge/core';
-import { afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { parseTrainConfig } from '../config/resolve.ts';
+import { describe, expect, test } from 'vitest';
 import type { TrainConfigInput } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '@ganforge/data';
-import { buildDiscriminator, buildGenerator } from '../models/index.ts';
-import { createGanSetup } from './gan-setup.ts';
-import { trainStep, type GanSetup, type StepOutcome } from './train-step.ts';
+import { useTinySteps } from '../testing/tiny-steps.ts';
+import type { GanSetup, StepOutcome } from './train-step.ts';
 
 /**
  * The technique switches, exercised through trainStep on a tiny MLP GAN (hidden 16, batch 16,
@@ -15,59 +11,9 @@ import { trainStep, type GanSetup, type StepOutcome } from './train-step.ts';
  * weights that should (not) move.
  */
 
-const B = 16;
-let mnist: Dataset;
-const live: GanSetup[] = [];
-
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-  mnist = await loadDataset({ kind: 'mnist', limit: 64 });
-});
-
-afterEach(() => {
-  for (const s of live.splice(0)) {
-    s.gOptimizer.dispose();
-    s.dOptimizer.dispose();
-    s.generator.dispose();
-    s.discriminator.dispose();
-  }
-});
-
-function tiny(overrides: TrainConfigInput = {}): GanSetup {
-  const config = parseTrainConfig({
-    seed: 3,
-    batchSize: B,
-    generator: { kind: 'mlp', hidden: [16] },
-    discriminator: { kind: 'mlp', hidden: [16] },
-    ...overrides,
-  });
-  const generator = buildGenerator(config.generator, {
-    latentDim: config.latent.dim,
-    shape: mnist.shape,
-    seed: 3,
-  });
-  const discriminator = buildDiscriminator(config.discriminator, { shape: mnist.shape, seed: 4 });
-  const setup = createGanSetup(config, generator, discriminator, 10);
-  live.push(setup);
-  return setup;
-}
-
-/** Runs `n` steps from fixed RNG seeds, on the first batches of the data in file order. */
-function run(setup: GanSetup, n = 1, l2 = 0): StepOutcome[] {
-  const latentRng = createRng(11);
-  const noiseRng = createRng(12);
-  const perImage = mnist.shape.height * mnist.shape.width * mnist.shape.channels;
-  const out: StepOutcome[] = [];
-  let techniques = { adaptiveL2: { l2 } };
-  for (let i = 0; i < n; i++) {
-    const start = ((i * B) % mnist.size) * perImage;
-    const real = mnist.images.slice(start, start + B * perImage);
-    const o = trainStep(setup, { real, batchSize: B, index: i, latentRng, noiseRng, techniques });
-    techniques = o.techniques;
-    out.push(o);
-  }
-  return out;
-}
+const steps = useTinySteps();
+const tiny = steps.tiny;
+const run = (setup: GanSetup, n = 1, l2 = 0): StepOutcome[] => steps.run(setup, n, l2).outcomes;
 
 function snapshot(vars: readonly tf.Variable[]): Float32Array[] {
   return vars.map((v) => v.dataSync().slice() as Float32Array);
@@ -127,28 +73,29 @@ describe('trainStep', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  test('margin balance skips D when err_F < margin (least squares: D(G(z)) ~ 0 gives err_F ~ 0)', () => {
-    const s = tiny({ loss: 'least_squares', techniques: { marginBalance: { enabled: true, margin: 0.3 } } });
+  test.each([
+    {
+      skips: 'D',
+      when: 'err_F < margin (least squares: D(G(z)) ~ 0 gives err_F ~ 0)',
+      config: { loss: 'least_squares', techniques: { marginBalance: { enabled: true, margin: 0.3 } } },
+      errFake: ['toBeLessThan', 0.3],
+    },
+    {
+      skips: 'G',
+      when: 'err_F > 1 - margin (cross-entropy ~0.69 > 0.55)',
+      config: { techniques: { marginBalance: { enabled: true, margin: 0.45 } } },
+      errFake: ['toBeGreaterThan', 0.55],
+    },
+  ] as const)('margin balance skips $skips when $when', ({ skips, config, errFake }) => {
+    const s = tiny(config);
     const g0 = snapshot(s.gVars.variables);
     const d0 = snapshot(s.dVars.variables);
     const m = first(run(s));
-    expect(m.dLossFake).toBeLessThan(0.3);
-    expect(m.skippedD).toBe(true);
-    expect(m.dUpdates).toBe(0);
-    expect(changed(d0, s.dVars.variables)).toBe(false);
-    expect(changed(g0, s.gVars.variables)).toBe(true);
-  });
-
-  test('margin balance skips G when err_F > 1 - margin (cross-entropy ~0.69 > 0.55)', () => {
-    const s = tiny({ techniques: { marginBalance: { enabled: true, margin: 0.45 } } });
-    const g0 = snapshot(s.gVars.variables);
-    const d0 = snapshot(s.dVars.variables);
-    const m = first(run(s));
-    expect(m.dLossFake).toBeGreaterThan(0.55);
-    expect(m.skippedG).toBe(true);
-    expect(m.gUpdates).toBe(0);
-    expect(changed(g0, s.gVars.variables)).toBe(false);
-    expect(changed(d0, s.dVars.variables)).toBe(true);
+    expect(m.dLossFake)[errFake[0]](errFake[1]);
+    expect(skips === 'D' ? m.skippedD : m.skippedG).toBe(true);
+    expect(skips === 'D' ? m.dUpdates : m.gUpdates).toBe(0);
+    expect(changed(d0, s.dVars.variables)).toBe(skips !== 'D');
+    expect(changed(g0, s.gVars.variables)).toBe(skips !== 'G');
   });
 
   test("adaptive L2 moves the coefficient from G's loss and changes D's update", () => {

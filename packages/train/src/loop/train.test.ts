@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import { GanforgeError } from '@ganforge/core';
+import { rejectionOf } from '@ganforge/core/testing';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfigInput } from '../config/schema.ts';
@@ -24,7 +24,9 @@ import type { SupervisorState } from '../diagnostics/supervisor-state.ts';
 import { loadGenerator } from '@ganforge/runs';
 import { readMetrics } from '@ganforge/runs';
 import { readRunMeta } from '@ganforge/runs';
-import { TIMING_METRICS, type StepMetrics } from '@ganforge/runs';
+import { interruptAt } from '../testing/interrupt-at.ts';
+import { metricNumbers } from '../testing/metric-numbers.ts';
+import { TINY_LOOP_MLP } from '../testing/tiny-runs.ts';
 import { train, type RunStart } from './train.ts';
 
 /** Whole runs of a tiny MLP GAN (hidden 16, MNIST limit 64, batch 16 = 4 steps per epoch) on cpu. */
@@ -38,37 +40,7 @@ beforeAll(async () => {
 });
 
 function tinyConfig(overrides: TrainConfigInput = {}) {
-  return parseTrainConfig({
-    name: 'tiny',
-    seed: 5,
-    backend: 'cpu',
-    dataset: { kind: 'mnist', limit: 64 },
-    batchSize: 16,
-    steps: 6,
-    generator: { kind: 'mlp', hidden: [16] },
-    discriminator: { kind: 'mlp', hidden: [16], dropout: 0.3 },
-    logging: { sampleEvery: 3, checkpointEvery: 3, gridSize: 3 },
-    ...overrides,
-  });
-}
-
-/** Metrics without the wall-clock fields, for comparing runs. */
-function numbers(runDir: string): Omit<StepMetrics, 'imagesPerSec'>[] {
-  return readMetrics(join(runDir, 'metrics.jsonl')).map((m) => {
-    const copy: Record<string, unknown> = { ...m };
-    for (const key of TIMING_METRICS) delete copy[key];
-    return copy as Omit<StepMetrics, 'imagesPerSec'>;
-  });
-}
-
-async function errorOf(p: Promise<unknown>): Promise<GanforgeError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof GanforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a GanforgeError');
+  return parseTrainConfig({ ...TINY_LOOP_MLP, ...overrides });
 }
 
 describe('train', () => {
@@ -126,8 +98,8 @@ describe('train', () => {
     const a = await train({ config: tinyConfig({ steps: 3 }), out, dataset: mnist });
     const b = await train({ config: tinyConfig({ steps: 3 }), out, dataset: mnist });
     const c = await train({ config: tinyConfig({ steps: 3, seed: 6 }), out, dataset: mnist });
-    expect(numbers(b.runDir)).toEqual(numbers(a.runDir));
-    expect(numbers(c.runDir)[0]?.dLossReal).not.toBe(numbers(a.runDir)[0]?.dLossReal);
+    expect(metricNumbers(b.runDir)).toEqual(metricNumbers(a.runDir));
+    expect(metricNumbers(c.runDir)[0]?.dLossReal).not.toBe(metricNumbers(a.runDir)[0]?.dLossReal);
   });
 
   test.each([5, 4])(
@@ -144,21 +116,14 @@ describe('train', () => {
         },
       });
       const whole = await train({ config, out, dataset: mnist });
-      const abort = new AbortController();
-      const part = await train({
-        config,
-        out,
-        dataset: mnist,
-        signal: abort.signal,
-        onStep: (m) => m.step === stopAt && abort.abort(),
-      });
+      const part = await train({ config, out, dataset: mnist, ...interruptAt(stopAt) });
       expect(part.status).toBe('interrupted');
       expect(part.step).toBe(stopAt);
       expect(part.lastCheckpoint?.endsWith(`step-00000${stopAt}`)).toBe(true);
       const resumed = await train({ resume: part.runDir, dataset: mnist });
       expect(resumed.status).toBe('completed');
       expect(resumed.runDir).toBe(part.runDir);
-      expect(numbers(part.runDir)).toEqual(numbers(whole.runDir));
+      expect(metricNumbers(part.runDir)).toEqual(metricNumbers(whole.runDir));
       expect(readRunMeta(join(part.runDir, 'meta.json')).resumes).toHaveLength(1);
       // a resume may go further than planned: meta.json follows
       const further = await train({ resume: part.runDir, resumeSet: ['steps=10'], dataset: mnist });
@@ -173,7 +138,7 @@ describe('train', () => {
     expect(first.step).toBe(0);
     // Resume from step 0 on data that turns into NaN from the first batch: the loss is NaN at step 1.
     const poisoned: Dataset = { ...mnist, images: mnist.images.map(() => Number.NaN) };
-    const e = await errorOf(train({ resume: first.runDir, dataset: poisoned }));
+    const e = await rejectionOf(train({ resume: first.runDir, dataset: poisoned }));
     expect(e.code).toBe('non_finite_loss');
     expect(e.message).toContain('at step 1');
     expect(e.hint).toContain('step-000000');
@@ -186,14 +151,14 @@ describe('train', () => {
   test('bad inputs are clear errors before any training', async () => {
     const notRun = mkdtempSync(join(tmpdir(), 'ganforge-notrun-'));
     mkdirSync(join(notRun, 'stuff'));
-    const e1 = await errorOf(train({ resume: notRun }));
+    const e1 = await rejectionOf(train({ resume: notRun }));
     expect(e1.code).toBe('not_a_run');
     expect(e1.message).toContain(notRun);
-    const e2 = await errorOf(train({ resume: join(notRun, 'missing') }));
+    const e2 = await rejectionOf(train({ resume: join(notRun, 'missing') }));
     expect(e2.code).toBe('not_found');
     const before = readdirSync(out).length;
     const odd: Dataset = { ...mnist, shape: { height: 8, width: 98, channels: 1 } };
-    const e3 = await errorOf(
+    const e3 = await rejectionOf(
       train({
         config: tinyConfig({ generator: { kind: 'dcgan' }, discriminator: { kind: 'dcgan' } }),
         out,
@@ -205,7 +170,7 @@ describe('train', () => {
     const run = await train({ config: tinyConfig({ steps: 1 }), out, dataset: mnist });
     const lines = readMetrics(join(run.runDir, 'metrics.jsonl')).length;
     const other: Dataset = { ...mnist, shape: { height: 14, width: 56, channels: 1 } };
-    const e4 = await errorOf(train({ resume: run.runDir, dataset: other }));
+    const e4 = await rejectionOf(train({ resume: run.runDir, dataset: other }));
     expect(e4.code).toBe('shape_mismatch');
     expect(e4.message).toContain('generator makes 28x28x1 images but dataset mnist has 14x56x1');
     expect(readMetrics(join(run.runDir, 'metrics.jsonl')).length).toBe(lines);
@@ -233,7 +198,7 @@ describe('train', () => {
     expect(Array.from(a?.dataSync() ?? [])).not.toEqual(Array.from(c?.dataSync() ?? []));
     tf.dispose([z, a, b, c]);
     for (const g of [latest, older, direct]) g.model.dispose();
-    const e = await errorOf(loadGenerator(r.runDir, { step: 3 }));
+    const e = await rejectionOf(loadGenerator(r.runDir, { step: 3 }));
     expect(e.code).toBe('checkpoint_not_found');
     expect(e.hint).toContain('2, 4');
     expect(existsSync(join(r.runDir, 'checkpoints', 'step-000004', 'generator', 'weights.bin'))).toBe(true);
@@ -249,16 +214,16 @@ describe('train', () => {
       logLines: { events: step, rescues: 0 },
     });
     let step = 0;
-    const abort = new AbortController();
+    const stop = interruptAt(3);
     const part = await train({
       config,
       out,
       dataset: mnist,
-      signal: abort.signal,
+      signal: stop.signal,
       diagnosticsState: () => stateAt(step),
       onStep: (m) => {
         step = m.step;
-        if (m.step === 3) abort.abort();
+        stop.onStep(m);
       },
     });
     expect(part.lastCheckpoint?.endsWith('step-000003')).toBe(true);

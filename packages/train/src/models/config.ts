@@ -65,7 +65,7 @@ export const DcganGeneratorConfigSchema = z
 
 export const GeneratorConfigSchema = z
   .discriminatedUnion('kind', [MlpGeneratorConfigSchema, DcganGeneratorConfigSchema])
-  .default({ kind: 'dcgan', baseFilters: 64, kernelSize: 4, batchNorm: true, activation: 'relu' })
+  .default(() => DcganGeneratorConfigSchema.parse({}))
   .describe("Generator architecture ('mlp' or 'dcgan')");
 export type MlpGeneratorConfig = z.infer<typeof MlpGeneratorConfigSchema>;
 export type DcganGeneratorConfig = z.infer<typeof DcganGeneratorConfigSchema>;
@@ -104,16 +104,7 @@ export const DcganDiscriminatorConfigSchema = z
 
 export const DiscriminatorConfigSchema = z
   .discriminatedUnion('kind', [MlpDiscriminatorConfigSchema, DcganDiscriminatorConfigSchema])
-  .default({
-    kind: 'dcgan',
-    baseFilters: 64,
-    kernelSize: 4,
-    batchNorm: false,
-    dropout: 0,
-    leakyAlpha: 0.2,
-    spectralNorm: false,
-    minibatch: 'none',
-  })
+  .default(() => DcganDiscriminatorConfigSchema.parse({}))
   .describe("Discriminator architecture ('mlp' or 'dcgan'); outputs one logit per image");
 export type MlpDiscriminatorConfig = z.infer<typeof MlpDiscriminatorConfigSchema>;
 export type DcganDiscriminatorConfig = z.infer<typeof DcganDiscriminatorConfigSchema>;

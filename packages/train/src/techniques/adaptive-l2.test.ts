@@ -10,14 +10,7 @@ beforeAll(async () => {
 const bounds = { upper: 1.3, lower: 0.9, delta: 1e-5 };
 
 describe('adaptive L2 on D (docs/techniques.md#adaptive-l2)', () => {
-  it('is off by default with the reference constants', () => {
-    expect(AdaptiveL2ConfigSchema.parse(undefined)).toEqual({
-      enabled: false,
-      initial: 0,
-      upper: 1.3,
-      lower: 0.9,
-      delta: 1e-5,
-    });
+  it('rejects a lower bound above the upper one (defaults: technique-defaults.test.ts)', () => {
     expect(() => AdaptiveL2ConfigSchema.parse({ lower: 2, upper: 1 })).toThrow();
   });
 

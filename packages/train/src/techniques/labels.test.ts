@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@ganforge/core';
-import { flipLabels, LabelsConfigSchema, realTarget } from './labels.ts';
+import { flipLabels, realTarget } from './labels.ts';
 
 describe('labels: one-sided smoothing and flipping', () => {
-  it('is off by default', () => {
-    expect(LabelsConfigSchema.parse(undefined)).toEqual({
-      oneSidedSmoothing: false,
-      smoothTarget: 0.9,
-      flipProbability: 0,
-    });
-  });
-
   it('real target 0.9 with one-sided smoothing, else 1', () => {
     expect(realTarget({ oneSidedSmoothing: true })).toBe(0.9);
     expect(realTarget({ oneSidedSmoothing: false })).toBe(1);

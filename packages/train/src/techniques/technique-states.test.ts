@@ -1,21 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import { errorOf } from '@ganforge/core/testing';
 import { TechniquesConfigSchema } from '../config/schema.ts';
 import { TECHNIQUES } from './registry.ts';
 import { initTechniqueStates, restoreTechniqueStates, updateTechniqueStates } from './technique-states.ts';
 
 const config = (input: unknown = {}) => TechniquesConfigSchema.parse(input);
 const on = config({ adaptiveL2: { enabled: true, initial: 0.5, upper: 1, lower: 0.5, delta: 0.1 } });
-
-function errorOf(fn: () => unknown): GanforgeError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof GanforgeError) return e;
-    throw e;
-  }
-  throw new Error('expected a GanforgeError');
-}
 
 describe('technique units', () => {
   test('the techniques config section is the units, in their order, each with its own defaults', () => {

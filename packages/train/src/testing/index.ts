@@ -4,5 +4,8 @@
  * Every package keeps its test helpers in src/testing/ and exports them from a `./testing` entry.
  */
 export * from './fake-run.ts';
+export * from './interrupt-at.ts';
+export * from './metric-numbers.ts';
 export * from './synthetic.ts';
 export * from './tiny-runs.ts';
+export * from './use-fake-run.ts';

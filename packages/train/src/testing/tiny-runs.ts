@@ -8,17 +8,44 @@ import { appendEvent, EVENTS_FILE } from '@ganforge/runs';
 import { createDiagnostics } from '../diagnostics/monitor.ts';
 import type { FailureEvent } from '../diagnostics/types.ts';
 
+/** The size of a tiny MLP GAN run on MNIST: how many images, the batch, the hidden units of G and D. */
+export interface TinyMlpSize {
+  limit: number;
+  batchSize: number;
+  hidden: number;
+}
+
+/** A tiny MLP GAN (one hidden layer in G and D) on the first `limit` MNIST images, on the cpu backend. */
+export function tinyMnistMlp({ limit, batchSize, hidden }: TinyMlpSize) {
+  return {
+    backend: 'cpu',
+    dataset: { kind: 'mnist', limit },
+    batchSize,
+    generator: { kind: 'mlp', hidden: [hidden] },
+    discriminator: { kind: 'mlp', hidden: [hidden] },
+  } satisfies TrainConfigInput;
+}
+
 /**
  * The real tiny runs the diagnostics tests (and @ganforge/report's) train: an MLP GAN with 32 hidden
  * units on 512 MNIST images, batch 32, on the cpu backend. Steps and logging are each test's own.
  */
 export const TINY_MNIST_MLP = {
   seed: 5,
-  backend: 'cpu',
-  dataset: { kind: 'mnist', limit: 512 },
-  batchSize: 32,
-  generator: { kind: 'mlp', hidden: [32] },
-  discriminator: { kind: 'mlp', hidden: [32] },
+  ...tinyMnistMlp({ limit: 512, batchSize: 32, hidden: 32 }),
+} satisfies TrainConfigInput;
+
+/**
+ * The tiny run of the training-loop tests: an MLP GAN with 16 hidden units on 64 MNIST images, batch 16
+ * (4 steps an epoch), 6 steps on the cpu backend, a sample grid and a checkpoint every 3 steps.
+ */
+export const TINY_LOOP_MLP = {
+  name: 'tiny',
+  seed: 5,
+  ...tinyMnistMlp({ limit: 64, batchSize: 16, hidden: 16 }),
+  steps: 6,
+  discriminator: { kind: 'mlp', hidden: [16], dropout: 0.3 },
+  logging: { sampleEvery: 3, checkpointEvery: 3, gridSize: 3 },
 } satisfies TrainConfigInput;
 
 /** A far too strong D: it wins within about a hundred steps and discriminatorOverpowering fires. */
@@ -60,12 +87,8 @@ export async function trainWithDetectors(
 export const TINY_CONDITIONAL_MLP = {
   name: 'tiny-cmlp',
   seed: 3,
-  backend: 'cpu',
-  dataset: { kind: 'mnist', limit: 256 },
-  batchSize: 32,
+  ...tinyMnistMlp({ limit: 256, batchSize: 32, hidden: 32 }),
   steps: 6,
-  generator: { kind: 'mlp', hidden: [32] },
-  discriminator: { kind: 'mlp', hidden: [32] },
   conditioning: { generator: 'concat', discriminator: 'projection' },
   logging: { sampleEvery: 6, checkpointEvery: 6, gridSize: 4 },
 } satisfies TrainConfigInput;

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { GanforgeError } from '@ganforge/core';
+import { errorOf as thrown } from '@ganforge/core/testing';
+import { FASHION_MNIST_CLASSES } from '@ganforge/data';
 import { describeClasses, planBatch, resolveLabel, type BatchRequest } from './class-plan.ts';
 
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const FASHION = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+const FASHION = FASHION_MNIST_CLASSES;
 
 /** A request for `count` latents of size 2 (latent i is [i, -i]). */
 function request(over: Partial<BatchRequest> & { count: number }): BatchRequest {
@@ -30,16 +20,6 @@ function request(over: Partial<BatchRequest> & { count: number }): BatchRequest 
     source: 'n',
     ...over,
   };
-}
-
-function thrown(f: () => unknown): GanforgeError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GanforgeError);
-    return e as GanforgeError;
-  }
-  throw new Error('expected a GanforgeError');
 }
 
 describe('class labels', () => {

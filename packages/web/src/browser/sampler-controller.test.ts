@@ -5,21 +5,17 @@
  */
 import { join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GanforgeError, sampleLatents, tileGrid, toUint8Pixels } from '@ganforge/core';
+import { describe, expect, it } from 'vitest';
+import { sampleLatents, tileGrid, toUint8Pixels } from '@ganforge/core';
 import {
+  expectRefusal,
   maxDiff,
   SHIPPED_LATENT_DIM,
   SHIPPED_MODEL,
-  startControllerFixture,
-  type ControllerFixture,
+  useControllerFixture,
 } from '../testing/controller-fixture.ts';
 
-let fx: ControllerFixture;
-beforeAll(async () => {
-  fx = await startControllerFixture();
-});
-afterAll(() => fx?.close());
+const fx = useControllerFixture();
 
 describe('SamplerController with onnxruntime-web in Node: results and errors', () => {
   it('runs the seeded latents through the model as onnxruntime-node does, and tiles them like the server', async () => {
@@ -107,15 +103,8 @@ describe('SamplerController with onnxruntime-web in Node: results and errors', (
     await h.controller.sample();
     const good = h.controller.current;
     const failure = async (request: () => Promise<unknown>) => {
-      const e = await request().then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(e).toBeInstanceOf(GanforgeError);
-      const { code, message, hint } = e as GanforgeError;
-      expect(h.settled.at(-1)).toEqual({ code, message, hint });
+      const { code, message, hint } = await expectRefusal(h, good, request);
       expect(hint).toBeTruthy();
-      expect(h.controller.current).toBe(good);
       return { code, message };
     };
 

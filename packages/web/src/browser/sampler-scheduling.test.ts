@@ -2,20 +2,12 @@
  * SamplerController's scheduling and model loading, in Node with a real onnxruntime-web session running
  * the shipped models/mnist-dcgan generator (see sampler-controller.test.ts for what it draws).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sampleLatents } from '@ganforge/core';
-import {
-  SHIPPED_LATENT_DIM,
-  startControllerFixture,
-  type ControllerFixture,
-} from '../testing/controller-fixture.ts';
+import { SHIPPED_LATENT_DIM, useControllerFixture } from '../testing/controller-fixture.ts';
 import type { SampleDetail } from './sampler-controller.ts';
 
-let fx: ControllerFixture;
-beforeAll(async () => {
-  fx = await startControllerFixture();
-});
-afterAll(() => fx?.close());
+const fx = useControllerFixture();
 
 describe('SamplerController with onnxruntime-web in Node: scheduling and loading', () => {
   it('coalesces: of the requests made while one runs only the newest runs, and all of them get its result', async () => {

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as ort from 'onnxruntime-web';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { GanforgeError } from '@ganforge/core';
 import { readSettings, type SamplerAttribute } from '../browser/attributes.ts';
 import { OnnxGenerator } from '../browser/onnx-generator.ts';
 import {
@@ -137,6 +139,52 @@ export async function startControllerFixture(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Call at a test file's top level: a fixture started before the file's tests and closed after them. Its
+ * members may be used from inside the tests (not before beforeAll has run).
+ */
+export function useControllerFixture(options: ControllerFixtureOptions = {}): ControllerFixture {
+  let fx: ControllerFixture | undefined;
+  beforeAll(async () => {
+    fx = await startControllerFixture(options);
+  });
+  afterAll(() => fx?.close());
+  const started = (): ControllerFixture => {
+    if (!fx) throw new Error('the controller fixture starts in beforeAll');
+    return fx;
+  };
+  return {
+    get server() {
+      return started().server;
+    },
+    get onnxFetches() {
+      return started().onnxFetches;
+    },
+    harness: (attributes, harnessOptions) => started().harness(attributes, harnessOptions),
+    close: () => started().close(),
+  };
+}
+
+/**
+ * Runs a request that must fail: it rejects with a GanforgeError, the controller reports that error as settled,
+ * and its current result is still `kept`. Returns the error's code, message and hint.
+ */
+export async function expectRefusal(
+  h: ControllerHarness,
+  kept: SampleResult | undefined,
+  request: () => Promise<unknown>,
+): Promise<{ code: string; message: string; hint: string | undefined }> {
+  const e = await request().then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(GanforgeError);
+  const { code, message, hint } = e as GanforgeError;
+  expect(h.settled.at(-1)).toEqual({ code, message, hint });
+  expect(h.controller.current).toBe(kept);
+  return { code, message, hint };
 }
 
 /** The largest absolute difference of two equally long arrays. */

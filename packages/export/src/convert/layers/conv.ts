@@ -2,7 +2,7 @@ import type { Value } from '../../onnx/graph.ts';
 import { intAttr, intsAttr } from '../../onnx/proto.ts';
 import type { LayerConverter, LayerInfo } from '../layer.ts';
 import { pair, unsupported, weight } from '../layer.ts';
-import type { PaddingMode } from '../padding.ts';
+import type { AxisPads, PaddingMode } from '../padding.ts';
 import {
   convOutputSize,
   convPads,
@@ -45,10 +45,50 @@ function checkShape(layer: LayerInfo, computed: readonly number[]): void {
   }
 }
 
+/** Throws unless the kernel is [kh, kw] as the layer's kernelSize says and takes the input's `inC` channels. */
+function checkKernel(
+  layer: LayerInfo,
+  input: Value,
+  s: ConvSettings,
+  shape: readonly number[],
+  inC: number,
+): void {
+  if (shape[0] !== s.kernel[0] || shape[1] !== s.kernel[1] || inC !== s.inC) {
+    throw unsupported(layer, `kernel [${shape.join(', ')}] for input [N, ${input.shape.join(', ')}]`);
+  }
+}
+
 function biasInput(g: Parameters<LayerConverter>[0], layer: LayerInfo): string[] {
   if (layer.config.useBias === false) return [];
   const b = weight(layer, 'bias');
   return [g.floatInit(`${layer.name}/bias`, b.shape, b.values)];
+}
+
+/**
+ * The Conv or ConvTranspose node of `layer` on its input made NCHW: the tfjs kernel permuted [3, 2, 0, 1] into
+ * ONNX's layout, the bias if any, explicit pads [top, left, bottom, right], and ConvTranspose's output_padding.
+ */
+function convNode(
+  g: Parameters<LayerConverter>[0],
+  op: 'Conv' | 'ConvTranspose',
+  input: Value,
+  layer: LayerInfo,
+  kernel: ReturnType<typeof weight>,
+  strides: readonly [number, number],
+  [ph, pw]: readonly [AxisPads, AxisPads],
+  outputPadding?: readonly [number, number],
+): string {
+  const x = g.toNchw(input, layer.name);
+  const w = permute(kernel.values, kernel.shape, [3, 2, 0, 1]);
+  const wName = g.floatInit(`${layer.name}/kernel`, w.shape, w.values);
+  return g.node(op, [x.name, wName, ...biasInput(g, layer)], layer.name, [
+    intsAttr('kernel_shape', kernel.shape.slice(0, 2)),
+    intsAttr('strides', strides),
+    intsAttr('pads', [ph.begin, pw.begin, ph.end, pw.end]),
+    ...(outputPadding ? [intsAttr('output_padding', outputPadding)] : []),
+    intsAttr('dilations', [1, 1]),
+    intAttr('group', 1),
+  ]);
 }
 
 /** Conv2D: kernel [kh, kw, in, out] -> ONNX [out, in, kh, kw]; explicit pads [top, left, bottom, right]. */
@@ -56,9 +96,7 @@ export const convertConv2D: LayerConverter = (g, input, layer) => {
   const s = settings(layer, input);
   const kernel = weight(layer, 'kernel');
   const [kh, kw, inC, filters] = kernel.shape as [number, number, number, number];
-  if (kh !== s.kernel[0] || kw !== s.kernel[1] || inC !== s.inC) {
-    throw unsupported(layer, `kernel [${kernel.shape.join(', ')}] for input [N, ${input.shape.join(', ')}]`);
-  }
+  checkKernel(layer, input, s, kernel.shape, inC);
   const ph = convPads(s.padding, s.inH, kh, s.strides[0]);
   const pw = convPads(s.padding, s.inW, kw, s.strides[1]);
   const outShape = [
@@ -67,16 +105,7 @@ export const convertConv2D: LayerConverter = (g, input, layer) => {
     filters,
   ];
   checkShape(layer, outShape);
-  const x = g.toNchw(input, layer.name);
-  const w = permute(kernel.values, kernel.shape, [3, 2, 0, 1]);
-  const wName = g.floatInit(`${layer.name}/kernel`, w.shape, w.values);
-  const name = g.node('Conv', [x.name, wName, ...biasInput(g, layer)], layer.name, [
-    intsAttr('kernel_shape', [kh, kw]),
-    intsAttr('strides', s.strides),
-    intsAttr('pads', [ph.begin, pw.begin, ph.end, pw.end]),
-    intsAttr('dilations', [1, 1]),
-    intAttr('group', 1),
-  ]);
+  const name = convNode(g, 'Conv', input, layer, kernel, s.strides, [ph, pw]);
   return applyActivation(g, { name, shape: outShape, layout: 'nchw' }, layer, layer.config.activation);
 };
 
@@ -88,9 +117,7 @@ export const convertConv2DTranspose: LayerConverter = (g, input, layer) => {
   const s = settings(layer, input);
   const kernel = weight(layer, 'kernel');
   const [kh, kw, filters, inC] = kernel.shape as [number, number, number, number];
-  if (kh !== s.kernel[0] || kw !== s.kernel[1] || inC !== s.inC) {
-    throw unsupported(layer, `kernel [${kernel.shape.join(', ')}] for input [N, ${input.shape.join(', ')}]`);
-  }
+  checkKernel(layer, input, s, kernel.shape, inC);
   const ph = convTransposePads(s.padding, kh, s.strides[0]);
   const pw = convTransposePads(s.padding, kw, s.strides[1]);
   const outH = convTransposeOutputSize(s.padding, s.inH, kh, s.strides[0]);
@@ -105,17 +132,16 @@ export const convertConv2DTranspose: LayerConverter = (g, input, layer) => {
     );
   }
   checkShape(layer, [outH, outW, filters]);
-  const x = g.toNchw(input, layer.name);
-  const w = permute(kernel.values, kernel.shape, [3, 2, 0, 1]);
-  const wName = g.floatInit(`${layer.name}/kernel`, w.shape, w.values);
-  const name = g.node('ConvTranspose', [x.name, wName, ...biasInput(g, layer)], layer.name, [
-    intsAttr('kernel_shape', [kh, kw]),
-    intsAttr('strides', s.strides),
-    intsAttr('pads', [ph.begin, pw.begin, ph.end, pw.end]),
-    intsAttr('output_padding', [ph.outputPadding, pw.outputPadding]),
-    intsAttr('dilations', [1, 1]),
-    intAttr('group', 1),
-  ]);
+  const name = convNode(
+    g,
+    'ConvTranspose',
+    input,
+    layer,
+    kernel,
+    s.strides,
+    [ph, pw],
+    [ph.outputPadding, pw.outputPadding],
+  );
   return applyActivation(
     g,
     { name, shape: [outH, outW, filters], layout: 'nchw' },
