@@ -1,3 +1,5 @@
+// Just over 300 lines on purpose: admission, batch forming, dispatch over the workers and draining act on
+// the same per-model queues and timer, and read best as one state machine (one queue: model-queue.ts).
 import { GanforgeError } from '@ganforge/core';
 import { joinRows, requestsIn, splitRows } from './batch-split.ts';
 import { ModelQueue, type BatchTarget, type Job } from './model-queue.ts';
