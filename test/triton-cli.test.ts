@@ -40,20 +40,24 @@ const configOf = (repo: string, name: string) =>
   parseConfigPbtxt(readFileSync(join(repo, name, 'config.pbtxt'), 'utf8'));
 
 describe('ganforge triton (the bin, a real process)', () => {
-  it('writes <repo>/mnist-dcgan/{config.pbtxt, 1/model.onnx} from models/ and says how to start Triton; exit 0', () => {
+  it('writes <repo>/<model>/{config.pbtxt, 1/model.onnx} for each model in models/ and says how to start Triton; exit 0', () => {
     const repo = join(root, 'repo');
     const r = ganforgeBin('triton', 'models', '--out', repo, '--max-batch', '32');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
+    const conditional = (name: string) =>
+      `  ${name}/config.pbtxt + ${name}/1/model.onnx: latent TYPE_FP32 [N, 100], class TYPE_INT64 [N, 1] -> image TYPE_FP32 [N, 28, 28, 1], max_batch_size 32, dynamic batching`;
     expect(r.stdout).toBe(
       [
         `wrote a Triton model repository to ${repo}`,
+        conditional('fashion-cdcgan'),
+        conditional('mnist-cdcgan'),
         '  mnist-dcgan/config.pbtxt + mnist-dcgan/1/model.onnx: latent TYPE_FP32 [N, 100] -> image TYPE_FP32 [N, 28, 28, 1], max_batch_size 32, dynamic batching',
         `  serve it: tritonserver --model-repository=${repo}`,
         '',
       ].join('\n'),
     );
-    expect(readdirSync(repo)).toEqual(['mnist-dcgan']);
+    expect(readdirSync(repo).sort()).toEqual(['fashion-cdcgan', 'mnist-cdcgan', 'mnist-dcgan']);
     expect(
       readFileSync(join(repo, 'mnist-dcgan', '1', 'model.onnx')).equals(
         readFileSync(join(ROOT, 'models', 'mnist-dcgan', 'model.onnx')),
@@ -115,7 +119,9 @@ describe('ganforge triton (in-process): bad input', () => {
     expect((await ganforgeInProcess('triton', 'models', '--out', repo)).code).toBe(0);
     const again = await ganforgeInProcess('triton', 'models', '--out', repo);
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain("already has a model 'mnist-dcgan' (pass --force to replace it");
+    expect(again.stderr).toMatch(
+      /already has a model '(fashion-cdcgan|mnist-cdcgan|mnist-dcgan)' \(pass --force to replace it/,
+    );
     expect((await ganforgeInProcess('triton', 'models', '--out', repo, '--force')).code).toBe(0);
     const into = await ganforgeInProcess('triton', 'models', '--out', 'models');
     expect(into.code).toBe(1);

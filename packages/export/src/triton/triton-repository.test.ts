@@ -71,12 +71,29 @@ describe('ganforge triton: the shipped models/ folder', () => {
     await writeTritonRepository(MODELS, { out: repo });
   });
 
-  it('writes <repo>/mnist-dcgan/config.pbtxt and 1/model.onnx, nothing else (evaluators/ is skipped)', async () => {
-    expect(await readdir(repo)).toEqual(['mnist-dcgan']);
-    expect((await readdir(join(repo, 'mnist-dcgan'))).sort()).toEqual(['1', 'config.pbtxt']);
-    expect(await readdir(join(repo, 'mnist-dcgan', '1'))).toEqual(['model.onnx']);
-    const copied = await readFile(join(repo, 'mnist-dcgan', '1', 'model.onnx'));
-    expect(copied.equals(await readFile(join(MODELS, 'mnist-dcgan', 'model.onnx')))).toBe(true);
+  it('writes <repo>/<model>/config.pbtxt and 1/model.onnx for each shipped generator, nothing else (evaluators/ is skipped)', async () => {
+    const shipped = ['fashion-cdcgan', 'mnist-cdcgan', 'mnist-dcgan'];
+    expect((await readdir(repo)).sort()).toEqual(shipped);
+    for (const name of shipped) {
+      expect((await readdir(join(repo, name))).sort()).toEqual(['1', 'config.pbtxt']);
+      expect(await readdir(join(repo, name, '1'))).toEqual(['model.onnx']);
+      const copied = await readFile(join(repo, name, '1', 'model.onnx'));
+      expect(copied.equals(await readFile(join(MODELS, name, 'model.onnx')))).toBe(true);
+    }
+  });
+
+  it("a shipped conditional generator's config names its class input: INT64 dims [1] reshaped to the graph's [N]", async () => {
+    const text = await readFile(join(repo, 'mnist-cdcgan', 'config.pbtxt'), 'utf8');
+    expect(text).toMatch(/name: "class"[^}]*reshape: \{ shape: \[\s*\] \}/);
+    const config = parseConfigPbtxt(text);
+    expect(config).toMatchObject({
+      input: [
+        { name: 'latent', data_type: 'TYPE_FP32', dims: [100] },
+        // `reshape: { shape: [ ] }` in the text (to a scalar per row); parsed, an empty repeated field is absent.
+        { name: 'class', data_type: 'TYPE_INT64', dims: [1], reshape: {} },
+      ],
+      output: [{ name: 'image', data_type: 'TYPE_FP32', dims: [28, 28, 1] }],
+    });
   });
 
   it('config.pbtxt parses against model_config.proto and matches the ONNX graph: names, types, dims without N, max_batch_size 64, dynamic_batching', async () => {
