@@ -1,7 +1,8 @@
 /**
- * Class-conditional generation across packages, as far as it is built: a tiny conditional MLP GAN trained
- * by @ganforge/train on MNIST, exported by `ganforge export` (parity in onnxruntime-node and -web is part
- * of the export), its model.onnx run in onnxruntime-node with a class input, and its Triton configuration.
+ * Class-conditional generation across packages: a tiny conditional MLP GAN trained by @ganforge/train on
+ * MNIST, exported by `ganforge export` (parity in onnxruntime-node and -web is part of the export), its
+ * model.onnx run in onnxruntime-node with a class input, served by class by the real server, and its Triton
+ * configuration. (The browser drawing what the server serves for a class: test/web-conditional-sampler.)
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
 import { parseConfigPbtxt } from '@ganforge/export';
 import { main } from '@ganforge/cli';
+import { createServer } from '@ganforge/serve';
 import { parseTrainConfig, train } from '@ganforge/train';
 import { TINY_CONDITIONAL_MLP } from '@ganforge/train/testing';
 
@@ -64,6 +66,54 @@ describe('a class-conditional generator from training to onnxruntime', () => {
     expect(Array.from(twoClasses.subarray(half))).toEqual(Array.from(sameClass.subarray(half)));
     expect(Array.from(twoClasses.subarray(0, half))).not.toEqual(Array.from(twoClasses.subarray(half)));
     await session.release();
+  });
+
+  it('the server answers by class what onnxruntime-node computes for the same latents and classes', async () => {
+    const out = join(root, 'models', 'tiny-cmlp'); // exported by the first test
+    const card = parseModelCard(JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')));
+    const server = createServer({
+      modelsDir: join(root, 'models'),
+      watch: false,
+      logLevel: 'silent',
+      workers: 1,
+      intraOpThreads: 1,
+    });
+    const session = await ort.InferenceSession.create(join(out, 'model.onnx'));
+    try {
+      await server.loaded;
+      const { url } = await server.listen(0, '127.0.0.1');
+      const classes = [7, 0, 7];
+      const res = await fetch(new URL('/v1/models/tiny-cmlp/samples', url), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ n: 3, seed: 5, classes, format: 'json' }),
+      });
+      expect(res.status).toBe(200);
+      const served = ((await res.json()) as { images: number[][] }).images.flat();
+      const z = sampleLatents({
+        seed: 5,
+        n: 3,
+        latentDim: card.latent.size,
+        distribution: card.latent.distribution,
+      });
+      const expected = (
+        await session.run({
+          latent: new ort.Tensor('float32', z, [3, card.latent.size]),
+          class: new ort.Tensor('int64', BigInt64Array.from(classes.map(BigInt)), [3]),
+        })
+      )[session.outputNames[0]!]!.data as Float32Array;
+      expect(served).toHaveLength(expected.length);
+      expect(Math.max(...served.map((v, i) => Math.abs(v - expected[i]!)))).toBeLessThan(1e-5);
+      // A class the model does not have: a 400 that lists its classes.
+      const bad = await fetch(new URL('/v1/models/tiny-cmlp/samples.png?class=10', url));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { message: string } }).error.message).toContain(
+        'this model\'s classes are 0 "0", 1 "1"',
+      );
+    } finally {
+      await session.release();
+      await server.close();
+    }
   });
 
   it("renders the run's report with a latent walk through every class", async () => {
