@@ -16,7 +16,7 @@ import { createServer, type GanforgeServer } from '@ganforge/serve';
 import { writeTinyModel } from '@ganforge/serve/testing';
 import { mountWeb } from '@ganforge/web';
 import { embeddingPage, startEmbeddingSite, type RunningServer } from '@ganforge/web/testing';
-import { samplerPixels, servedImagePixels, type Rgba } from './support/canvas-pixels.ts';
+import { maxPixelDiff, samplerPixels, servedImagePixels, type Rgba } from './support/canvas-pixels.ts';
 import { chromiumSkipReason, launchChromium } from './support/chromium.ts';
 import { recordPageProblems } from './support/page-problems.ts';
 import { writeDcganModel } from './support/web-models.ts';
@@ -29,9 +29,7 @@ const MODEL = { latentDim: 16, height: 8, width: 8, channels: 1 as const, weight
 /** The server's PNG decoded by the browser itself, with no color conversion. */
 function maxDiff(a: Rgba, b: Rgba): number {
   expect([a.width, a.height]).toEqual([b.width, b.height]);
-  let max = 0;
-  for (let i = 0; i < a.data.length; i++) max = Math.max(max, Math.abs(a.data[i]! - b.data[i]!));
-  return max;
+  return maxPixelDiff(a, b);
 }
 
 /** The parts of a <gan-sampler> element the tests read in the page. */

@@ -17,6 +17,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeAdapter, probeAdapter } from '@ganforge/backend';
+import { ortReason } from '@ganforge/serve';
 import * as ort from 'onnxruntime-node';
 import { ROOT } from '../bench-support.ts';
 
@@ -30,12 +31,6 @@ function command(file: string, args: string[]): { ok: boolean; out: string } {
   const r = spawnSync(file, args, { encoding: 'utf8', timeout: 60_000 });
   if (r.error !== undefined) return { ok: false, out: `${file}: ${r.error.message}` };
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim() };
-}
-
-/** onnxruntime's message without its source location: "Failed to get a WebGPU adapter: No supported adapters". */
-function ortReason(message: string): string {
-  const line = firstLine(message);
-  return /was false\. (.*)$/.exec(line)?.[1] ?? line.replace(/^\S*\.cc:\d+\s+/, '');
 }
 
 function firstLine(text: string): string {

@@ -16,7 +16,8 @@ function isModuleNotFound(e: unknown, pkg: string): boolean {
   return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && message.includes(pkg);
 }
 
-function packageVersion(pkg: string): string {
+/** The installed version of `pkg` ('unknown' when its package.json cannot be read). */
+export function packageVersion(pkg: string): string {
   try {
     const json = require(`${pkg}/package.json`) as { version?: unknown };
     return typeof json.version === 'string' ? json.version : 'unknown';

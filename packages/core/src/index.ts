@@ -1,5 +1,6 @@
 export * from './errors.ts';
 export * from './value-at.ts';
+export * from './dawn-diagnostic.ts';
 export * from './random/prng.ts';
 export * from './random/latent.ts';
 export * from './random/shuffle.ts';

@@ -1,6 +1,7 @@
 export { createServer, type GanforgeServer, type ServeOptions } from './http/app.ts';
 export { SERVE_SETTINGS, type NumericSetting, type NumericSettingName } from './settings.ts';
 export { BatchScheduler, type BatchingOptions } from './engine/batch-scheduler.ts';
+export { ortReason } from './engine/ort-reason.mjs';
 export {
   WorkerPool,
   type DeviceChoice,

@@ -45,12 +45,10 @@ export const unsortedSegmentSumWasmConfig: KernelConfig = {
     if (x.dtype !== 'float32' && x.dtype !== 'int32')
       throw new Error(`UnsortedSegmentSum on wasm: x must be float32 or int32, got ${x.dtype}`);
     const { numSegments } = attrs as unknown as UnsortedSegmentSumAttrs;
-    const rows = segmentIds.shape.reduce((a, b) => a * b, 1);
-    const inner = x.shape.slice(segmentIds.shape.length).reduce((a, b) => a * b, 1);
     const out = allocate(backend, [numSegments, ...x.shape.slice(segmentIds.shape.length)], 'float32');
-    const xs = heapView(backend, x);
+    // Views after the allocation: allocating may grow (and so detach) the heap.
     unsortedSegmentSumInto(
-      xs.subarray(0, rows * inner),
+      heapView(backend, x),
       heapView(backend, segmentIds),
       numSegments,
       heapView(backend, out),

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { dawnDiagnostic } from '@ganforge/core';
 
 export const DAWN_PACKAGE = 'webgpu';
 
@@ -42,15 +43,6 @@ process.stdout.write(JSON.stringify(info === undefined ? null : {
 process.exit(0);
 `;
 
-/** The first line of Dawn's own diagnostics, without its "Warning: " prefix and source location. */
-export function dawnReason(stderr: string): string | undefined {
-  const line = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l !== '' && !l.startsWith('at '));
-  return line?.replace(/^(Warning|Error):\s*/, '');
-}
-
 /** Asks Dawn for a high-performance adapter, in a child process, within `timeoutMs`. */
 export function probeAdapter(timeoutMs = 30_000, pkg = DAWN_PACKAGE): Promise<AdapterProbe> {
   const entry = resolvePackage(pkg);
@@ -63,7 +55,7 @@ export function probeAdapter(timeoutMs = 30_000, pkg = DAWN_PACKAGE): Promise<Ad
       ['--input-type=module', '-e', CHILD, pathToFileURL(entry).href],
       { timeout: timeoutMs, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        const why = dawnReason(stderr);
+        const why = dawnDiagnostic(stderr);
         if (error !== null) {
           const how = error.killed ? `timed out after ${timeoutMs} ms` : `exited with ${String(error.code)}`;
           resolve({

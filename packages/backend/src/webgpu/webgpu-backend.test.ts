@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../select-backend.ts';
 import { useBackendInSuite } from '../testing/on-backend.ts';
 import type { BackendName } from '../types.ts';
-import { dawnReason, describeAdapter, probeAdapter } from './adapter-probe.ts';
+import { describeAdapter, probeAdapter } from './adapter-probe.ts';
 
 const probe = await probeAdapter();
 
@@ -30,16 +30,6 @@ describe('WebGPU adapter probe (Dawn, in a child process)', () => {
       missing: true,
       reason: 'ganforge-no-such-dawn (Dawn for Node) is not installed',
     });
-  });
-
-  it("reads Dawn's first diagnostic line as the reason", () => {
-    const stderr =
-      "Warning: Couldn't load Vulkan: libvulkan.so.1: cannot open shared object file: No such file or directory\n" +
-      '    at operator() (third_party/dawn/src/dawn/native/vulkan/BackendVk.cpp:368)\n';
-    expect(dawnReason(stderr)).toBe(
-      "Couldn't load Vulkan: libvulkan.so.1: cannot open shared object file: No such file or directory",
-    );
-    expect(dawnReason('')).toBeUndefined();
   });
 
   it('names an adapter in one line', () => {

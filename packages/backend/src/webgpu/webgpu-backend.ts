@@ -10,8 +10,8 @@
  * a nested array, which only a browser's WebIDL conversion happens to accept, and that feature is for
  * canvas output, which training never uses.
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import { packageVersion } from '../native-backend.ts';
 import { DAWN_PACKAGE, describeAdapter, probeAdapter, resolvePackage } from './adapter-probe.ts';
 
 export const TFJS_WEBGPU_PACKAGE = '@tensorflow/tfjs-backend-webgpu';
@@ -32,15 +32,6 @@ interface DawnAdapter {
 }
 interface TfjsWebgpu {
   WebGPUBackend: new (device: unknown, adapterInfo: unknown) => tf.KernelBackend;
-}
-
-function versionOf(pkg: string): string {
-  try {
-    const json = createRequire(import.meta.url)(`${pkg}/package.json`) as { version?: unknown };
-    return typeof json.version === 'string' ? json.version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }
 
 /** The limits tfjs-backend-webgpu asks the device for: the adapter's own. */
@@ -76,20 +67,21 @@ function registerWebgpuBackend(dawn: Dawn, tfjsWebgpu: TfjsWebgpu): void {
 }
 
 /**
+ * The adapter the backend was registered with: tfjs's backend registry is per process, so this is too
+ * (a later prepareWebgpu answers from it instead of probing again).
+ */
+let registeredAdapter: string | undefined;
+
+/**
  * Makes 'webgpu' a tfjs backend that can be activated with tf.setBackend('webgpu'): both packages
  * installed, and Dawn sees an adapter (probed in a child process first, so that a machine without
  * one never loads Dawn into this process). Does not activate it.
  */
 export async function prepareWebgpu(probeTimeoutMs?: number): Promise<WebgpuStart> {
-  if ((tf.findBackendFactory('webgpu') ?? null) !== null) {
-    return { ok: true, version: versionOf(TFJS_WEBGPU_PACKAGE), adapter: 'already registered' };
+  if (registeredAdapter !== undefined && (tf.findBackendFactory('webgpu') ?? null) !== null) {
+    return { ok: true, version: packageVersion(TFJS_WEBGPU_PACKAGE), adapter: registeredAdapter };
   }
-  const dawnEntry = resolvePackage(DAWN_PACKAGE);
-  const tfjsEntry = resolvePackage(TFJS_WEBGPU_PACKAGE);
-  const absent = [
-    dawnEntry === undefined ? DAWN_PACKAGE : '',
-    tfjsEntry === undefined ? TFJS_WEBGPU_PACKAGE : '',
-  ].filter((p) => p !== '');
+  const absent = [DAWN_PACKAGE, TFJS_WEBGPU_PACKAGE].filter((p) => resolvePackage(p) === undefined);
   if (absent.length > 0) return { ok: false, missing: true, reason: `not installed: ${absent.join(', ')}` };
   const probe = await probeAdapter(probeTimeoutMs);
   if (!probe.ok) return probe;
@@ -97,9 +89,10 @@ export async function prepareWebgpu(probeTimeoutMs?: number): Promise<WebgpuStar
     const dawn = (await import(/* @vite-ignore */ DAWN_PACKAGE)) as Dawn;
     const tfjsWebgpu = (await import(/* @vite-ignore */ TFJS_WEBGPU_PACKAGE)) as TfjsWebgpu;
     registerWebgpuBackend(dawn, tfjsWebgpu);
+    registeredAdapter = describeAdapter(probe.adapter);
   } catch (e) {
     const reason = e instanceof Error ? (e.message.split('\n')[0] ?? e.message) : String(e);
     return { ok: false, missing: false, reason: `loading WebGPU failed: ${reason}` };
   }
-  return { ok: true, version: versionOf(TFJS_WEBGPU_PACKAGE), adapter: describeAdapter(probe.adapter) };
+  return { ok: true, version: packageVersion(TFJS_WEBGPU_PACKAGE), adapter: registeredAdapter };
 }

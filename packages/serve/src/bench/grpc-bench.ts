@@ -7,7 +7,8 @@ import { defaultWorkers } from '../engine/worker-pool.ts';
 import { openInferenceClient } from '../grpc/client.ts';
 import type { ModelInferRequest } from '../grpc/proto.ts';
 import { startServer } from './bench-servers.ts';
-import { load, requestFor, type BenchModel, type LoadResult } from './load.ts';
+import { load, mergeLoads, requestFor, type BenchModel, type LoadResult } from './load.ts';
+import type { ServeBenchOptions } from './serve-bench.ts';
 
 /**
  * The Open Inference Protocol over REST and over gRPC, side by side on one ganforge server: the same
@@ -34,17 +35,14 @@ export interface ProtocolRow extends ProtocolScenario, LoadResult {
   readonly serverCpuMsPerRequest: number;
 }
 
-export interface GrpcBenchOptions {
-  readonly modelsDir: string;
-  readonly model: string;
-  /** Seconds per row and protocol. */
-  readonly durationS?: number;
-  /** Slices per row and protocol, interleaved (default 2). */
-  readonly rounds?: number;
-  readonly workers?: number;
-  readonly intraOpThreads?: number;
-  readonly maxBatch?: number;
-  readonly maxDelayMs?: number;
+/**
+ * The serving benchmark's server and timing options; here `durationS` is per row and protocol, and each
+ * row's time is split into `rounds` slices per protocol, interleaved (default 2).
+ */
+export interface GrpcBenchOptions extends Pick<
+  ServeBenchOptions,
+  'modelsDir' | 'model' | 'durationS' | 'rounds' | 'workers' | 'intraOpThreads' | 'maxBatch' | 'maxDelayMs'
+> {
   readonly scenarios?: readonly ProtocolScenario[];
 }
 
@@ -129,21 +127,6 @@ async function grpcLoad(address: string, request: ModelInferRequest, s: Protocol
   }
 }
 
-/** Sums slices of one protocol's measurement: rates over the total time, percentiles request-weighted. */
-function merge(slices: readonly LoadResult[]): LoadResult {
-  const k = slices.length;
-  const requests = slices.reduce((a, r) => a + r.requestsPerSec, 0);
-  const w = (r: LoadResult) => (requests > 0 ? r.requestsPerSec / requests : 1 / k);
-  return {
-    requestsPerSec: requests / k,
-    samplesPerSec: slices.reduce((a, r) => a + r.samplesPerSec, 0) / k,
-    p50Ms: slices.reduce((a, r) => a + w(r) * r.p50Ms, 0),
-    p99Ms: slices.reduce((a, r) => a + w(r) * r.p99Ms, 0),
-    non2xx: slices.reduce((a, r) => a + r.non2xx, 0),
-    errors: slices.reduce((a, r) => a + r.errors, 0),
-  };
-}
-
 const series = (text: string, name: string) =>
   Number(
     text
@@ -200,7 +183,7 @@ export async function benchGrpc(o: GrpcBenchOptions): Promise<GrpcBenchResult> {
       }
       for (const p of PROTOCOLS) {
         const t = tally.get(p)!;
-        const merged = merge(t.slices);
+        const merged = mergeLoads(t.slices);
         const answered = merged.requestsPerSec * durationS;
         rows.push({
           protocol: p,

@@ -34,9 +34,12 @@ describe('execution provider choice', () => {
   });
 });
 
+/** Asked once for the file (a child process): undefined where WebGPU works here, else why not. */
+const webgpuReason = await probeWebgpuProvider();
+
 describe('WebGPU (onnxruntime-node built-in Dawn)', () => {
-  it('the provider probe answers in one line: undefined where WebGPU works, else why not', async () => {
-    const reason = await probeWebgpuProvider();
+  it('the provider probe answers in one line: undefined where WebGPU works, else why not', () => {
+    const reason = webgpuReason;
     if (reason !== undefined) {
       expect(reason).not.toContain('\n');
       expect(reason).not.toMatch(/\.cc:\d+/); // onnxruntime's source location is cut
@@ -58,7 +61,6 @@ describe('WebGPU (onnxruntime-node built-in Dawn)', () => {
   });
 
   it('auto tries CUDA, then WebGPU, then CPU, and reports each provider it skipped with its reason', async () => {
-    const webgpuReason = await probeWebgpuProvider();
     const pool = new WorkerPool({ workers: 1 });
     try {
       const loaded = await pool.load('m', buildTinyGenerator(), 'auto');
@@ -78,7 +80,6 @@ describe('WebGPU (onnxruntime-node built-in Dawn)', () => {
   });
 
   it('webgpu asked explicitly: runs on WebGPU, or fails naming WebGPU and the reason (no silent CPU)', async () => {
-    const webgpuReason = await probeWebgpuProvider();
     const pool = new WorkerPool({ workers: 1 });
     try {
       const loading = pool.load('m', buildTinyGenerator(), 'webgpu');

@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { dawnDiagnostic } from '@ganforge/core';
 import { ortReason } from './ort-reason.mjs';
 
 /** An ONNX model with one float [1] input `x` and `y = Identity(x)` (opset 13), written with onnx-proto. */
@@ -27,15 +28,6 @@ try {
 process.exit(0);
 `;
 
-/** The first line of Dawn's own stderr diagnostics, without "Warning: " and source locations. */
-function dawnNote(stderr: string): string | undefined {
-  const line = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .find((l) => l !== '' && !l.startsWith('at ') && !l.includes('[E:onnxruntime'));
-  return line?.replace(/^(Warning|Error):\s*/, '');
-}
-
 /** undefined when the WebGPU provider works here, else why not (one line). */
 export function probeWebgpuProvider(timeoutMs = 30_000): Promise<string | undefined> {
   let ortEntry: string;
@@ -50,7 +42,7 @@ export function probeWebgpuProvider(timeoutMs = 30_000): Promise<string | undefi
       ['--input-type=module', '-e', CHILD, pathToFileURL(ortEntry).href, IDENTITY_MODEL],
       { timeout: timeoutMs, encoding: 'utf8' },
       (error, stdout, stderr) => {
-        const note = dawnNote(stderr);
+        const note = dawnDiagnostic(stderr);
         const withNote = (reason: string): string => (note === undefined ? reason : `${reason} (${note})`);
         if (error !== null) {
           resolve(

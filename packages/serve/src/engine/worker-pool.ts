@@ -135,13 +135,12 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   private readonly workers: SessionWorker[];
   /** What every worker must hold, so a replacement for a crashed worker can load it again. */
-  private readonly sessions = new Map<
-    string,
-    { source: ModelSource; device: DeviceChoice; webgpuUnusable: string | undefined }
-  >();
+  private readonly sessions = new Map<string, { source: ModelSource; device: DeviceChoice }>();
   private closed = false;
   /** Whether onnxruntime's WebGPU provider can start here: asked once, the first time a device may use it. */
   private webgpuProbe: Promise<string | undefined> | undefined;
+  /** Its answer once in: why WebGPU cannot start here (undefined: it can, or nobody asked). */
+  private webgpuUnusable: string | undefined;
   readonly intraOpThreads: number;
   onIdle: () => void = () => {};
   /** Told when a worker thread dies and is replaced (logs). */
@@ -167,7 +166,7 @@ export class WorkerPool {
     this.workers[i] = fresh;
     void Promise.allSettled(
       [...this.sessions].map(([key, s]) =>
-        fresh.call(loadMessage(key, s.source, s.device, s.webgpuUnusable)),
+        fresh.call(loadMessage(key, s.source, s.device, this.webgpuUnusable)),
       ),
     ).then(() => {
       fresh.busy = false;
@@ -191,19 +190,18 @@ export class WorkerPool {
    * its own copy); all must agree on the execution provider.
    */
   async load(key: string, source: ModelSource, device: DeviceChoice): Promise<LoadedSession> {
-    const webgpuUnusable =
-      device === 'auto' || device === 'webgpu'
-        ? await (this.webgpuProbe ??= probeWebgpuProvider())
-        : undefined;
+    if (device === 'auto' || device === 'webgpu') {
+      this.webgpuUnusable = await (this.webgpuProbe ??= probeWebgpuProvider());
+    }
     const results = await Promise.allSettled(
-      this.workers.map((w) => w.call<LoadedSession>(loadMessage(key, source, device, webgpuUnusable))),
+      this.workers.map((w) => w.call<LoadedSession>(loadMessage(key, source, device, this.webgpuUnusable))),
     );
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) {
       await this.unload(key);
       throw (failed as PromiseRejectedResult).reason;
     }
-    this.sessions.set(key, { source, device, webgpuUnusable });
+    this.sessions.set(key, { source, device });
     return (results[0] as PromiseFulfilledResult<LoadedSession>).value;
   }
 
