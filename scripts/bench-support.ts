@@ -1,5 +1,5 @@
 /** What the benchmark drivers share: finding a shipped model and writing their BENCHMARKS.md section. */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +8,28 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BENCHMARKS_FILE = join(ROOT, 'BENCHMARKS.md');
 
-/** The first <name>/ in modelsDir with model.onnx + card.json (sorted by name; evaluators/ is not a generator). */
+/** Whether the card at `file` describes a class-conditional generator (a `conditioning` section). */
+function isConditional(file: string): boolean {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { conditioning?: unknown }).conditioning !== undefined;
+}
+
+/**
+ * The first <name>/ in modelsDir with model.onnx + card.json of an unconditional generator (sorted by name;
+ * evaluators/ is not a generator). The benchmarks' peers, the naive server and raw session.run, feed a
+ * generator its latents only, so a class-conditional model (a second, class input) is not one to measure.
+ */
 export function firstModel(modelsDir: string): string | undefined {
   if (!existsSync(modelsDir)) return undefined;
   return readdirSync(modelsDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && d.name !== 'evaluators')
     .map((d) => d.name)
     .sort()
-    .find((n) => existsSync(join(modelsDir, n, 'model.onnx')) && existsSync(join(modelsDir, n, 'card.json')));
+    .find(
+      (n) =>
+        existsSync(join(modelsDir, n, 'model.onnx')) &&
+        existsSync(join(modelsDir, n, 'card.json')) &&
+        !isConditional(join(modelsDir, n, 'card.json')),
+    );
 }
 
 /** Replaces (or appends) the `## <heading>` section of a Markdown file, atomically. */

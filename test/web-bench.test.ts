@@ -1,10 +1,10 @@
 /** The browser benchmark's report plumbing: the table it writes and the BENCHMARKS.md section it replaces. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatWebBench, stats } from '@ganforge/web/bench';
-import { writeMarkdownSection } from '../scripts/bench-support.ts';
+import { firstModel, ROOT, writeMarkdownSection } from '../scripts/bench-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ganforge-bench-md-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,5 +47,25 @@ describe('browser benchmark report', () => {
     writeFileSync(other, '# Benchmarks\n\n## Training\n\nt\n');
     await writeMarkdownSection(other, 'Browser', '## Browser\n\nnew\n');
     expect(readFileSync(other, 'utf8')).toBe('# Benchmarks\n\n## Training\n\nt\n\n## Browser\n\nnew\n');
+  });
+});
+
+describe('the model a benchmark measures by default', () => {
+  it('is the first unconditional generator: not evaluators/, not a class-conditional one, not an incomplete folder', () => {
+    const models = join(dir, 'models');
+    const folder = (name: string, card?: object, onnx = true) => {
+      mkdirSync(join(models, name), { recursive: true });
+      if (card) writeFileSync(join(models, name, 'card.json'), JSON.stringify(card));
+      if (onnx) writeFileSync(join(models, name, 'model.onnx'), 'onnx');
+    };
+    folder('a-conditional', { conditioning: { input: 'class', classes: ['0', '1'] } });
+    folder('b-no-card');
+    folder('evaluators', {});
+    folder('c-plain', {});
+    folder('d-plain', {});
+    expect(firstModel(models)).toBe('c-plain');
+    expect(firstModel(join(dir, 'no-such-folder'))).toBeUndefined();
+    // The shipped folder: the unconditional default, although the conditional models sort first.
+    expect(firstModel(join(ROOT, 'models'))).toBe('mnist-dcgan');
   });
 });
