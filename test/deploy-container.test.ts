@@ -268,14 +268,22 @@ describe('Dockerfile', () => {
   it('is multi-stage on a pinned Node base, installs production dependencies only, runs non-root, serves on 0.0.0.0 with a /healthz HEALTHCHECK', () => {
     expect(dockerfileProblems(DOCKERFILE)).toEqual([]);
     const p = parseDockerfile(DOCKERFILE);
-    expect(p.stages.map((s) => s.name)).toEqual(['base', 'fetch', 'build', 'prod-deps', 'runtime']);
+    expect(p.stages.map((s) => s.name)).toEqual([
+      'base',
+      'fetch',
+      'build',
+      'prod-deps',
+      'trainer',
+      'runtime',
+    ]);
   });
 
   it('the lint bites: each broken variant is reported', () => {
     // [what, edit from, edit to, the problem it must raise]
     const variants: [string, RegExp, string, RegExp][] = [
       ['latest base', /^ARG NODE_IMAGE=.*$/m, 'ARG NODE_IMAGE=node:latest', /not pinned/],
-      ['root user', /^USER .*$/m, 'USER root', /not a numeric non-root uid/],
+      // The runtime stage is the last: its USER and COPY are the last ones (trainer has its own before it).
+      ['root user', /^USER (?![\s\S]*^USER ).*$/m, 'USER root', /not a numeric non-root uid/],
       [
         'dev deps',
         /--offline --prod --frozen-lockfile/,
@@ -292,7 +300,7 @@ describe('Dockerfile', () => {
       ['health elsewhere', /\/healthz/, '/metrics', /HEALTHCHECK is not \/healthz/],
       [
         'node_modules from build',
-        /COPY --from=prod-deps \/app \/app/,
+        /COPY --from=prod-deps \/app \/app(?![\s\S]*COPY --from=prod-deps)/,
         'COPY --from=build /app /app',
         /dev dependencies/,
       ],

@@ -11,6 +11,7 @@ export {
   type ChartSeries,
   type LineChartOptions,
 } from './line-chart.ts';
+export { bandChart, type BandChartOptions, type BandPoint, type BandSeries } from './band-chart.ts';
 export { renderReportHtml, type ReportPage, type SampleImage } from './html.ts';
 export { encodeAnimation, type AnimationOptions } from './latent-walk.ts';
 export {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAblate } from './ablate.ts';
 import { registerDiagnose } from './diagnose.ts';
 import { registerEval } from './eval.ts';
 import { registerExport } from './export.ts';
@@ -20,4 +21,5 @@ export const commands: RegisterCommand[] = [
   registerReport,
   registerDiagnose,
   registerEval,
+  registerAblate,
 ];
