@@ -48,6 +48,14 @@ export const SERVE_SETTINGS = {
     min: 0,
     max: 10_000,
   },
+  inlineMaxSamples: {
+    flag: '--inline-max <n>',
+    description:
+      'a request of at most n samples that finds every worker idle and nothing queued runs at once on the HTTP thread (no hop to a worker; 0 = never)',
+    default: 4,
+    min: 0,
+    max: 4096,
+  },
   queueLimit: {
     flag: '--queue-limit <n>',
     description: 'samples in progress (waiting, generating, sending) before new requests get 429',

@@ -3,7 +3,7 @@
 import { GanforgeError } from '@ganforge/core';
 import { joinRows, requestsIn, splitRows } from './batch-split.ts';
 import { ModelQueue, type BatchTarget, type Job } from './model-queue.ts';
-import type { RunResult, WorkerPool } from './worker-pool.ts';
+import type { RunRequest, RunResult, WorkerPool } from './worker-pool.ts';
 
 export type { BatchTarget } from './model-queue.ts';
 
@@ -23,11 +23,24 @@ export interface BatchingOptions {
   readonly maxDelayMs: number;
   /** Samples waiting (not yet running) per model past which requests are refused with 429. */
   readonly queueLimit: number;
+  /**
+   * A batch of at most this many samples that finds every worker idle and nothing else waiting runs on
+   * the HTTP thread's own session (WorkerPool.runInline), without the hop to a worker and back; 0 =
+   * never. Default (settings.ts): 0 unless measured otherwise.
+   */
+  readonly inlineMaxSamples?: number;
+  /**
+   * Whether running inline is allowed right now (default: always). The server allows it while a single
+   * client is connected: an inline run blocks the HTTP thread, so with several clients their requests
+   * would wait unread instead of queueing for the workers (and for a batch).
+   */
+  readonly inlineWhen?: () => boolean;
 }
 
 /** Observers for metrics; all optional. */
 export interface BatchObserver {
-  onBatch?(model: string, size: number, requests: number, runMs: number): void;
+  /** `inline`: the batch ran on the HTTP thread's own session (WorkerPool.runInline), not a worker. */
+  onBatch?(model: string, size: number, requests: number, runMs: number, inline: boolean): void;
   onQueueWait?(model: string, seconds: number): void;
 }
 
@@ -225,7 +238,13 @@ export class BatchScheduler {
         const jobs = q.take();
         // Nothing else waiting: the workers that would stay idle run parts of this batch (batch-split.ts).
         const alone = q.jobs.length === 0 && queues.every((o) => o === q || o.jobs.length === 0);
-        this.start(q, jobs, alone ? this.pool.idleCount() : 1);
+        // ...or, when it is small and every worker is idle, this thread runs it at once (inline-sessions.ts).
+        const inline =
+          alone &&
+          jobs.reduce((s, j) => s + j.n, 0) <= (this.options.inlineMaxSamples ?? 0) &&
+          this.pool.canRunInline(q.target.key) &&
+          (this.options.inlineWhen?.() ?? true);
+        this.start(q, jobs, inline ? 'inline' : alone ? this.pool.idleCount() : 1);
       }
     }
     this.cursor++;
@@ -237,8 +256,11 @@ export class BatchScheduler {
     }
   }
 
-  /** Runs `jobs` as one batch, in `parts` session.runs on as many idle workers (at most one per row). */
-  private start(q: ModelQueue, jobs: Job[], parts: number): void {
+  /**
+   * Runs `jobs` as one batch, in `parts` session.runs on as many idle workers (at most one per row), or
+   * in one run on this thread's session ('inline').
+   */
+  private start(q: ModelQueue, jobs: Job[], parts: number | 'inline'): void {
     const { latentDim } = q.target;
     const n = jobs.reduce((s, j) => s + j.n, 0);
     const latents = new Float32Array(n * latentDim);
@@ -252,33 +274,33 @@ export class BatchScheduler {
       offset += j.n;
       this.observer.onQueueWait?.(q.name, (now - j.enqueuedAt) / 1000);
     }
-    const ranges = splitRows(n, parts);
+    const ranges = splitRows(n, parts === 'inline' ? 1 : parts);
+    const run = (req: RunRequest): Promise<RunResult> =>
+      parts === 'inline' ? this.pool.runInline(req) : this.pool.run(req);
     const sizes = ranges.length === 1 ? undefined : jobs.map((j) => j.n);
     q.running += ranges.length;
     const runs = ranges.map(([start, end]) =>
-      this.pool
-        .run({
-          key: q.target.key,
-          inputName: q.target.inputName,
-          outputName: q.target.outputName,
-          latents: ranges.length === 1 ? latents : latents.slice(start * latentDim, end * latentDim),
-          n: end - start,
-          latentDim,
-          ...(ids && classInputName !== undefined
-            ? {
-                classes: {
-                  inputName: classInputName,
-                  ids: ranges.length === 1 ? ids : ids.slice(start, end),
-                },
-              }
-            : {}),
-        })
-        .then((result: RunResult) => {
-          const requests = sizes ? requestsIn(sizes, start, end) : jobs.length;
-          this.observer.onBatch?.(q.name, end - start, requests, result.runMs);
-          this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
-          return result.data;
-        }),
+      run({
+        key: q.target.key,
+        inputName: q.target.inputName,
+        outputName: q.target.outputName,
+        latents: ranges.length === 1 ? latents : latents.slice(start * latentDim, end * latentDim),
+        n: end - start,
+        latentDim,
+        ...(ids && classInputName !== undefined
+          ? {
+              classes: {
+                inputName: classInputName,
+                ids: ranges.length === 1 ? ids : ids.slice(start, end),
+              },
+            }
+          : {}),
+      }).then((result: RunResult) => {
+        const requests = sizes ? requestsIn(sizes, start, end) : jobs.length;
+        this.observer.onBatch?.(q.name, end - start, requests, result.runMs, parts === 'inline');
+        this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
+        return result.data;
+      }),
     );
     // Every part settled (not just the first failure) before the batch stops counting as running: its
     // session must not be released under a part still in a worker.

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { InlineSessions } from './inline-sessions.ts';
 import { probeWebgpuProvider } from './webgpu-probe.ts';
 
 /** `a` itself when it is the whole of its buffer (so the buffer can be transferred), else a copy. */
@@ -126,6 +127,11 @@ export interface WorkerPoolOptions {
   readonly workers: number;
   /** Intra-op threads per session; default: the machine's cores divided among the workers. */
   readonly intraOpThreads?: number;
+  /**
+   * Also hold a CPU session per model on this (the HTTP) thread, for the lone small request
+   * (inline-sessions.ts; the scheduler decides when). Models on CUDA or WebGPU get none.
+   */
+  readonly inline?: boolean;
 }
 
 /**
@@ -142,6 +148,8 @@ export class WorkerPool {
   /** Its answer once in: why WebGPU cannot start here (undefined: it can, or nobody asked). */
   private webgpuUnusable: string | undefined;
   readonly intraOpThreads: number;
+  /** The HTTP thread's own sessions (WorkerPoolOptions.inline), if any. */
+  readonly inline: InlineSessions | undefined;
   onIdle: () => void = () => {};
   /** Told when a worker thread dies and is replaced (logs). */
   onWorkerExit: (err: Error) => void = () => {};
@@ -150,6 +158,7 @@ export class WorkerPool {
     const count = Math.max(1, Math.floor(options.workers));
     this.intraOpThreads = options.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / count));
     this.workers = Array.from({ length: count }, () => this.spawn());
+    this.inline = options.inline ? new InlineSessions() : undefined;
   }
 
   private spawn(): SessionWorker {
@@ -202,12 +211,41 @@ export class WorkerPool {
       throw (failed as PromiseRejectedResult).reason;
     }
     this.sessions.set(key, { source, device });
-    return (results[0] as PromiseFulfilledResult<LoadedSession>).value;
+    const loaded = (results[0] as PromiseFulfilledResult<LoadedSession>).value;
+    if (this.inline && loaded.provider === 'cpu') {
+      try {
+        await this.inline.load(key, source);
+      } catch (e) {
+        await this.unload(key);
+        throw e;
+      }
+    }
+    return loaded;
   }
 
   async unload(key: string): Promise<void> {
     this.sessions.delete(key);
-    await Promise.allSettled(this.workers.map((w) => w.call({ type: 'unload', key })));
+    await Promise.allSettled([
+      ...this.workers.map((w) => w.call({ type: 'unload', key })),
+      this.inline?.unload(key),
+    ]);
+  }
+
+  /** Whether `key` can run on this thread now: its inline session is loaded and idle, and so is every worker. */
+  canRunInline(key: string): boolean {
+    return (
+      !this.closed &&
+      this.inline !== undefined &&
+      !this.inline.busy &&
+      this.inline.has(key) &&
+      this.idleCount() === this.size
+    );
+  }
+
+  /** Runs on this thread's session for `key` (blocks it for the run); callers check `canRunInline` first. */
+  runInline(req: RunRequest): Promise<RunResult> {
+    if (!this.inline || this.closed) return Promise.reject(new Error('no inline session'));
+    return this.inline.run(req);
   }
 
   /** Runs on an idle worker (throws if none is idle: callers check `idleCount()`). */
@@ -217,10 +255,11 @@ export class WorkerPool {
     return this.runOn(w, req);
   }
 
-  /** Runs once on every worker (warm-up: each session's first run allocates and plans). */
+  /** Runs once on every worker and inline session (warm-up: each session's first run allocates and plans). */
   async runOnEach(req: RunRequest): Promise<RunResult[]> {
-    return Promise.all(
-      this.workers.map((w) =>
+    return Promise.all([
+      ...(this.inline?.has(req.key) ? [this.inline.run({ ...req, latents: req.latents.slice() })] : []),
+      ...this.workers.map((w) =>
         w.call<RunResult>({
           type: 'run',
           ...req,
@@ -228,7 +267,7 @@ export class WorkerPool {
           ...(req.classes ? { classes: { ...req.classes, ids: req.classes.ids.slice() } } : {}),
         }),
       ),
-    );
+    ]);
   }
 
   private async runOn(w: SessionWorker, req: RunRequest): Promise<RunResult> {
@@ -247,6 +286,6 @@ export class WorkerPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.worker.terminate()));
+    await Promise.all([...this.workers.map((w) => w.worker.terminate()), this.inline?.close()]);
   }
 }

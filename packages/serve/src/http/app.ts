@@ -38,8 +38,10 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const version = options.version ?? '0.1.0';
   const schemas = requestSchemas({ maxN });
   const queueLimit = setting('queueLimit', options.queueLimit);
+  const inlineMaxSamples = setting('inlineMaxSamples', options.inlineMaxSamples);
   const pool = new WorkerPool({
     workers: options.workers || defaultWorkers(),
+    inline: inlineMaxSamples > 0,
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
   });
   pool.onWorkerExit = (err) =>
@@ -54,10 +56,15 @@ export function createServer(options: ServeOptions): GanforgeServer {
     {
       maxBatch,
       maxDelayMs: setting('maxDelayMs', options.maxDelayMs),
+      inlineMaxSamples,
+      // A lone client (one open HTTP connection, no gRPC listener): nobody else's request can arrive
+      // while an inline run holds this thread (engine/inline-sessions.ts).
+      inlineWhen: () => httpConnections <= 1 && grpc === undefined,
       queueLimit: queueLimit,
     },
     {
-      onBatch(model, size, requests, runMs) {
+      onBatch(model, size, requests, runMs, inline) {
+        if (inline) metrics.inlineBatches.inc({ model });
         metrics.batchSize.observe({ model }, size);
         metrics.batchRequests.observe({ model }, requests);
         metrics.inference.observe({ model }, runMs / 1000);
@@ -172,6 +179,8 @@ export function createServer(options: ServeOptions): GanforgeServer {
 
   let server: Server | undefined;
   let grpc: GrpcListener | undefined;
+  /** Open HTTP connections (kept-alive ones included). */
+  let httpConnections = 0;
   let closed: Promise<void> | undefined;
   /** Adds the gRPC listener to a listen() result, when grpcPort asks for one. */
   async function withGrpc<T extends object>(http: T, host: string) {
@@ -202,6 +211,10 @@ export function createServer(options: ServeOptions): GanforgeServer {
       server = createHttpServer(fast ? (req, res) => fast(req, res, closing) || app(req, res) : app);
       server.keepAliveTimeout = 5000;
       const s = server;
+      s.on('connection', (socket) => {
+        httpConnections++;
+        socket.once('close', () => httpConnections--);
+      });
       const listening = new Promise<{ port: number; host: string; url: string }>((resolve, reject) => {
         s.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, port, host)));
         s.listen(port, host, () => {

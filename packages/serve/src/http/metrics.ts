@@ -44,6 +44,12 @@ export class ServeMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [this.registry],
   });
+  readonly inlineBatches = new Counter({
+    name: 'ganforge_inline_batches_total',
+    help: "Batches run on the HTTP thread's own session instead of a worker (a lone client's small request, --inline-max)",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+  });
   readonly samples = new Counter({
     name: 'ganforge_samples_generated_total',
     help: 'Images generated',

@@ -31,6 +31,11 @@ export interface ServeOptions {
    */
   readonly maxDelayMs?: number;
   /**
+   * A request of at most this many samples that finds every worker idle and nothing queued runs on the
+   * HTTP thread's own session (engine/inline-sessions.ts); 0 = never.
+   */
+  readonly inlineMaxSamples?: number;
+  /**
    * Admission control: samples in progress (waiting, generating, or being encoded and sent) across the
    * server before new requests get 429 with Retry-After. Counting samples, not requests, keeps
    * 256-sample requests from piling up minutes of work behind a limit meant for small ones.

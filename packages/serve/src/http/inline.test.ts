@@ -1,0 +1,66 @@
+import { Agent } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricValue, rawRequest, startTestServer, type TestServer } from '../testing/harness.ts';
+import { sendRequest } from '../testing/exchange.ts';
+import { writeTinyModel } from '../testing/tiny-generator.ts';
+
+const INLINE = 'ganforge_inline_batches_total{model="tiny"}';
+
+describe('a lone client: small requests run on the HTTP thread (--inline-max)', () => {
+  let t: TestServer;
+  let off: TestServer;
+  beforeAll(async () => {
+    [t, off] = await Promise.all([
+      startTestServer((dir) => writeTinyModel(dir, 'tiny').then(() => {}), { workers: 2, intraOpThreads: 1 }),
+      startTestServer((dir) => writeTinyModel(dir, 'tiny').then(() => {}), {
+        workers: 2,
+        intraOpThreads: 1,
+        inlineMaxSamples: 0,
+      }),
+    ]);
+  });
+  afterAll(() => Promise.all([t?.close(), off?.close()]));
+
+  /** Requests one after another on one kept-alive connection, as a single client sends them. */
+  async function alone(server: TestServer, bodies: object[]): Promise<{ inline: number; bodies: Buffer[] }> {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const inlineNow = async () =>
+        metricValue(
+          (await sendRequest(server.port, 'GET', '/metrics', undefined, {}, agent)).body.toString(),
+          INLINE,
+        ) ?? 0;
+      const before = await inlineNow();
+      const out: Buffer[] = [];
+      for (const body of bodies) {
+        const r = await sendRequest(server.port, 'POST', '/v1/models/tiny/samples', body, {}, agent);
+        expect(r.status).toBe(200);
+        out.push(r.body);
+      }
+      return { inline: (await inlineNow()) - before, bodies: out };
+    } finally {
+      agent.destroy();
+    }
+  }
+
+  const small = [1, 2, 3, 4].map((n) => ({ n, seed: 10 + n, format: 'npy' }));
+
+  it('runs up to 4 samples inline, more on the workers', async () => {
+    expect((await alone(t, small)).inline).toBe(4);
+    expect((await alone(t, [{ n: 5, seed: 1, format: 'npy' }])).inline).toBe(0);
+  });
+
+  it('the same bytes as the workers give (a server with --inline-max 0, and a busy server)', async () => {
+    const inline = await alone(t, small);
+    const workers = await alone(off, small);
+    expect(workers.inline).toBe(0);
+    for (let i = 0; i < small.length; i++) expect(inline.bodies[i]!.equals(workers.bodies[i]!)).toBe(true);
+    // Eight clients at once: what ran on the workers (in batches) has the same bytes as inline alone.
+    const together = await Promise.all(
+      [...small, ...small].map((body) => rawRequest(t.port, 'POST', '/v1/models/tiny/samples', body)),
+    );
+    for (let i = 0; i < together.length; i++) {
+      expect(together[i]!.body.equals(inline.bodies[i % small.length]!)).toBe(true);
+    }
+  });
+});
