@@ -45,4 +45,5 @@ export {
 export { renderAblationMarkdown } from './report/markdown.ts';
 export { renderAblationHtml } from './report/html.ts';
 export { writeAblationReport } from './report/write-report.ts';
+export { gridsMontage, writeAblationFigures } from './report/figures.ts';
 export { kubernetesJob, kubernetesJobYaml } from './kubernetes-job.ts';

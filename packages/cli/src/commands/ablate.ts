@@ -94,6 +94,7 @@ export const registerAblate: RegisterCommand = (program) => {
           reproduce(ablate.readPlan(flags.collect), flags.collect),
         );
         const written = ablate.writeAblationReport(flags.collect, result);
+        await ablate.writeAblationFigures(flags.collect, result);
         process.stdout.write(`${ablate.renderAblationMarkdown(result)}\nwrote ${show(written.html)}\n`);
         return;
       }
@@ -195,6 +196,7 @@ export const registerAblate: RegisterCommand = (program) => {
           const command = reproduce(plan, out);
           const result = ablate.collectAblation(out, command);
           const written = ablate.writeAblationReport(out, result);
+          await ablate.writeAblationFigures(out, result);
           process.stdout.write(`\n${ablate.renderAblationMarkdown(result)}\nwrote ${show(written.html)}\n`);
           if (scheduled.interrupted && stop.received) {
             process.stdout.write(`interrupted; finished runs are kept. Resume with: ${command}\n`);
