@@ -14,6 +14,16 @@ function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Whether every pixel of an image has R = G = B (a grey image stored as RGB, as sample grids are). */
+async function isGrey(bytes: Buffer): Promise<boolean> {
+  const { data, info } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+  if (info.channels < 3) return true;
+  for (let i = 0; i < data.length; i += info.channels) {
+    if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) return false;
+  }
+  return true;
+}
+
 /**
  * One picture of every run's final sample grid: a row per variant (named on the left), a column per
  * seed; missing grids (unfinished runs) stay blank. Undefined when no run has a grid yet.
@@ -28,7 +38,13 @@ export async function gridsMontage(
       const bytes = r.finalGrid === undefined ? undefined : readImage(r.finalGrid);
       if (bytes === undefined) return undefined;
       const meta = await sharp(bytes).metadata();
-      return { run: r, bytes, width: meta.width ?? 0, height: meta.height ?? 0 };
+      return {
+        run: r,
+        bytes,
+        width: meta.width ?? 0,
+        height: meta.height ?? 0,
+        grey: await isGrey(bytes),
+      };
     }),
   );
   const present = cells.filter((c) => c !== undefined);
@@ -56,10 +72,14 @@ export async function gridsMontage(
     left: LABEL_WIDTH + GAP + seeds.indexOf(c.run.seed) * (cw + GAP),
     top: 24 + GAP + variants.indexOf(c.run.variant) * (ch + GAP),
   }));
-  return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
-    .composite([{ input: svg, left: 0, top: 0 }, ...composites])
-    .png()
-    .toBuffer();
+  const montage = sharp({ create: { width, height, channels: 3, background: '#ffffff' } }).composite([
+    { input: svg, left: 0, top: 0 },
+    ...composites,
+  ]);
+  // Grey samples (MNIST, Fashion-MNIST) stay grey: a third of the bytes.
+  const flat = await montage.removeAlpha().png().toBuffer();
+  const grey = present.every((c) => c.grey);
+  return (grey ? sharp(flat).toColourspace('b-w') : sharp(flat)).png({ compressionLevel: 9 }).toBuffer();
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   type Stat,
   type VariantSummary,
 } from '../types.ts';
+import sharp from 'sharp';
+import { gridsMontage, writeAblationFigures } from './figures.ts';
 import { renderAblationHtml } from './html.ts';
 import { codeSpan, mdText, renderAblationMarkdown } from './markdown.ts';
 import { ablationTable, formatEventCounts, formatStat } from './table.ts';
@@ -325,4 +327,44 @@ test('writeAblationReport writes ablation.json (round-trips), ablation.md and ab
   writeFileSync(join(tmp, 'outside.png'), PNG);
   expect(readInside(outDir, '../outside.png')).toBeUndefined();
   expect(readInside(outDir, 'runs/baseline--seed-1/samples/step-000200.png')?.equals(PNG)).toBe(true);
+});
+
+describe('writeAblationFigures', () => {
+  test('a chart per metric (SVG) and one montage of the final grids: a row per variant, a column per seed', async () => {
+    const out = join(tmp, 'figures-colour');
+    writeGrids(out);
+    const written = await writeAblationFigures(out, result);
+    expect(written.map((f) => f.slice(out.length + 1)).sort()).toEqual(
+      [...ABLATION_METRICS.map((m) => `figures/${m}.svg`), 'figures/grids.png'].sort(),
+    );
+    for (const m of ABLATION_METRICS) {
+      const svg = readFileSync(join(out, 'figures', `${m}.svg`), 'utf8');
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      expect(svg).toContain('baseline');
+    }
+    const meta = await sharp(join(out, 'figures', 'grids.png')).metadata();
+    // 220 px of names, then 2 seeds of 3 px wide grids with 8 px gaps; a 24 px header, 2 rows of 2 px.
+    expect([meta.width, meta.height]).toEqual([220 + 2 * (3 + 8) + 8, 2 * (2 + 8) + 8 + 24]);
+    expect(meta.channels).toBe(3);
+    // The first grid's pixels, where the montage put them.
+    const { data, info } = await sharp(join(out, 'figures', 'grids.png'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const at = (x: number, y: number) =>
+      Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
+    expect(at(220 + 8, 24 + 8)).toEqual([200, 30, 90]);
+  });
+
+  test('grey grids give a grey montage; no grids, no montage', async () => {
+    const out = join(tmp, 'figures-grey');
+    writeGrids(out);
+    for (const r of result.runs) {
+      if (r.finalGrid && r.id !== 'r1--seed-2')
+        writeFileSync(join(out, r.finalGrid), tinyPng(3, 2, [90, 90, 90]));
+    }
+    expect(
+      (await sharp((await gridsMontage(result, (rel) => readInside(out, rel)))!).metadata()).channels,
+    ).toBe(1);
+    expect(await gridsMontage(result, () => undefined)).toBeUndefined();
+  });
 });
