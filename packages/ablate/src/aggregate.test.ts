@@ -1,5 +1,5 @@
 import { describe as suite, expect, it } from 'vitest';
-import { describe, summarizeVariant } from './aggregate.ts';
+import { compare, describe, summarizeVariant } from './aggregate.ts';
 import type { AblationMetric, RunResult } from './types.ts';
 
 function run(
@@ -91,5 +91,22 @@ suite('summarizeVariant', () => {
     expect(v.final).toBeUndefined();
     expect(v.curve).toEqual([]);
     expect(v.completedRuns).toBe(0);
+  });
+});
+
+suite('compare', () => {
+  it("is Welch's difference, standard error and t, computed directly", () => {
+    const a = describe([160, 150, 170])!;
+    const b = describe([130, 140, 135])!;
+    const c = compare(a, b);
+    expect(c.difference).toBeCloseTo(135 - 160, 12);
+    const se = Math.sqrt(100 / 3 + 25 / 3);
+    expect(c.standardError).toBeCloseTo(se, 12);
+    expect(c.t).toBeCloseTo(-25 / se, 12);
+  });
+
+  it('no spread: t is 0 for equal means and infinite otherwise', () => {
+    expect(compare(describe([10, 10])!, describe([10, 10])!).t).toBe(0);
+    expect(compare(describe([10, 10])!, describe([9, 9])!).t).toBe(-Infinity);
   });
 });

@@ -61,3 +61,22 @@ export function summarizeVariant(
     completedRuns: done.length,
   };
 }
+
+/** A variant against the reference variant on one metric: the difference of means, and how sure it is. */
+export interface Comparison {
+  /** variant mean − reference mean. */
+  readonly difference: number;
+  /** Welch's standard error of that difference: √(s₁²/n₁ + s₂²/n₂). */
+  readonly standardError: number;
+  /** difference / standardError (Welch's t); ±Infinity when both spreads are 0 and the means differ. */
+  readonly t: number;
+}
+
+/** Welch's comparison of two variants' values over their seeds. */
+export function compare(reference: Stat, variant: Stat): Comparison {
+  const difference = variant.mean - reference.mean;
+  const standardError = Math.sqrt(reference.std ** 2 / reference.n + variant.std ** 2 / variant.n);
+  const t =
+    standardError > 0 ? difference / standardError : difference === 0 ? 0 : Math.sign(difference) * Infinity;
+  return { difference, standardError, t };
+}

@@ -1,5 +1,5 @@
 import { ABLATION_METRICS, type AblationResult } from '../types.ts';
-import { ablationTable, describeProtocol, METRIC_TITLE } from './table.ts';
+import { ablationTable, comparisonTable, describeProtocol, METRIC_TITLE, T_THRESHOLD } from './table.ts';
 
 /**
  * Literal text in Markdown: backslash-escapes what would otherwise become emphasis, links, code, raw
@@ -69,6 +69,35 @@ export function renderAblationMarkdown(result: AblationResult): string {
     `Final evaluation, mean ± std (min–max) over the seeds; best mean per metric in **bold**. Reproduce: ${codeSpan(result.command)}`,
     '',
   );
+  const compared = comparisonTable(result);
+  const reference = result.variants[0]?.name;
+  if (compared.length > 0 && reference !== undefined) {
+    const chead = ['variant', ...ABLATION_METRICS.map((m) => METRIC_TITLE[m])];
+    lines.push(
+      `Against ${cell(reference)} (the suite's first variant), at the final evaluation:`,
+      '',
+      `| ${chead.join(' | ')} |`,
+      `|${chead.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`,
+    );
+    for (const r of compared) {
+      const metrics = ABLATION_METRICS.map((m) => {
+        const c = r.metrics[m];
+        if (c === undefined) return '–';
+        return c.verdict === 'better'
+          ? `**${c.text}** better`
+          : c.verdict === 'worse'
+            ? `${c.text} worse`
+            : c.text;
+      });
+      lines.push(`| ${[cell(r.variant), ...metrics].join(' | ')} |`);
+    }
+    lines.push(
+      '',
+      `Difference of means ± Welch's standard error (t = difference / standard error); **better** or worse where |t| ≥ ${T_THRESHOLD} ` +
+        `(about p < 0.1 at three seeds each), otherwise within the spread of the seeds.`,
+      '',
+    );
+  }
   const described = plan.variants.filter((v) => v.description.trim() !== '' || v.set.length > 0 || v.config);
   if (described.length > 0) {
     lines.push('Variants:', '');

@@ -16,7 +16,7 @@ import sharp from 'sharp';
 import { gridsMontage, writeAblationFigures } from './figures.ts';
 import { renderAblationHtml } from './html.ts';
 import { codeSpan, mdText, renderAblationMarkdown } from './markdown.ts';
-import { ablationTable, formatEventCounts, formatStat } from './table.ts';
+import { ablationTable, comparisonTable, formatEventCounts, formatStat } from './table.ts';
 import { readInside, writeAblationReport } from './write-report.ts';
 
 /** A real (tiny) RGB PNG: signature, IHDR, one zlib IDAT of filter-0 scanlines, IEND. */
@@ -214,7 +214,8 @@ describe('renderAblationMarkdown', () => {
   test('one row per variant: mean ± std (min–max) per metric, best mean in bold, runs and events', () => {
     const header = md.split('\n').find((l) => l.startsWith('| variant |'));
     expect(header?.split('|').length).toBe(ABLATION_METRICS.length + 5);
-    expect(md.split('\n').filter((l) => /^\| (baseline|r1) \|/.test(l))).toHaveLength(2);
+    const firstTable = md.slice(0, md.indexOf('Final evaluation'));
+    expect(firstTable.split('\n').filter((l) => /^\| (baseline|r1) \|/.test(l))).toHaveLength(2);
     // std of 40, 44 is sqrt(8) = 2.83; FD lower is better so r1 (30.5) is bold.
     expect(rowOf('baseline')).toBe(
       '| baseline | 42.0 ± 2.8 (40.0–44.0) | **5.25 ± 0.35 (5.00–5.50)** | 8.5 ± 0.7 (8.0–9.0) | **0.550 ± 0.071 (0.500–0.600)** | 2/2 | modeCollapse 2, discriminatorOverpowering 1 |',
@@ -366,5 +367,21 @@ describe('writeAblationFigures', () => {
       (await sharp((await gridsMontage(result, (rel) => readInside(out, rel)))!).metadata()).channels,
     ).toBe(1);
     expect(await gridsMontage(result, () => undefined)).toBeUndefined();
+  });
+});
+
+describe('the comparison with the first variant', () => {
+  test("difference ± Welch's standard error, t, and a verdict in the metric's direction", () => {
+    const rows = comparisonTable(result);
+    expect(rows.map((r) => r.variant)).toEqual(['r1']);
+    // FD: baseline 40, 44 (mean 42, s² 8); r1 30, 31 (mean 30.5, s² 0.5): −11.5 ± √(8/2 + 0.5/2) = 2.06.
+    const fd = rows[0]!.metrics.frechetDistance!;
+    expect(fd.text).toBe(`−11.5 ± 2.1 (t −5.6)`);
+    expect(fd.verdict).toBe('better');
+    // Classifier score: 4.1 vs 5.25 (higher is better): worse.
+    expect(rows[0]!.metrics.classifierScore!.verdict).toBe('worse');
+    // Recall: the same values: within the noise.
+    expect(rows[0]!.metrics.recall!.verdict).toBe('same');
+    expect(renderAblationMarkdown(result)).toContain('| r1 | **−11.5 ± 2.1 (t −5.6)** better |');
   });
 });

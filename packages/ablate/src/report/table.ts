@@ -3,6 +3,7 @@
  * per metric `mean ± std (min–max)` of the final evaluation over the seeds, the best mean per metric
  * marked, completed runs and detector events.
  */
+import { compare } from '../aggregate.ts';
 import {
   ABLATION_METRICS,
   LOWER_IS_BETTER,
@@ -122,4 +123,54 @@ export function ablationTable(result: AblationResult): TableRow[] {
 export function describeProtocol(result: AblationResult): string {
   const e = result.plan.evaluation;
   return `${e.samples} generated vs ${e.samples} real test images, latent seed ${e.seed}, every ${e.every} steps and at the end`;
+}
+
+/** |t| at or past which a difference is called better or worse (about p < 0.1, two-sided, at 3 + 3 seeds). */
+export const T_THRESHOLD = 2;
+
+export interface ComparisonCell {
+  /** `−26.5 ± 6.9 (t −3.8)` */
+  readonly text: string;
+  /** better / worse than the reference past T_THRESHOLD (direction from LOWER_IS_BETTER), else 'same'. */
+  readonly verdict: 'better' | 'worse' | 'same';
+}
+
+export interface ComparisonRow {
+  readonly variant: string;
+  readonly metrics: Readonly<Record<AblationMetric, ComparisonCell | undefined>>;
+}
+
+function signed(metric: AblationMetric, v: number): string {
+  const text = METRIC_FORMAT[metric](Math.abs(v));
+  return `${v < 0 ? '−' : '+'}${text}`;
+}
+
+/**
+ * Every variant but the first against the first (the suite's reference) at the final evaluation: the
+ * difference of means ± Welch's standard error, Welch's t, and whether it is better, worse or within
+ * the noise of the seeds (|t| < T_THRESHOLD).
+ */
+export function comparisonTable(result: AblationResult): ComparisonRow[] {
+  const [reference, ...others] = result.variants;
+  const ref = reference?.final;
+  if (ref === undefined || reference?.completedRuns === 0) return [];
+  return others.map((v) => {
+    const metrics = {} as Record<AblationMetric, ComparisonCell | undefined>;
+    for (const m of ABLATION_METRICS) {
+      const s = v.completedRuns > 0 ? v.final?.[m] : undefined;
+      if (s === undefined) {
+        metrics[m] = undefined;
+        continue;
+      }
+      const c = compare(ref[m], s);
+      const good = LOWER_IS_BETTER[m] ? c.t <= -T_THRESHOLD : c.t >= T_THRESHOLD;
+      const bad = LOWER_IS_BETTER[m] ? c.t >= T_THRESHOLD : c.t <= -T_THRESHOLD;
+      const t = Number.isFinite(c.t) ? c.t.toFixed(1).replace('-', '−') : c.t > 0 ? '∞' : '−∞';
+      metrics[m] = {
+        text: `${signed(m, c.difference)} ± ${METRIC_FORMAT[m](c.standardError)} (t ${t})`,
+        verdict: good ? 'better' : bad ? 'worse' : 'same',
+      };
+    }
+    return { variant: v.name, metrics };
+  });
 }
