@@ -59,14 +59,17 @@ export const registerAblate: RegisterCommand = (program) => {
     )
     .option(
       '--index <i>',
-      'train and evaluate only run i of the plan (what each Kubernetes pod runs)',
+      'train and evaluate only run i of the plan, what each Kubernetes pod runs (default: none, every run)',
       integer(0),
     )
-    .option('--collect <dir>', 'build the report from the finished runs in a result folder, run nothing')
+    .option(
+      '--collect <dir>',
+      'build the report from the finished runs in a result folder, run nothing (default: none)',
+    )
     .addOption(
       new Option(
         '--emit <kind>',
-        'print a manifest that runs the suite on a cluster instead of here',
+        'print a manifest that runs the suite on a cluster instead of here (default: none, run here)',
       ).choices(['kubernetes']),
     )
     .option(
