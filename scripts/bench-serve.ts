@@ -4,7 +4,7 @@
  * same model, written as the "Serving" section of BENCHMARKS.md. `npm run bench` calls
  * benchServing(); run alone with
  *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
- *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0]
+ *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N]
  *        [--only n:connections[:format],...] [--no-lone] [--no-fast-path] [--out file.md]
  * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
  * that many slices per server, run interleaved with the naive server's (ABBA).
@@ -21,6 +21,7 @@ export interface BenchServingOptions extends BenchModelOptions {
   readonly workers?: number;
   readonly intraOpThreads?: number;
   readonly maxDelayMs?: number;
+  readonly inlineMaxSamples?: number;
   /** Rows to run, as "n:connections" (npy) or "n:connections:format" (npy, png, v2). */
   readonly only?: readonly string[];
   /** Time a lone client against both servers (default true). */
@@ -61,6 +62,7 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
       ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
+      ...(options.inlineMaxSamples !== undefined ? { inlineMaxSamples: options.inlineMaxSamples } : {}),
       ...(options.only
         ? {
             scenarios: options.only.map((row) => {
@@ -102,6 +104,7 @@ if (isMain(import.meta.url)) {
       workers: { type: 'string' },
       threads: { type: 'string' },
       'max-delay-ms': { type: 'string' },
+      'inline-max': { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
     },
@@ -117,6 +120,7 @@ if (isMain(import.meta.url)) {
     ...(values.workers ? { workers: Number(values.workers) } : {}),
     ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
     ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),
+    ...(values['inline-max'] ? { inlineMaxSamples: Number(values['inline-max']) } : {}),
     ...(values.only ? { only: values.only.split(',') } : {}),
     ...(values.out ? { benchmarksFile: values.out } : {}),
   });

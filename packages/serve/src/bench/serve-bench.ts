@@ -3,6 +3,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
+import { SERVE_SETTINGS } from '../settings.ts';
 import { defaultWorkers } from '../engine/worker-pool.ts';
 import { NAIVE_CHILD, startServer, type BenchServer } from './bench-servers.ts';
 import { checkTargets, formatTargets } from './targets.ts';
@@ -37,6 +38,8 @@ export interface ServeBenchOptions {
   readonly intraOpThreads?: number;
   readonly maxBatch?: number;
   readonly maxDelayMs?: number;
+  /** ganforge's --inline-max (default: the server's default). */
+  readonly inlineMaxSamples?: number;
   readonly scenarios?: readonly LoadScenario[];
   /** Also run every npy scenario against the naive server (default true). */
   readonly naive?: boolean;
@@ -66,6 +69,7 @@ export interface ServeBenchResult {
   readonly threadsPerWorker: number;
   readonly maxBatch: number;
   readonly maxDelayMs: number;
+  readonly inlineMaxSamples: number;
   readonly durationS: number;
   readonly rounds: number;
   readonly fastPath: boolean;
@@ -130,6 +134,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const threadsPerWorker = o.intraOpThreads ?? Math.max(1, Math.floor(cores / workers));
   const maxBatch = o.maxBatch ?? 64;
   const maxDelayMs = o.maxDelayMs ?? 0;
+  const inlineMaxSamples = o.inlineMaxSamples ?? SERVE_SETTINGS.inlineMaxSamples.default;
   const dir = join(o.modelsDir, o.model);
   const card = parseModelCard(JSON.parse(await readFile(join(dir, 'card.json'), 'utf8')));
   const model: BenchModel = { name: o.model, latentDim: card.latent.size, inputName: card.onnx.inputName };
@@ -152,6 +157,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     intraOpThreads: threadsPerWorker,
     maxBatch,
     maxDelayMs,
+    inlineMaxSamples,
     // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
     // measures throughput, not admission control (npm run chaos measures that).
     queueLimit: 16_384,
@@ -218,6 +224,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     threadsPerWorker,
     maxBatch,
     maxDelayMs,
+    inlineMaxSamples,
     durationS,
     rounds,
     fastPath: o.fastPath !== false,
@@ -259,7 +266,7 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     "Latency percentiles are autocannon's (1 ms resolution), request-weighted over the slices.",
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
-    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms; ${r.durationS} s per row and server`,
+    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline max ${r.inlineMaxSamples} samples; ${r.durationS} s per row and server`,
     `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s (${f0(r.raw.batchMaxBefore)} before the load, ${f0(r.raw.batchMaxAfter)} after)`,
     ...(lone ? [lone] : []),
     ...(r.fastPath
