@@ -6,9 +6,13 @@ import { ABLATION_METRICS, type AblationResult } from '../types.ts';
 import { metricChart } from './html.ts';
 import { readInside } from './write-report.ts';
 
-/** Pixels between the grids of the montage, and the width of its column of variant names. */
+/** Pixels between the grids of the montage. */
 const GAP = 8;
-const LABEL_WIDTH = 220;
+
+/** The width of the montage's column of variant names: room for the longest at 15 px sans-serif. */
+export function labelWidth(names: readonly string[]): number {
+  return Math.max(120, 20 + 9 * Math.max(0, ...names.map((n) => n.length)));
+}
 
 function escapeXml(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -52,6 +56,7 @@ export async function gridsMontage(
   const cw = Math.max(...present.map((c) => c.width));
   const ch = Math.max(...present.map((c) => c.height));
   const variants = result.plan.variants.map((v) => v.name);
+  const LABEL_WIDTH = labelWidth(variants);
   const width = LABEL_WIDTH + seeds.length * (cw + GAP) + GAP;
   const height = variants.length * (ch + GAP) + GAP + 24;
   const labels = [

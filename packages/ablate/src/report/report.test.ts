@@ -13,7 +13,7 @@ import {
   type VariantSummary,
 } from '../types.ts';
 import sharp from 'sharp';
-import { gridsMontage, writeAblationFigures } from './figures.ts';
+import { gridsMontage, labelWidth, writeAblationFigures } from './figures.ts';
 import { renderAblationHtml } from './html.ts';
 import { codeSpan, mdText, renderAblationMarkdown } from './markdown.ts';
 import { ablationTable, comparisonTable, formatEventCounts, formatStat } from './table.ts';
@@ -344,8 +344,8 @@ describe('writeAblationFigures', () => {
       expect(svg).toContain('baseline');
     }
     const meta = await sharp(join(out, 'figures', 'grids.png')).metadata();
-    // 220 px of names, then 2 seeds of 3 px wide grids with 8 px gaps; a 24 px header, 2 rows of 2 px.
-    expect([meta.width, meta.height]).toEqual([220 + 2 * (3 + 8) + 8, 2 * (2 + 8) + 8 + 24]);
+    // 120 px of names (the least), then 2 seeds of 3 px wide grids with 8 px gaps; a 24 px header, 2 rows of 2 px.
+    expect([meta.width, meta.height]).toEqual([120 + 2 * (3 + 8) + 8, 2 * (2 + 8) + 8 + 24]);
     expect(meta.channels).toBe(3);
     // The first grid's pixels, where the montage put them.
     const { data, info } = await sharp(join(out, 'figures', 'grids.png'))
@@ -353,7 +353,8 @@ describe('writeAblationFigures', () => {
       .toBuffer({ resolveWithObject: true });
     const at = (x: number, y: number) =>
       Array.from(data.subarray((y * info.width + x) * 3, (y * info.width + x) * 3 + 3));
-    expect(at(220 + 8, 24 + 8)).toEqual([200, 30, 90]);
+    expect(at(120 + 8, 24 + 8)).toEqual([200, 30, 90]);
+    expect(labelWidth(['t7-4hidden-moments-dropout-bn'])).toBeGreaterThan(9 * 29);
   });
 
   test('grey grids give a grey montage; no grids, no montage', async () => {
