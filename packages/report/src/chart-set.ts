@@ -1,4 +1,5 @@
 import type { FailureEvent, StepMetrics } from '@ganforge/runs';
+import { PALETTE } from './svg.ts';
 import { lineChart, type ChartMarker, type ChartPoint, type ChartSeries } from './line-chart.ts';
 
 /** A metrics.jsonl line as read from disk: StepMetrics, but tolerant of missing fields. */
@@ -9,19 +10,6 @@ export interface Chart {
   readonly title: string;
   readonly svg: string;
 }
-
-const PALETTE = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf',
-];
 
 function seriesOf(
   rows: readonly MetricsRow[],

@@ -27,3 +27,4 @@ export { parseJsonl, tailJsonl } from './jsonl.ts';
 export { writeReport, type WriteReportOptions, type WrittenReport } from './write-report.ts';
 export { startDashboard, type Dashboard, type DashboardOptions } from './dashboard.ts';
 export { latentLoop, renderLatentWalkFrames, type LatentWalkOptions } from './latent-walk-frames.ts';
+export { PALETTE } from './svg.ts';

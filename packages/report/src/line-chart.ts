@@ -1,4 +1,4 @@
-import { escapeXml, niceTicks, r1, tickLabel } from './svg.ts';
+import { chartHead, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
 
 export interface ChartPoint {
   readonly x: number;
@@ -76,15 +76,9 @@ export function lineChart(opts: LineChartOptions): string {
   const plotW = width - MARGIN.left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(opts.title)}" font-family="sans-serif" font-size="11">`,
-    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${MARGIN.left}" y="16" font-size="13" font-weight="bold" fill="#222">${escapeXml(opts.title)}</text>`,
-  );
+  parts.push(...chartHead(width, height, opts.title, MARGIN.left));
   if (all.length === 0) {
-    parts.push(
-      `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#888">no data yet</text></svg>`,
-    );
+    parts.push(noDataYet(width, height));
     return parts.join('');
   }
   const xMin = Math.min(...all.map((p) => p.x));

@@ -30,3 +30,31 @@ export function tickLabel(v: number): string {
   if (a < 1e-3 || a >= 1e5) return v.toExponential(0);
   return String(Number(v.toPrecision(3)));
 }
+
+/** Series colours of every chart (matplotlib's tab10), in order. */
+export const PALETTE: readonly string[] = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
+
+/** The opening of a chart: the <svg> element, a white background and the title at `left`. */
+export function chartHead(width: number, height: number, title: string, left: number): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(title)}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${left}" y="16" font-size="13" font-weight="bold" fill="#222">${escapeXml(title)}</text>`,
+  ];
+}
+
+/** The rest of a chart with nothing to draw. */
+export function noDataYet(width: number, height: number): string {
+  return `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#888">no data yet</text></svg>`;
+}

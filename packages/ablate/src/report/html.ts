@@ -1,4 +1,4 @@
-import { bandChart, type BandSeries } from '@ganforge/report';
+import { bandChart, PALETTE, type BandSeries } from '@ganforge/report';
 import { ABLATION_METRICS, type AblationMetric, type AblationResult, type RunResult } from '../types.ts';
 import { ablationTable, describeProtocol, METRIC_NAME, METRIC_TITLE } from './table.ts';
 
@@ -10,20 +10,7 @@ function esc(text: string): string {
   );
 }
 
-/** One colour per variant (the lineChart palette of the run report). */
-const PALETTE = [
-  '#1f77b4',
-  '#ff7f0e',
-  '#2ca02c',
-  '#d62728',
-  '#9467bd',
-  '#8c564b',
-  '#e377c2',
-  '#7f7f7f',
-  '#bcbd22',
-  '#17becf',
-];
-
+/** One colour per variant: the run report's palette. */
 export function variantColor(index: number): string {
   return PALETTE[index % PALETTE.length] as string;
 }
