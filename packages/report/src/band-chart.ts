@@ -1,4 +1,4 @@
-import { chartHead, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
+import { chartHead, chartLegend, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
 
 /** One point of a band series: the line goes through y, the band spans lo..hi (e.g. min..max over seeds). */
 export interface BandPoint {
@@ -137,22 +137,7 @@ export function bandChart(opts: BandChartOptions): string {
     );
   }
 
-  // legend (as lineChart's)
-  let lx = MARGIN.left + 8;
-  let ly = MARGIN.top + 12;
-  for (const s of series) {
-    const label = escapeXml(s.name);
-    const w = 22 + s.name.length * 6.2;
-    if (lx + w > width - MARGIN.right && lx > MARGIN.left + 8) {
-      lx = MARGIN.left + 8;
-      ly += 13;
-    }
-    parts.push(
-      `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${escapeXml(s.color)}"/>`,
-      `<text x="${lx + 14}" y="${ly + 1}" fill="#222">${label}</text>`,
-    );
-    lx += w;
-  }
+  parts.push(...chartLegend(series, width, MARGIN));
   parts.push('</svg>');
   return parts.join('');
 }

@@ -1,4 +1,4 @@
-import { chartHead, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
+import { chartHead, chartLegend, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
 
 export interface ChartPoint {
   readonly x: number;
@@ -144,22 +144,7 @@ export function lineChart(opts: LineChartOptions): string {
     );
   }
 
-  // legend
-  let lx = MARGIN.left + 8;
-  let ly = MARGIN.top + 12;
-  for (const s of series) {
-    const label = escapeXml(s.name);
-    const w = 22 + s.name.length * 6.2;
-    if (lx + w > width - MARGIN.right && lx > MARGIN.left + 8) {
-      lx = MARGIN.left + 8;
-      ly += 13;
-    }
-    parts.push(
-      `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${s.color}"/>`,
-      `<text x="${lx + 14}" y="${ly + 1}" fill="#222">${label}</text>`,
-    );
-    lx += w;
-  }
+  parts.push(...chartLegend(series, width, MARGIN));
   parts.push('</svg>');
   return parts.join('');
 }

@@ -58,3 +58,30 @@ export function chartHead(width: number, height: number, title: string, left: nu
 export function noDataYet(width: number, height: number): string {
   return `<text x="${width / 2}" y="${height / 2}" text-anchor="middle" fill="#888">no data yet</text></svg>`;
 }
+
+/**
+ * A chart's legend: a colour box and the name of each series, in rows from the plot's top left
+ * (`margin`), wrapping at the plot's right edge.
+ */
+export function chartLegend(
+  series: readonly { readonly name: string; readonly color: string }[],
+  width: number,
+  margin: { readonly left: number; readonly right: number; readonly top: number },
+): string[] {
+  const parts: string[] = [];
+  let lx = margin.left + 8;
+  let ly = margin.top + 12;
+  for (const s of series) {
+    const w = 22 + s.name.length * 6.2;
+    if (lx + w > width - margin.right && lx > margin.left + 8) {
+      lx = margin.left + 8;
+      ly += 13;
+    }
+    parts.push(
+      `<rect x="${lx}" y="${ly - 8}" width="10" height="10" fill="${escapeXml(s.color)}"/>`,
+      `<text x="${lx + 14}" y="${ly + 1}" fill="#222">${escapeXml(s.name)}</text>`,
+    );
+    lx += w;
+  }
+  return parts;
+}
