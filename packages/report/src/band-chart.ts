@@ -1,4 +1,5 @@
-import { chartHead, chartLegend, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
+import { MARGIN, plotFrame } from './plot-frame.ts';
+import { chartHead, chartLegend, escapeXml, noDataYet, r1, tickLabel } from './svg.ts';
 
 /** One point of a band series: the line goes through y, the band spans lo..hi (e.g. min..max over seeds). */
 export interface BandPoint {
@@ -25,9 +26,6 @@ export interface BandChartOptions {
   readonly xLabel?: string;
 }
 
-/** Same margins as lineChart, so band and line charts line up in a grid. */
-const MARGIN = { left: 56, right: 12, top: 28, bottom: 30 };
-
 /**
  * Several series, each a mean line with a shaded band (lo..hi per point), as a standalone SVG string
  * in lineChart's style. Per series: one <path class="band" data-series="name"> (the upper edge left to
@@ -51,8 +49,6 @@ export function bandChart(opts: BandChartOptions): string {
       .sort((a, b) => a.x - b.x),
   }));
   const all = series.flatMap((s) => s.points);
-  const plotW = width - MARGIN.left - MARGIN.right;
-  const plotH = height - MARGIN.top - MARGIN.bottom;
   const parts: string[] = [];
   parts.push(...chartHead(width, height, opts.title, MARGIN.left));
   if (all.length === 0) {
@@ -66,44 +62,19 @@ export function bandChart(opts: BandChartOptions): string {
     xMin -= 1;
     xMax += 1;
   }
-  let yMin = Math.min(...all.map((p) => ty(p.lo)));
-  let yMax = Math.max(...all.map((p) => ty(p.hi)));
-  if (log) {
-    yMin = Math.floor(yMin);
-    yMax = Math.ceil(yMax);
-    if (yMax === yMin) yMax = yMin + 1;
-  } else {
-    const pad = (yMax - yMin) * 0.05 || Math.abs(yMax) * 0.1 || 1;
-    yMin -= pad;
-    yMax += pad;
-  }
-  const sx = (x: number): number => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;
-  const sy = (v: number): number => MARGIN.top + plotH - ((ty(v) - yMin) / (yMax - yMin)) * plotH;
-
-  // grid + axes
-  const yTicks = log
-    ? Array.from({ length: yMax - yMin + 1 }, (_, i) => yMin + i).filter(
-        (_, i, a) => a.length <= 8 || i % Math.ceil(a.length / 8) === 0,
-      )
-    : niceTicks(yMin, yMax);
-  for (const t of yTicks) {
-    const y = r1(MARGIN.top + plotH - ((t - yMin) / (yMax - yMin)) * plotH);
-    parts.push(
-      `<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${MARGIN.left - 4}" y="${y}" dy="3" text-anchor="end" fill="#555">${escapeXml(log ? tickLabel(Math.pow(10, t)) : tickLabel(t))}</text>`,
-    );
-  }
-  for (const t of niceTicks(xMin, xMax, 6)) {
-    const x = r1(sx(t));
-    parts.push(
-      `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#f0f0f0"/>`,
-      `<text x="${x}" y="${height - 14}" text-anchor="middle" fill="#555">${escapeXml(tickLabel(t))}</text>`,
-    );
-  }
-  parts.push(
-    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
-    `<text x="${width - MARGIN.right}" y="${height - 2}" text-anchor="end" fill="#777">${escapeXml(opts.xLabel ?? 'step')}</text>`,
-  );
+  const frame = plotFrame({
+    width,
+    height,
+    xMin,
+    xMax,
+    yLow: Math.min(...all.map((p) => ty(p.lo))),
+    yHigh: Math.max(...all.map((p) => ty(p.hi))),
+    log,
+    xLabel: opts.xLabel ?? 'step',
+  });
+  const sx = frame.sx;
+  const sy = (v: number): number => frame.sy(ty(v));
+  parts.push(...frame.parts);
 
   // bands first (under every line), then lines and points
   for (const s of series) {

@@ -1,4 +1,5 @@
-import { chartHead, chartLegend, escapeXml, niceTicks, noDataYet, r1, tickLabel } from './svg.ts';
+import { MARGIN, plotFrame } from './plot-frame.ts';
+import { chartHead, chartLegend, escapeXml, noDataYet, r1 } from './svg.ts';
 
 export interface ChartPoint {
   readonly x: number;
@@ -29,8 +30,6 @@ export interface LineChartOptions {
   /** At most this many points are drawn per series (min/max per bucket keeps spikes visible). */
   readonly maxPoints?: number;
 }
-
-const MARGIN = { left: 56, right: 12, top: 28, bottom: 30 };
 
 /** Keeps the first/last point and each bucket's min and max (in x order). */
 export function downsample(points: readonly ChartPoint[], maxPoints: number): ChartPoint[] {
@@ -73,8 +72,6 @@ export function lineChart(opts: LineChartOptions): string {
     ),
   }));
   const all = series.flatMap((s) => s.points);
-  const plotW = width - MARGIN.left - MARGIN.right;
-  const plotH = height - MARGIN.top - MARGIN.bottom;
   const parts: string[] = [];
   parts.push(...chartHead(width, height, opts.title, MARGIN.left));
   if (all.length === 0) {
@@ -84,44 +81,22 @@ export function lineChart(opts: LineChartOptions): string {
   const xMin = Math.min(...all.map((p) => p.x));
   let xMax = Math.max(...all.map((p) => p.x));
   if (xMax === xMin) xMax = xMin + 1;
-  let yMin = Math.min(...all.map((p) => ty(p.y)));
-  let yMax = Math.max(...all.map((p) => ty(p.y)));
-  if (log) {
-    yMin = Math.floor(yMin);
-    yMax = Math.ceil(yMax);
-    if (yMax === yMin) yMax = yMin + 1;
-  } else {
-    const pad = (yMax - yMin) * 0.05 || Math.abs(yMax) * 0.1 || 1;
-    yMin -= pad;
-    yMax += pad;
-  }
-  const sx = (x: number): number => MARGIN.left + ((x - xMin) / (xMax - xMin)) * plotW;
-  const sy = (v: number): number => MARGIN.top + plotH - ((v - yMin) / (yMax - yMin)) * plotH;
-
-  // grid + axes
-  const yTicks = log
-    ? Array.from({ length: yMax - yMin + 1 }, (_, i) => yMin + i).filter(
-        (_, i, a) => a.length <= 8 || i % Math.ceil(a.length / 8) === 0,
-      )
-    : niceTicks(yMin, yMax);
-  for (const t of yTicks) {
-    const y = r1(sy(t));
-    parts.push(
-      `<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y}" y2="${y}" stroke="#e5e5e5"/>`,
-      `<text x="${MARGIN.left - 4}" y="${y}" dy="3" text-anchor="end" fill="#555">${escapeXml(log ? tickLabel(Math.pow(10, t)) : tickLabel(t))}</text>`,
-    );
-  }
-  for (const t of niceTicks(xMin, xMax, 6)) {
-    const x = r1(sx(t));
-    parts.push(
-      `<line x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#f0f0f0"/>`,
-      `<text x="${x}" y="${height - 14}" text-anchor="middle" fill="#555">${escapeXml(tickLabel(t))}</text>`,
-    );
-  }
-  parts.push(
-    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#999"/>`,
-    `<text x="${width - MARGIN.right}" y="${height - 2}" text-anchor="end" fill="#777">step</text>`,
-  );
+  const {
+    parts: grid,
+    sx,
+    sy,
+    plotH,
+  } = plotFrame({
+    width,
+    height,
+    xMin,
+    xMax,
+    yLow: Math.min(...all.map((p) => ty(p.y))),
+    yHigh: Math.max(...all.map((p) => ty(p.y))),
+    log,
+    xLabel: 'step',
+  });
+  parts.push(...grid);
 
   // event markers
   for (const m of opts.markers ?? []) {
