@@ -1,12 +1,11 @@
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
 import { writeFileAtomic } from '@ganforge/runs';
 import type { EvaluateGeneratorOptions } from '@ganforge/eval';
 import { acquirePidLock } from './pid-lock.ts';
 import { ABLATION_FILES, isRunDone, readJson, runConfigFile, runParent, writeJson } from './layout.ts';
-import type { GanforgeLauncher } from './run-one.ts';
+import { runGanforge, type GanforgeLauncher } from './ganforge-child.ts';
 import type { AblationPlan, PlannedRun } from './types.ts';
 
 /**
@@ -126,38 +125,14 @@ export async function scheduleRuns(opts: ScheduleOptions): Promise<ScheduleResul
 function runIndexChild(opts: ScheduleOptions, run: PlannedRun): Promise<number> {
   const parent = runParent(opts.out, run);
   mkdirSync(parent, { recursive: true });
-  const fd = openSync(join(parent, 'run.log'), 'a');
-  const args = [
-    ...opts.launcher.args,
-    'ablate',
-    opts.suiteFile,
-    '--out',
-    opts.out,
-    '--index',
-    String(run.index),
-    '--threads',
-    String(opts.threads),
-    '--backend',
-    opts.backend,
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(opts.launcher.node, args, {
-      cwd: opts.launcher.cwd,
-      stdio: ['ignore', fd, fd],
-      detached: true,
-      env: { ...process.env, NO_COLOR: '1', [PARENT_ENV]: String(process.pid) },
-    });
-    closeSync(fd);
-    const stop = (): void => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-    };
-    opts.signal?.addEventListener('abort', stop, { once: true });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      opts.signal?.removeEventListener('abort', stop);
-      resolve(code ?? 1);
-    });
-  });
+  const args = ['ablate', opts.suiteFile, '--out', opts.out, '--index', String(run.index)];
+  return runGanforge(
+    opts.launcher,
+    [...args, '--threads', String(opts.threads), '--backend', opts.backend],
+    join(parent, 'run.log'),
+    opts.signal,
+    { [PARENT_ENV]: String(process.pid) },
+  );
 }
 
 /**

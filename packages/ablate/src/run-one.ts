@@ -1,11 +1,11 @@
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
 import { evaluateGenerator, type EvaluateGeneratorOptions } from '@ganforge/eval';
 import { listCheckpoints, removeStaleTemporaries } from '@ganforge/runs';
 import { acquirePidLock } from './pid-lock.ts';
 import { readRunEvaluation } from './collect.ts';
+import { runGanforge, type GanforgeLauncher } from './ganforge-child.ts';
 import {
   ABLATION_FILES,
   findRunDir,
@@ -17,14 +17,6 @@ import {
   type RunDone,
 } from './layout.ts';
 import type { AblationPlan, PlannedRun } from './types.ts';
-
-/** How to start the `ganforge` command as a child process: node, its arguments before the subcommand. */
-export interface GanforgeLauncher {
-  readonly node: string;
-  /** e.g. [...process.execArgv, 'packages/cli/bin/ganforge.mjs'] */
-  readonly args: readonly string[];
-  readonly cwd?: string | undefined;
-}
 
 export interface RunOneOptions {
   readonly out: string;
@@ -42,36 +34,6 @@ export interface RunOneOptions {
 }
 
 export type RunOneOutcome = 'done' | 'already-done' | 'interrupted' | 'failed';
-
-/** Runs a child to its end; output appended to `log`. Resolves with its exit code (or 128 + signal). */
-function runChild(
-  launcher: GanforgeLauncher,
-  args: readonly string[],
-  log: string,
-  signal: AbortSignal | undefined,
-): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const fd = openSync(log, 'a');
-    // Its own process group: a Ctrl-C on the terminal reaches only the parent, which forwards one SIGTERM
-    // (a second signal would make ganforge train exit without its checkpoint).
-    const child = spawn(launcher.node, [...launcher.args, ...args], {
-      cwd: launcher.cwd,
-      stdio: ['ignore', fd, fd],
-      detached: true,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    closeSync(fd);
-    const stop = (): void => {
-      if (child.exitCode === null && child.pid !== undefined) child.kill('SIGTERM');
-    };
-    signal?.addEventListener('abort', stop, { once: true });
-    child.on('error', reject);
-    child.on('exit', (code, sig) => {
-      signal?.removeEventListener('abort', stop);
-      resolve(code ?? (sig === 'SIGTERM' ? 143 : sig === 'SIGINT' ? 130 : 137));
-    });
-  });
-}
 
 function tail(file: string, lines: number): string[] {
   if (!existsSync(file)) return [];
@@ -126,7 +88,7 @@ async function trainAndEvaluate(opts: RunOneOptions, parent: string): Promise<Ru
           // --set steps: the suite's budget may have grown since the run stopped.
           ['train', '--resume', runDir, '--set', `steps=${finalStep}`, ...common, ...threads]);
     opts.onPhase?.(runDir === undefined ? 'training' : 'resuming');
-    const code = await runChild(opts.launcher, args, log, opts.signal);
+    const code = await runGanforge(opts.launcher, args, log, opts.signal);
     if (opts.signal?.aborted) return 'interrupted';
     if (code !== 0) {
       writeJson(join(parent, ABLATION_FILES.failed), {
