@@ -32,7 +32,11 @@ export function firstModel(modelsDir: string): string | undefined {
     );
 }
 
-/** Replaces (or appends) the `## <heading>` section of a Markdown file, atomically. */
+/**
+ * Replaces (or appends) the `## <heading>` section of a Markdown file, atomically. The old section's
+ * `### ` subsections that the new one does not have (written by hand: findings, before/after
+ * comparisons) are kept, after the new section; one the new section has is replaced.
+ */
 export async function writeMarkdownSection(file: string, heading: string, section: string): Promise<void> {
   const old = existsSync(file) ? await readFile(file, 'utf8') : '# Benchmarks\n';
   const start = old.search(new RegExp(`^## ${heading}\\s*$`, 'm'));
@@ -43,11 +47,21 @@ export async function writeMarkdownSection(file: string, heading: string, sectio
     const rest = old.slice(start + 3);
     const end = rest.search(/^## /m);
     const tail = end < 0 ? '' : rest.slice(end);
-    next = `${old.slice(0, start)}${section.trimEnd()}\n${tail ? `\n${tail}` : ''}`;
+    const oldSection = end < 0 ? old.slice(start) : old.slice(start, start + 3 + end);
+    const written = new Set(subsections(section).map((s) => s.heading));
+    const kept = subsections(oldSection).filter((s) => !written.has(s.heading));
+    const body = [section.trimEnd(), ...kept.map((s) => s.text.trimEnd())].join('\n\n');
+    next = `${old.slice(0, start)}${body}\n${tail ? `\n${tail}` : ''}`;
   }
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, next);
   await rename(tmp, file);
+}
+
+/** The `### ` subsections of a section: each heading line and its text up to the next one. */
+function subsections(section: string): { heading: string; text: string }[] {
+  const parts = section.split(/^(?=### )/m).slice(1);
+  return parts.map((text) => ({ heading: text.split('\n', 1)[0]!.trim(), text }));
 }
 
 /** Where a benchmark finds its model, and whether a fixture stands in for a missing one. */

@@ -48,6 +48,22 @@ describe('browser benchmark report', () => {
     await writeMarkdownSection(other, 'Browser', '## Browser\n\nnew\n');
     expect(readFileSync(other, 'utf8')).toBe('# Benchmarks\n\n## Training\n\nt\n\n## Browser\n\nnew\n');
   });
+
+  it('keeps the hand-written ### subsections of the section it replaces, and replaces the ones it writes', async () => {
+    const file = join(dir, 'subsections.md');
+    writeFileSync(
+      file,
+      '# B\n\n## Serving\n\nold table\n\n### Protocols\n\nold protocols\n\n### Findings\n\nby hand\n\n## Web\n\nw\n',
+    );
+    await writeMarkdownSection(
+      file,
+      'Serving',
+      '## Serving\n\nnew table\n\n### Protocols\n\nnew protocols\n',
+    );
+    expect(readFileSync(file, 'utf8')).toBe(
+      '# B\n\n## Serving\n\nnew table\n\n### Protocols\n\nnew protocols\n\n### Findings\n\nby hand\n\n## Web\n\nw\n',
+    );
+  });
 });
 
 describe('the model a benchmark measures by default', () => {

@@ -51,7 +51,7 @@ export const SERVE_SETTINGS = {
   inlineMaxSamples: {
     flag: '--inline-max <n>',
     description:
-      'a request of at most n samples that finds every worker idle and nothing queued runs at once on the HTTP thread (no hop to a worker; 0 = never)',
+      'a lone client (one client connection open; probes and metric scrapes do not count): its request of at most n samples that finds every worker idle runs at once on the HTTP thread (no hop to a worker; 0 = never)',
     default: 4,
     min: 0,
     max: 4096,

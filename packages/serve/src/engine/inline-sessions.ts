@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { ModelSource, RunRequest, RunResult } from './worker-pool.ts';
@@ -10,10 +9,13 @@ import type { ModelSource, RunRequest, RunResult } from './worker-pool.ts';
  * `session.run` per request on its main thread) was faster. Its run blocks the HTTP thread for that
  * long, which is why the scheduler sends it only small requests, and only when nothing else waits.
  *
- * The session has one intra-op thread per core (a lone request gets the whole machine, as a split over
- * the idle workers would) with spinning off: between requests its threads sleep instead of spinning on
- * cores the HTTP thread and the workers need. onnxruntime's CPU kernels compute each output the same
- * way whatever the thread count and batch, so a sample's bytes do not depend on where it ran (tested in
+ * The session has one intra-op thread. A run this small (at most a few samples) does not pay for a
+ * second one: measured on the shipped DCGAN at n = 1 and n = 4 on 2 cores, two intra-op threads with
+ * spinning off took longer (283 vs 243 µs, 763 vs 600 µs per run) and more CPU (1,055 vs 623 µs at
+ * n = 4), since each parallel section waits for a sleeping thread to wake; with spinning on they were
+ * faster alone but spent 1.6x the CPU, on cores the workers and the HTTP thread need (onnxruntime's
+ * default options, the naive server's, measured as one thread did). The CPU kernels compute each
+ * output the same way whatever the thread count and batch, so a sample's bytes do not depend on where it ran (tested in
  * inline-sessions.test.ts against a worker).
  */
 export class InlineSessions {
@@ -23,7 +25,7 @@ export class InlineSessions {
   /** A run is in progress (one at a time: the scheduler sends the next batch to the workers). */
   busy = false;
 
-  constructor(private readonly intraOpThreads: number = availableParallelism()) {}
+  constructor(private readonly intraOpThreads: number = 1) {}
 
   async load(key: string, source: ModelSource): Promise<void> {
     const options: ort.InferenceSession.SessionOptions = {
@@ -31,7 +33,6 @@ export class InlineSessions {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionProviders: ['cpu'],
-      extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
     const session =
       typeof source === 'string'

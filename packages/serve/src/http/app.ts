@@ -15,6 +15,7 @@ import { createFastPath } from './fast-path.ts';
 import { fixedHeaders, recordHeaders } from './fixed-headers.ts';
 import { JsonEncoder } from '../render/json-encoder.ts';
 import { Admission } from './admission.ts';
+import { ClientConnections } from './client-connections.ts';
 import { InFlight } from './in-flight.ts';
 import { listenError } from './listen-error.ts';
 import { ServeMetrics } from './metrics.ts';
@@ -57,9 +58,10 @@ export function createServer(options: ServeOptions): GanforgeServer {
       maxBatch,
       maxDelayMs: setting('maxDelayMs', options.maxDelayMs),
       inlineMaxSamples,
-      // A lone client (one open HTTP connection, no gRPC listener): nobody else's request can arrive
-      // while an inline run holds this thread (engine/inline-sessions.ts).
-      inlineWhen: () => httpConnections <= 1 && grpc === undefined,
+      // A lone client (one client connection open, no gRPC listener): nobody else's request can
+      // arrive while an inline run holds this thread (engine/inline-sessions.ts). Monitors' kept-alive
+      // connections (metrics scrapes, probes) do not count: their requests never wait on a run.
+      inlineWhen: () => clients.size <= 1 && grpc === undefined,
       queueLimit: queueLimit,
     },
     {
@@ -179,8 +181,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
 
   let server: Server | undefined;
   let grpc: GrpcListener | undefined;
-  /** Open HTTP connections (kept-alive ones included). */
-  let httpConnections = 0;
+  const clients = new ClientConnections();
   let closed: Promise<void> | undefined;
   /** Adds the gRPC listener to a listen() result, when grpcPort asks for one. */
   async function withGrpc<T extends object>(http: T, host: string) {
@@ -208,13 +209,12 @@ export function createServer(options: ServeOptions): GanforgeServer {
     logger,
     loaded,
     listen(port = 8080, host = '127.0.0.1') {
-      server = createHttpServer(fast ? (req, res) => fast(req, res, closing) || app(req, res) : app);
+      server = createHttpServer((req, res) => {
+        clients.request(req);
+        if (!fast?.(req, res, closing)) void app(req, res);
+      });
       server.keepAliveTimeout = 5000;
       const s = server;
-      s.on('connection', (socket) => {
-        httpConnections++;
-        socket.once('close', () => httpConnections--);
-      });
       const listening = new Promise<{ port: number; host: string; url: string }>((resolve, reject) => {
         s.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, port, host)));
         s.listen(port, host, () => {

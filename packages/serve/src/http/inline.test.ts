@@ -50,6 +50,27 @@ describe('a lone client: small requests run on the HTTP thread (--inline-max)', 
     expect((await alone(t, [{ n: 5, seed: 1, format: 'npy' }])).inline).toBe(0);
   });
 
+  it("a monitor's kept-alive connection does not count as a second client; another client's does", async () => {
+    const monitor = new Agent({ keepAlive: true, maxSockets: 1 });
+    const other = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (const path of ['/metrics', '/healthz', '/readyz', '/v2/health/ready']) {
+        expect((await sendRequest(t.port, 'GET', path, undefined, {}, monitor)).status).toBe(200);
+      }
+      // The scraper's connection is still open (kept alive): the lone client still runs inline.
+      expect((await alone(t, small)).inline).toBe(4);
+      // A second client that has asked for samples and keeps its connection open: no inline runs.
+      const body = { n: 1, seed: 1, format: 'npy' };
+      expect((await sendRequest(t.port, 'POST', '/v1/models/tiny/samples', body, {}, other)).status).toBe(
+        200,
+      );
+      expect((await alone(t, small)).inline).toBe(0);
+    } finally {
+      monitor.destroy();
+      other.destroy();
+    }
+  });
+
   it('the same bytes as the workers give (a server with --inline-max 0, and a busy server)', async () => {
     const inline = await alone(t, small);
     const workers = await alone(off, small);

@@ -31,8 +31,9 @@ export interface ServeOptions {
    */
   readonly maxDelayMs?: number;
   /**
-   * A request of at most this many samples that finds every worker idle and nothing queued runs on the
-   * HTTP thread's own session (engine/inline-sessions.ts); 0 = never.
+   * A lone client's request (one client connection open: health probes and metric scrapes do not
+   * count, http/client-connections.ts) of at most this many samples that finds every worker idle and
+   * nothing queued runs on the HTTP thread's own session (engine/inline-sessions.ts); 0 = never.
    */
   readonly inlineMaxSamples?: number;
   /**
