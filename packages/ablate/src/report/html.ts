@@ -1,6 +1,13 @@
 import { bandChart, PALETTE, type BandSeries } from '@ganforge/report';
 import { ABLATION_METRICS, type AblationMetric, type AblationResult, type RunResult } from '../types.ts';
-import { ablationTable, describeProtocol, METRIC_NAME, METRIC_TITLE } from './table.ts';
+import {
+  ablationTable,
+  COMPARISON_NOTE,
+  comparisonTable,
+  describeProtocol,
+  METRIC_NAME,
+  METRIC_TITLE,
+} from './table.ts';
 
 /** Escapes text for HTML content and attribute values. */
 function esc(text: string): string {
@@ -25,6 +32,7 @@ h1{margin:0 0 4px} h2{margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bot
 .charts figure{margin:0;border:1px solid #eee}
 table{border-collapse:collapse;font-size:13px} td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
 table.ablation td.num{text-align:right;font-variant-numeric:tabular-nums} td.best{font-weight:bold;background:#eef7ee}
+td.better{background:#eef7ee} td.worse{background:#fbeeee}
 .critical{color:#b00020;font-weight:bold} .warning{color:#b35900;font-weight:bold}
 .samples{display:flex;flex-wrap:wrap;gap:10px} .samples figure{margin:0;text-align:center;font-size:12px}
 .samples img{image-rendering:pixelated;border:1px solid #ccc}
@@ -69,6 +77,30 @@ function renderTable(result: AblationResult): string {
     .join('');
   return `<table class="ablation" id="ablation-table"><tr>${head}</tr>${body}</table>
 <p class="sub">Final evaluation, mean ± std (min–max) over the seeds; best mean per metric in bold. Reproduce: <code id="command">${esc(result.command)}</code></p>`;
+}
+
+/** Every variant against the first: difference ± Welch's standard error, t, better / worse (table.ts). */
+function renderComparison(result: AblationResult): string {
+  const rows = comparisonTable(result);
+  const reference = result.variants[0]?.name;
+  if (rows.length === 0 || reference === undefined) return '';
+  const head = ['variant', ...ABLATION_METRICS.map((m) => METRIC_TITLE[m])]
+    .map((h) => `<th>${esc(h)}</th>`)
+    .join('');
+  const body = rows
+    .map((r) => {
+      const metrics = ABLATION_METRICS.map((m) => {
+        const c = r.metrics[m];
+        if (c === undefined) return `<td class="num" data-metric="${m}">–</td>`;
+        const word = c.verdict === 'same' ? '' : ` ${c.verdict}`;
+        return `<td class="num ${c.verdict}" data-metric="${m}" data-verdict="${c.verdict}">${esc(c.text)}${word}</td>`;
+      }).join('');
+      return `<tr data-variant="${esc(r.variant)}"><th>${esc(r.variant)}</th>${metrics}</tr>`;
+    })
+    .join('');
+  return `<p>Against <strong>${esc(reference)}</strong> (the suite's first variant), at the final evaluation:</p>
+<table class="ablation" id="comparison-table"><tr>${head}</tr>${body}</table>
+<p class="sub">${esc(COMPARISON_NOTE)}</p>`;
 }
 
 /** The quality-vs-step band chart of one metric: per variant the mean line and its min..max band. */
@@ -168,6 +200,7 @@ ${plan.suite.description.trim() ? `<div class="sub">${esc(plan.suite.description
 </ul>
 <h2>Results</h2>
 ${renderTable(result)}
+${renderComparison(result)}
 <h2>Quality over training</h2>
 ${renderCharts(result)}
 <h2>Final samples</h2>

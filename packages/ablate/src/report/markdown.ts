@@ -1,5 +1,5 @@
 import { ABLATION_METRICS, type AblationResult } from '../types.ts';
-import { ablationTable, comparisonTable, describeProtocol, METRIC_TITLE, T_THRESHOLD } from './table.ts';
+import { ablationTable, COMPARISON_NOTE, comparisonTable, describeProtocol, METRIC_TITLE } from './table.ts';
 
 /**
  * Literal text in Markdown: backslash-escapes what would otherwise become emphasis, links, code, raw
@@ -91,12 +91,7 @@ export function renderAblationMarkdown(result: AblationResult): string {
       });
       lines.push(`| ${[cell(r.variant), ...metrics].join(' | ')} |`);
     }
-    lines.push(
-      '',
-      `Difference of means ± Welch's standard error (t = difference / standard error); **better** or worse where |t| ≥ ${T_THRESHOLD} ` +
-        `(about p < 0.1 at three seeds each), otherwise within the spread of the seeds.`,
-      '',
-    );
+    lines.push('', COMPARISON_NOTE, '');
   }
   const described = plan.variants.filter((v) => v.description.trim() !== '' || v.set.length > 0 || v.config);
   if (described.length > 0) {

@@ -384,5 +384,13 @@ describe('the comparison with the first variant', () => {
     // Recall: the same values: within the noise.
     expect(rows[0]!.metrics.recall!.verdict).toBe('same');
     expect(renderAblationMarkdown(result)).toContain('| r1 | **−11.5 ± 2.1 (t −5.6)** better |');
+    // The HTML page has the same table, each cell marked with its verdict.
+    const html = renderAblationHtml(result, () => undefined);
+    const table = html.slice(html.indexOf('<table class="ablation" id="comparison-table">'));
+    expect(table).toContain(
+      '<td class="num better" data-metric="frechetDistance" data-verdict="better">−11.5 ± 2.1 (t −5.6) better</td>',
+    );
+    expect(table).toMatch(/data-metric="classifierScore" data-verdict="worse">[^<]* worse<\/td>/);
+    expect(table).toMatch(/data-metric="recall" data-verdict="same">[^<]*\(t [^<]*\)<\/td>/);
   });
 });

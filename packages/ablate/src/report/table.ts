@@ -174,3 +174,8 @@ export function comparisonTable(result: AblationResult): ComparisonRow[] {
     return { variant: v.name, metrics };
   });
 }
+
+/** What the comparison table's cells mean (under it, in Markdown and in HTML). */
+export const COMPARISON_NOTE =
+  "Difference of means ± Welch's standard error (t = difference / standard error); better or worse where " +
+  `|t| ≥ ${T_THRESHOLD} (about p < 0.1 at three seeds each), otherwise within the spread of the seeds.`;
