@@ -1,6 +1,9 @@
 // One onnxruntime-node InferenceSession per model, inside one worker thread.
 // Plain JavaScript on purpose: a worker started from here needs no TypeScript loader (CLI, Vitest, bench alike).
 // session.run() blocks the thread that calls it, so the HTTP thread never calls it.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
@@ -22,6 +25,29 @@ function baseOptions() {
 }
 
 /**
+ * Why the CUDA provider cannot load, without asking onnxruntime (whose failed dlopen prints a line on
+ * stderr whatever the log level), or undefined when its library is where onnxruntime-node loads it
+ * from: next to its native binding, put there by its install script when CUDA was asked for.
+ * @returns {string | undefined}
+ */
+function cudaLibraryMissing() {
+  if (process.platform !== 'linux' && process.platform !== 'win32') return 'no CUDA build for this platform';
+  const binding = join(
+    dirname(createRequire(import.meta.url).resolve('onnxruntime-node')),
+    '..',
+    'bin',
+    'napi-v6',
+    process.platform,
+    process.arch,
+  );
+  const library =
+    process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so';
+  return existsSync(join(binding, library))
+    ? undefined
+    : `the CUDA execution provider is not installed (${library} is missing next to onnxruntime-node's binding)`;
+}
+
+/**
  * Providers 'auto' found unusable in this worker, with why: asked once, not again for every model
  * (a missing GPU does not appear later, and Dawn prints its diagnostics on every attempt).
  * @type {Map<string, string>}
@@ -39,6 +65,13 @@ async function createSession(source, device, webgpuUnusable) {
   if (webgpuUnusable !== undefined) {
     if (device === 'webgpu') throw new Error(`webgpu: ${webgpuUnusable}`);
     unusable.set('webgpu', webgpuUnusable);
+  }
+  if (device === 'cuda' || device === 'auto') {
+    const missing = cudaLibraryMissing();
+    if (missing !== undefined) {
+      if (device === 'cuda') throw new Error(`cuda: ${missing}`);
+      unusable.set('cuda', missing);
+    }
   }
   for (const provider of attempts) {
     const known = device === 'auto' ? unusable.get(provider) : undefined;
