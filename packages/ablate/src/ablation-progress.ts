@@ -14,6 +14,15 @@ export interface AblationProgressOptions {
   readonly stream?: NodeJS.WriteStream | undefined;
   /** Plain lines instead of a bar (default: when the stream is not a TTY). */
   readonly plain?: boolean | undefined;
+  /**
+   * How far a running run's training has got (layout.ts trainedStep), polled while runs are in flight:
+   * each running run shows its step of `steps`, and the ETA counts what it has left.
+   */
+  readonly stepOf?: ((run: PlannedRun) => number | undefined) | undefined;
+  /** The budget of every run, in steps (with stepOf). */
+  readonly steps?: number | undefined;
+  /** How often the runs' steps are read: default 2 s on a terminal, 60 s as plain lines. */
+  readonly pollMs?: number | undefined;
 }
 
 /** "12m05s", "1h02m", "?" */
@@ -27,17 +36,19 @@ export function formatDuration(seconds: number): string {
 
 /**
  * Estimated seconds left: the mean duration of the runs finished in this session, times the runs left
- * (those running count as half done), over the parallel jobs. NaN before the first run ends.
+ * plus what the running ones have left (`running`: their fractions still to do, or a count, each then
+ * half done), over the parallel jobs. NaN before the first run ends.
  */
 export function estimateSecondsLeft(
   finishedSeconds: readonly number[],
   left: number,
-  running: number,
+  running: number | readonly number[],
   jobs: number,
 ): number {
   if (finishedSeconds.length === 0) return Number.NaN;
   const mean = finishedSeconds.reduce((a, b) => a + b, 0) / finishedSeconds.length;
-  return (mean * (left + running / 2)) / Math.max(1, jobs);
+  const inFlight = typeof running === 'number' ? running / 2 : running.reduce((a, b) => a + b, 0);
+  return (mean * (left + inFlight)) / Math.max(1, jobs);
 }
 
 /** Runs done / running / left with an ETA: a bar on a terminal, a line per run start and end otherwise. */
@@ -45,16 +56,27 @@ export function createAblationProgress(opts: AblationProgressOptions): AblationP
   const stream = opts.stream ?? process.stdout;
   const plain = opts.plain ?? !stream.isTTY;
   let done = opts.alreadyDone;
-  const running = new Set<string>();
+  /** The runs in flight, each with its step when known. */
+  const running = new Map<string, { run: PlannedRun; step: number | undefined }>();
   const seconds: number[] = [];
   let failed = 0;
+  const budget = opts.steps;
   const left = (): number => opts.total - done - failed - running.size;
+  /** Per running run, the fraction still to train (half when its step is not known). */
+  const toDo = (): number[] =>
+    [...running.values()].map(({ step }) =>
+      step === undefined || budget === undefined || budget <= 0 ? 0.5 : Math.max(0, 1 - step / budget),
+    );
+  const names = (): string =>
+    [...running.entries()]
+      .map(([id, { step }]) => (step === undefined || budget === undefined ? id : `${id} ${step}/${budget}`))
+      .join(', ');
   const payload = (): Record<string, string | number> => ({
     running: running.size,
     left: left(),
     failed: failed > 0 ? `, ${failed} failed` : '',
-    etaText: formatDuration(estimateSecondsLeft(seconds, left(), running.size, opts.jobs)),
-    names: [...running].join(' '),
+    etaText: formatDuration(estimateSecondsLeft(seconds, left(), toDo(), opts.jobs)),
+    names: names(),
   });
   const bar = plain
     ? undefined
@@ -77,9 +99,23 @@ export function createAblationProgress(opts: AblationProgressOptions): AblationP
     const p = payload();
     return `[${done}/${opts.total} done, ${p.running} running, ${p.left} left${p.failed}, ETA ${p.etaText}]`;
   };
+  const stepOf = opts.stepOf;
+  const poll =
+    stepOf === undefined
+      ? undefined
+      : setInterval(
+          () => {
+            if (running.size === 0) return;
+            for (const r of running.values()) r.step = stepOf(r.run);
+            bar?.update(done, payload());
+            line(`training ${names()} ${status()}`);
+          },
+          opts.pollMs ?? (plain ? 60_000 : 2_000),
+        );
+  poll?.unref();
   return {
     onStart(run: PlannedRun) {
-      running.add(run.id);
+      running.set(run.id, { run, step: undefined });
       bar?.update(done, payload());
       line(`start ${run.id} ${status()}`);
     },
@@ -93,6 +129,7 @@ export function createAblationProgress(opts: AblationProgressOptions): AblationP
       line(`${outcome === 'done' ? 'done' : outcome} ${run.id} in ${formatDuration(secs)} ${status()}`);
     },
     stop() {
+      if (poll !== undefined) clearInterval(poll);
       bar?.stop();
     },
   };

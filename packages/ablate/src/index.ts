@@ -23,7 +23,15 @@ export { evaluationSteps, planSuite, planSuiteFile, runId } from './plan.ts';
 export { formatPlan } from './format-plan.ts';
 export { describe as describeValues, summarizeVariant } from './aggregate.ts';
 export { collectAblation, collectRun, readRunEvaluation } from './collect.ts';
-export { ABLATION_FILES, findRunDir, readPlan, runConfigFile, runParent, type RunDone } from './layout.ts';
+export {
+  ABLATION_FILES,
+  findRunDir,
+  readPlan,
+  runConfigFile,
+  runParent,
+  trainedStep,
+  type RunDone,
+} from './layout.ts';
 export { runGanforge, type GanforgeLauncher } from './ganforge-child.ts';
 export { runOne, type RunOneOptions, type RunOneOutcome } from './run-one.ts';
 export {

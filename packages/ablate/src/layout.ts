@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   isRunDir,
+  lastMetricsStep,
   listCheckpoints,
   RUN_EVAL_DIR,
   RUN_FILES,
@@ -67,6 +68,19 @@ export function findRunDir(parent: string): string | undefined {
     .filter((d) => isRunDir(d) && existsSync(join(d, RUN_FILES.latest)))
     .sort();
   return dirs[dirs.length - 1];
+}
+
+/** How far a run's training has got: the last step in its newest run folder's metrics.jsonl. */
+export function trainedStep(out: string, run: PlannedRun): number | undefined {
+  const parent = runParent(out, run);
+  if (!existsSync(parent)) return undefined;
+  const newest = readdirSync(parent, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
+    .map((d) => join(parent, d.name))
+    .filter(isRunDir)
+    .sort()
+    .pop();
+  return newest === undefined ? undefined : lastMetricsStep(join(newest, RUN_FILES.metrics));
 }
 
 /** Removes run folders under runs/<id>/ that never reached a checkpoint (a run killed while starting). */

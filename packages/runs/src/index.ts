@@ -19,7 +19,7 @@ export {
   type SampleGridFile,
 } from './run-dir.ts';
 export { lossesFinite, TIMING_METRICS, type StepMetrics } from './step-metrics.ts';
-export { appendMetrics, readMetrics, truncateMetrics } from './metrics-log.ts';
+export { appendMetrics, lastMetricsStep, readMetrics, truncateMetrics } from './metrics-log.ts';
 export type { DetectorName, FailureEvent, Remedy, Severity } from './failure-event.ts';
 export {
   appendEvent,

@@ -182,6 +182,8 @@ export const registerAblate: RegisterCommand = (program) => {
             alreadyDone: plan.runs.length - pending,
             jobs,
             plain: flags.progress === 'auto' ? undefined : flags.progress === 'lines',
+            stepOf: (run) => ablate.trainedStep(out, run),
+            steps: plan.budget.steps,
           });
           const scheduled = await ablate
             .scheduleRuns({
