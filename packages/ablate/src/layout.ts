@@ -59,27 +59,26 @@ export const runConfigFile = (out: string, run: PlannedRun): string =>
 export const runEvalFile = (runDir: string, step: number): string =>
   join(runDir, RUN_EVAL_DIR, `${stepName(step)}.json`);
 
-/** The run folder under runs/<id>/ that holds a checkpoint (the one to resume or read), if any. */
-export function findRunDir(parent: string): string | undefined {
-  if (!existsSync(parent)) return undefined;
-  const dirs = readdirSync(parent, { withFileTypes: true })
+/** The run folders ganforge train made under runs/<id>/, oldest first (their names end in the start time). */
+function runDirsUnder(parent: string): string[] {
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
     .map((d) => join(parent, d.name))
-    .filter((d) => isRunDir(d) && existsSync(join(d, RUN_FILES.latest)))
+    .filter(isRunDir)
     .sort();
-  return dirs[dirs.length - 1];
+}
+
+/** The run folder under runs/<id>/ that holds a checkpoint (the one to resume or read), if any. */
+export function findRunDir(parent: string): string | undefined {
+  return runDirsUnder(parent)
+    .filter((d) => existsSync(join(d, RUN_FILES.latest)))
+    .pop();
 }
 
 /** How far a run's training has got: the last step in its newest run folder's metrics.jsonl. */
 export function trainedStep(out: string, run: PlannedRun): number | undefined {
-  const parent = runParent(out, run);
-  if (!existsSync(parent)) return undefined;
-  const newest = readdirSync(parent, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-    .map((d) => join(parent, d.name))
-    .filter(isRunDir)
-    .sort()
-    .pop();
+  const newest = runDirsUnder(runParent(out, run)).pop();
   return newest === undefined ? undefined : lastMetricsStep(join(newest, RUN_FILES.metrics));
 }
 
