@@ -66,7 +66,8 @@ async function createSession(source, device, webgpuUnusable) {
     if (device === 'webgpu') throw new Error(`webgpu: ${webgpuUnusable}`);
     unusable.set('webgpu', webgpuUnusable);
   }
-  if (device === 'cuda' || device === 'auto') {
+  // Once per worker for 'auto': the answer is remembered in `unusable` with the other providers'.
+  if (device === 'cuda' || (device === 'auto' && !unusable.has('cuda'))) {
     const missing = cudaLibraryMissing();
     if (missing !== undefined) {
       if (device === 'cuda') throw new Error(`cuda: ${missing}`);
