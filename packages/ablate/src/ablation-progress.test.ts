@@ -35,7 +35,8 @@ describe('estimateSecondsLeft', () => {
   it('counts what the running runs have left: their fractions, or half of each when they are a count', () => {
     // One finished run took 100 s; 2 left; two running with 0.25 and 0.75 still to do; 2 jobs.
     expect(estimateSecondsLeft([100], 2, [0.25, 0.75], 2)).toBe(150);
-    expect(estimateSecondsLeft([100], 2, 2, 2)).toBe(150);
+    // Runs whose step is not known yet count as half done (the progress view passes 0.5 for them).
+    expect(estimateSecondsLeft([100], 2, [0.5, 0.5], 2)).toBe(150);
     expect(estimateSecondsLeft([100], 0, [0.1], 1)).toBeCloseTo(10);
     expect(estimateSecondsLeft([], 3, [0.5], 1)).toBeNaN();
   });

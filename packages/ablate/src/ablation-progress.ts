@@ -36,18 +36,18 @@ export function formatDuration(seconds: number): string {
 
 /**
  * Estimated seconds left: the mean duration of the runs finished in this session, times the runs left
- * plus what the running ones have left (`running`: their fractions still to do, or a count, each then
- * half done), over the parallel jobs. NaN before the first run ends.
+ * plus what the running ones have left (`running`: the fraction each still has to do), over the
+ * parallel jobs. NaN before the first run ends.
  */
 export function estimateSecondsLeft(
   finishedSeconds: readonly number[],
   left: number,
-  running: number | readonly number[],
+  running: readonly number[],
   jobs: number,
 ): number {
   if (finishedSeconds.length === 0) return Number.NaN;
   const mean = finishedSeconds.reduce((a, b) => a + b, 0) / finishedSeconds.length;
-  const inFlight = typeof running === 'number' ? running / 2 : running.reduce((a, b) => a + b, 0);
+  const inFlight = running.reduce((a, b) => a + b, 0);
   return (mean * (left + inFlight)) / Math.max(1, jobs);
 }
 
