@@ -1,4 +1,4 @@
-// Just over 300 lines on purpose: admission, batch forming, dispatch over the workers and draining act on
+// About 400 lines on purpose: admission, batch forming, dispatch over the workers and draining act on
 // the same per-model queues and timer, and read best as one state machine (one queue: model-queue.ts).
 import { GanforgeError } from '@ganforge/core';
 import { joinRows, requestsIn, splitRows } from './batch-split.ts';
@@ -168,6 +168,15 @@ export class BatchScheduler {
         ),
       );
     }
+    // A lone small request runs at once on this thread's session, without a queued job's bookkeeping
+    // (with a queue delay it waits for company like any other: pump decides).
+    if (
+      this.options.maxDelayMs <= 0 &&
+      q.jobs.length === 0 &&
+      this.nothingWaiting() &&
+      this.inlineAllowed(q, n)
+    )
+      return this.runAlone(q, latents, n, classes);
     return new Promise<Float32Array>((resolve, reject) => {
       const job: Job = {
         latents,
@@ -241,9 +250,10 @@ export class BatchScheduler {
         // ...or, when it is small and every worker is idle, this thread runs it at once (inline-sessions.ts).
         const inline =
           alone &&
-          jobs.reduce((s, j) => s + j.n, 0) <= (this.options.inlineMaxSamples ?? 0) &&
-          this.pool.canRunInline(q.target.key) &&
-          (this.options.inlineWhen?.() ?? true);
+          this.inlineAllowed(
+            q,
+            jobs.reduce((s, j) => s + j.n, 0),
+          );
         this.start(q, jobs, inline ? 'inline' : alone ? this.pool.idleCount() : 1);
       }
     }
@@ -253,6 +263,59 @@ export class BatchScheduler {
     }
     if (nextDue !== Infinity && this.pool.idleCount() > 0) {
       this.timer = setTimeout(() => this.pump(), Math.max(0, nextDue - now));
+    }
+  }
+
+  /** Whether a batch of `samples` for `q` may run on this thread's session now (inline-sessions.ts). */
+  private inlineAllowed(q: ModelQueue, samples: number): boolean {
+    return (
+      samples <= (this.options.inlineMaxSamples ?? 0) &&
+      this.pool.canRunInline(q.target.key) &&
+      (this.options.inlineWhen?.() ?? true)
+    );
+  }
+
+  private nothingWaiting(): boolean {
+    for (const q of this.queues.values()) if (q.jobs.length > 0) return false;
+    for (const q of this.retired) if (q.jobs.length > 0) return false;
+    return true;
+  }
+
+  /**
+   * A request that found nothing waiting and may run inline: one run on this thread's session, as
+   * `start` would run it as a batch of one, minus what only a queued job needs (its deadline timer:
+   * the run blocks this thread, so no timer could fire before it ends; the split over workers; the
+   * rows handed back per job). Same metrics as a batch of one.
+   */
+  private async runAlone(
+    q: ModelQueue,
+    latents: Float32Array,
+    n: number,
+    classes: Int32Array | undefined,
+  ): Promise<Float32Array> {
+    const { key, inputName, outputName, latentDim, classInputName } = q.target;
+    this.observer.onQueueWait?.(q.name, 0);
+    q.running++;
+    try {
+      const result = await this.pool.runInline({
+        key,
+        inputName,
+        outputName,
+        latents,
+        n,
+        latentDim,
+        ...(classes && classInputName !== undefined
+          ? { classes: { inputName: classInputName, ids: classes } }
+          : {}),
+      });
+      this.observer.onBatch?.(q.name, n, 1, result.runMs, true);
+      this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
+      return result.data;
+    } catch (e) {
+      throw inferenceFailed(q.name, e);
+    } finally {
+      q.running--;
+      this.notifyDrained();
     }
   }
 
@@ -308,14 +371,7 @@ export class BatchScheduler {
       q.running -= ranges.length;
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed) {
-        const e: unknown = failed.reason;
-        const err = new GanforgeError(
-          'inference_failed',
-          `inference failed for model '${q.name}': ${e instanceof Error ? e.message : String(e)}`,
-          {
-            status: 500,
-          },
-        );
+        const err = inferenceFailed(q.name, failed.reason);
         for (const j of jobs) this.settle(j, err);
       } else {
         const data = joinRows(settled.map((r) => (r as PromiseFulfilledResult<Float32Array>).value));
@@ -339,4 +395,12 @@ export class BatchScheduler {
     }
     this.notifyDrained();
   }
+}
+
+function inferenceFailed(model: string, e: unknown): GanforgeError {
+  return new GanforgeError(
+    'inference_failed',
+    `inference failed for model '${model}': ${e instanceof Error ? e.message : String(e)}`,
+    { status: 500 },
+  );
 }

@@ -85,6 +85,38 @@ describe('inline sessions (a lone small request on the HTTP thread)', () => {
       ),
     );
     expect(runs()).toBeLessThanOrEqual(before + 3);
+    // A class-conditional model's lone request carries its class ids into the inline run.
+    scheduler.setTarget('mnist-cdcgan', {
+      key: 'mnist-cdcgan#1',
+      inputName: 'latent',
+      outputName: 'image',
+      latentDim: 100,
+      maxBatch: 64,
+      classInputName: 'class',
+    });
+    const conditional = request('mnist-cdcgan#1', 3, 5, 'class');
+    const atOnce = runs();
+    const drawn = await scheduler.submit(
+      'mnist-cdcgan',
+      conditional.latents,
+      3,
+      10_000,
+      conditional.classes!.ids,
+    );
+    expect(runs()).toBe(atOnce + 1);
+    const sameOnWorker = await pool.run(request('mnist-cdcgan#1', 3, 5, 'class'));
+    expect(bytes(drawn).equals(bytes(sameOnWorker.data))).toBe(true);
+    // A failing inline run rejects with the scheduler's own error, and leaves nothing counted as running.
+    await expect(
+      scheduler.submit(
+        'mnist-cdcgan',
+        conditional.latents.subarray(0, 150),
+        3,
+        10_000,
+        conditional.classes!.ids,
+      ),
+    ).rejects.toThrow(/inference failed for model 'mnist-cdcgan'/);
+    await scheduler.drained('mnist-cdcgan#1');
     scheduler.close();
   });
 

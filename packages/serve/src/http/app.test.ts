@@ -1,9 +1,8 @@
-import helmet from 'helmet';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleLatents } from '@ganforge/core';
 import { rawRequest, startTestServer, type TestServer } from '../testing/harness.ts';
-import { recordHeaders } from './fixed-headers.ts';
+import { apiSecurityHeaders } from './api-headers.ts';
 import { writeTinyModel } from '../testing/tiny-generator.ts';
 
 const MAX_N = 32;
@@ -242,11 +241,17 @@ describe('GET /v1/models/:name/samples.png|.webp', () => {
     expect(r.headers['access-control-allow-origin']).toBe('https://embed.example');
     expect(r.headers['cross-origin-resource-policy']).toBe('cross-origin');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
-    // Every header helmet sets (computed once at startup) is on the response, with helmet's value.
-    for (const [name, value] of recordHeaders(
-      helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }),
-    ))
-      expect(r.headers[name.toLowerCase()], name).toBe(value);
+    // helmet's headers as configured for API responses (api-headers.ts), computed once at startup.
+    expect(r.headers['content-security-policy']).toBe("default-src 'self';frame-ancestors 'none'");
+    for (const [name, value] of apiSecurityHeaders()) expect(r.headers[name.toLowerCase()], name).toBe(value);
+    // ...and none of the ones meant for HTML documents, nor HSTS over plain HTTP (RFC 6797, 7.2).
+    for (const name of [
+      'strict-transport-security',
+      'x-frame-options',
+      'cross-origin-opener-policy',
+      'x-xss-protection',
+    ])
+      expect(r.headers[name], name).toBeUndefined();
     const other = await get('/v1/models/tiny/samples.png?seed=1', { origin: 'https://evil.example' });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -2,7 +2,6 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
 import cors from 'cors';
 import express from 'express';
-import helmet from 'helmet';
 import { pino } from 'pino';
 import { BatchScheduler } from '../engine/batch-scheduler.ts';
 import { listenGrpc, type GrpcListener } from '../grpc/grpc-server.ts';
@@ -12,7 +11,8 @@ import { setting } from '../settings.ts';
 import type { ServeContext } from './context.ts';
 import { errorHandler, unmatchedRoute } from './errors.ts';
 import { createFastPath } from './fast-path.ts';
-import { fixedHeaders, recordHeaders } from './fixed-headers.ts';
+import { apiSecurityHeaders } from './api-headers.ts';
+import { fixedHeaders } from './fixed-headers.ts';
 import { JsonEncoder } from '../render/json-encoder.ts';
 import { Admission } from './admission.ts';
 import { ClientConnections } from './client-connections.ts';
@@ -66,13 +66,10 @@ export function createServer(options: ServeOptions): GanforgeServer {
     },
     {
       onBatch(model, size, requests, runMs, inline) {
-        if (inline) metrics.inlineBatches.inc({ model });
-        metrics.batchSize.observe({ model }, size);
-        metrics.batchRequests.observe({ model }, requests);
-        metrics.inference.observe({ model }, runMs / 1000);
+        metrics.recordBatch(model, size, requests, runMs / 1000, inline);
       },
       onQueueWait(model, seconds) {
-        metrics.queueWait.observe({ model }, seconds);
+        metrics.recordQueueWait(model, seconds);
       },
     },
   );
@@ -118,9 +115,9 @@ export function createServer(options: ServeOptions): GanforgeServer {
 
   app.use(requestMetrics(metrics, inFlight, logger));
   app.use(refuseWhileClosing(() => closing));
-  // Images are meant to be embedded by other pages (<img src>), so resources are cross-origin readable.
-  // helmet's headers are the same for every response: computed once, set in one step.
-  const securityHeaders = recordHeaders(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  // helmet's headers, chosen for API responses (api-headers.ts), are the same for every response:
+  // computed once, set in one step.
+  const securityHeaders = apiSecurityHeaders();
   app.use(fixedHeaders(securityHeaders));
   const origins = options.corsOrigins ?? ['*'];
   const corsHandler =

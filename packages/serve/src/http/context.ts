@@ -100,6 +100,6 @@ export async function generate(
   const cond = e.spec.conditioning;
   const ids = cond ? (classes ?? defaultClasses(n, cond.classes.length)) : undefined;
   const data = await ctx.scheduler.submit(e.name, latents, n, ctx.requestTimeoutMs, ids);
-  ctx.metrics.samples.inc({ model: e.name }, n);
+  ctx.metrics.recordSamples(e.name, n);
   return { data, n, height: e.spec.height, width: e.spec.width, channels: e.spec.channels };
 }

@@ -48,6 +48,8 @@ type Case = readonly [string, string, string, (string | object)?, Record<string,
 const FAST: readonly Case[] = [
   ['json samples', 'POST', '/v1/models/tiny/samples', { n: 3, seed: 42, format: 'json' }],
   ['npy samples', 'POST', '/v1/models/rgb/samples', { n: 2, seed: 3, format: 'npy' }],
+  // 2 x 32 x 32 x 3 floats: over 16 KiB, so its pieces go out corked rather than joined.
+  ['npy samples, a large body', 'POST', '/v1/models/wide/samples', { n: 2, seed: 4, format: 'npy' }],
   ['png grid (default format)', 'POST', '/v1/models/tiny/samples', { n: 4, seed: 7 }],
   [
     'webp grid',
@@ -169,6 +171,7 @@ describe.each([
     const models = join(root, 'models');
     await writeTinyModel(models, 'tiny', { latentDim: 4, weightSeed: 1 });
     await writeTinyModel(models, 'rgb', { latentDim: 4, height: 4, width: 5, channels: 3, weightSeed: 2 });
+    await writeTinyModel(models, 'wide', { latentDim: 4, height: 32, width: 32, channels: 3, weightSeed: 3 });
     await writeTinyModel(models, 'capped', {
       card: { ...tinyCard('capped'), serving: { maxSamplesPerRequest: 2 } },
     });

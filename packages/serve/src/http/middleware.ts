@@ -23,8 +23,7 @@ export function requestRecorder(metrics: ServeMetrics, logger: Logger): RecordRe
   const debug = logger.isLevelEnabled('debug');
   return (route, method, url, status, started) => {
     const seconds = (performance.now() - started) / 1000;
-    metrics.requests.inc({ route, method, status: String(status) });
-    metrics.latency.observe({ route, method }, seconds);
+    metrics.recordRequest(route, method, status, seconds);
     if (debug) logger.debug({ method, url, status, ms: Math.round(seconds * 1000) }, 'request');
   };
 }
