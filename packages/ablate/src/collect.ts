@@ -5,7 +5,7 @@ import { summarizeVariant } from './aggregate.ts';
 import {
   ABLATION_FILES,
   findRunDir,
-  isRunDone,
+  doneToBudget,
   readJson,
   readPlan,
   runEvalFile,
@@ -59,7 +59,9 @@ export function collectRun(out: string, plan: AblationPlan, run: PlannedRun): Ru
   return {
     ...base,
     status:
-      isRunDone(out, plan, run) && evaluations.length === run.evalSteps.length ? 'completed' : 'incomplete',
+      doneToBudget(done, () => runDir, plan) && evaluations.length === run.evalSteps.length
+        ? 'completed'
+        : 'incomplete',
     runDir: relative(out, runDir),
     evaluations,
     events: readEvents(join(runDir, EVENTS_FILE)).map((e) => ({

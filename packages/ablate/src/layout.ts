@@ -45,11 +45,20 @@ export interface RunDone {
 
 /** Whether a run is trained and evaluated to the plan's budget (its done.json says so). */
 export function isRunDone(out: string, plan: AblationPlan, run: PlannedRun): boolean {
-  const done = readJson<RunDone>(join(runParent(out, run), ABLATION_FILES.done));
+  const parent = runParent(out, run);
+  return doneToBudget(readJson<RunDone>(join(parent, ABLATION_FILES.done)), () => findRunDir(parent), plan);
+}
+
+/** isRunDone from what the caller has read already: the run's done.json and (if needed) its run folder. */
+export function doneToBudget(
+  done: RunDone | undefined,
+  runDir: () => string | undefined,
+  plan: AblationPlan,
+): boolean {
   if (done === undefined) return false;
   // done.json of a run finished before budgets were recorded: its checkpoints say how far it went.
-  const runDir = findRunDir(runParent(out, run));
-  const steps = done.steps ?? (runDir === undefined ? 0 : Math.max(0, ...listCheckpoints(runDir)));
+  const dir = done.steps === undefined ? runDir() : undefined;
+  const steps = done.steps ?? (dir === undefined ? 0 : Math.max(0, ...listCheckpoints(dir)));
   return steps >= plan.budget.steps;
 }
 
