@@ -37,7 +37,7 @@ describe('metric cells', () => {
       h: cells.histogram(deferred.histogram, { route: 'a' }),
       c: cells.counter(deferred.counter, { route: 'a' }),
     };
-    // Values across every bucket, over the cell capacity (1024) so a cell also flushes by itself.
+    // Values across every bucket, over the cell capacity (256) so a cell also flushes by itself.
     for (let i = 0; i < 2500; i++) {
       const v = ((i * 7919) % 1000) / 5000;
       const route = i % 3 === 0 ? 'b' : 'a';
