@@ -293,30 +293,30 @@ export class BatchScheduler {
     n: number,
     classes: Int32Array | undefined,
   ): Promise<Float32Array> {
-    const { key, inputName, outputName, latentDim, classInputName } = q.target;
     this.observer.onQueueWait?.(q.name, 0);
     q.running++;
     try {
-      const result = await this.pool.runInline({
-        key,
-        inputName,
-        outputName,
-        latents,
-        n,
-        latentDim,
-        ...(classes && classInputName !== undefined
-          ? { classes: { inputName: classInputName, ids: classes } }
-          : {}),
-      });
-      this.observer.onBatch?.(q.name, n, 1, result.runMs, true);
-      this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
-      return result.data;
+      const result = await this.pool.runInline(runRequest(q, latents, n, classes));
+      return this.ran(q, n, 1, result, true);
     } catch (e) {
       throw inferenceFailed(q.name, e);
     } finally {
       q.running--;
       this.notifyDrained();
     }
+  }
+
+  /** A run of `size` latents for `requests` requests has finished: metrics, the run-time average; its rows. */
+  private ran(
+    q: ModelQueue,
+    size: number,
+    requests: number,
+    result: RunResult,
+    inline: boolean,
+  ): Float32Array {
+    this.observer.onBatch?.(q.name, size, requests, result.runMs, inline);
+    this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
+    return result.data;
   }
 
   /**
@@ -343,27 +343,24 @@ export class BatchScheduler {
     const sizes = ranges.length === 1 ? undefined : jobs.map((j) => j.n);
     q.running += ranges.length;
     const runs = ranges.map(([start, end]) =>
-      run({
-        key: q.target.key,
-        inputName: q.target.inputName,
-        outputName: q.target.outputName,
-        latents: ranges.length === 1 ? latents : latents.slice(start * latentDim, end * latentDim),
-        n: end - start,
-        latentDim,
-        ...(ids && classInputName !== undefined
-          ? {
-              classes: {
-                inputName: classInputName,
-                ids: ranges.length === 1 ? ids : ids.slice(start, end),
-              },
-            }
-          : {}),
-      }).then((result: RunResult) => {
-        const requests = sizes ? requestsIn(sizes, start, end) : jobs.length;
-        this.observer.onBatch?.(q.name, end - start, requests, result.runMs, parts === 'inline');
-        this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
-        return result.data;
-      }),
+      run(
+        ranges.length === 1
+          ? runRequest(q, latents, n, ids)
+          : runRequest(
+              q,
+              latents.slice(start * latentDim, end * latentDim),
+              end - start,
+              ids?.slice(start, end),
+            ),
+      ).then((result: RunResult) =>
+        this.ran(
+          q,
+          end - start,
+          sizes ? requestsIn(sizes, start, end) : jobs.length,
+          result,
+          parts === 'inline',
+        ),
+      ),
     );
     // Every part settled (not just the first failure) before the batch stops counting as running: its
     // session must not be released under a part still in a worker.
@@ -395,6 +392,25 @@ export class BatchScheduler {
     }
     this.notifyDrained();
   }
+}
+
+/** The run of `n` latents (and, for a class-conditional target, their class ids) on `q`'s session. */
+function runRequest(
+  q: ModelQueue,
+  latents: Float32Array,
+  n: number,
+  ids: Int32Array | undefined,
+): RunRequest {
+  const { key, inputName, outputName, latentDim, classInputName } = q.target;
+  return {
+    key,
+    inputName,
+    outputName,
+    latents,
+    n,
+    latentDim,
+    ...(ids && classInputName !== undefined ? { classes: { inputName: classInputName, ids } } : {}),
+  };
 }
 
 function inferenceFailed(model: string, e: unknown): GanforgeError {
