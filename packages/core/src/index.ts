@@ -10,3 +10,4 @@ export * from './image/grid.ts';
 export * from './card/schema.ts';
 export * from './card/parse.ts';
 export * from './card/model-name.ts';
+export * from './card/class-id.ts';

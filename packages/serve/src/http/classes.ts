@@ -1,4 +1,4 @@
-import { GanforgeError } from '@ganforge/core';
+import { classIdOf, GanforgeError } from '@ganforge/core';
 import type { ClassConditioning } from '../registry/model-spec.ts';
 import type { ReadyEntry } from './context.ts';
 
@@ -49,23 +49,19 @@ export function notConditional(e: ReadyEntry, where: string, field?: string): Ga
   );
 }
 
-/**
- * The class id of `ref` (an index in [0, K) or a class name); 400 naming `where` otherwise. A JSON number
- * must be an integer index; a string is a name first, then (all digits) an index.
- */
+/** The class id of `ref` (@ganforge/core classIdOf: an index in [0, K), or a name); 400 naming `where` otherwise. */
 export function resolveClass(cond: ClassConditioning, ref: unknown, where: string, field?: string): number {
-  const k = cond.classes.length;
-  if (typeof ref === 'number') {
-    if (Number.isInteger(ref) && ref >= 0 && ref < k) return ref;
-    throw classError(where, field, `unknown class ${ref}: ${validClasses(cond)}`);
-  }
-  if (typeof ref === 'string') {
-    const named = cond.classes.indexOf(ref);
-    if (named >= 0) return named;
-    if (/^(0|[1-9]\d{0,8})$/.test(ref) && Number(ref) < k) return Number(ref);
-    throw classError(where, field, `unknown class ${JSON.stringify(ref)}: ${validClasses(cond)}`);
-  }
-  throw classError(where, field, `expected a class index or name: ${validClasses(cond)}`);
+  const id = classIdOf(cond.classes, ref);
+  if (id !== undefined) return id;
+  const shown =
+    typeof ref === 'number' ? String(ref) : typeof ref === 'string' ? JSON.stringify(ref) : undefined;
+  throw classError(
+    where,
+    field,
+    shown === undefined
+      ? `expected a class index or name: ${validClasses(cond)}`
+      : `unknown class ${shown}: ${validClasses(cond)}`,
+  );
 }
 
 /** The default classes of n samples: sample i is class i mod K. */

@@ -15,7 +15,7 @@
  * the card. A string names the class first: `label="3"` is the class named "3" when there is one (MNIST's
  * names are their indices), else class index 3.
  */
-import { GanforgeError } from '@ganforge/core';
+import { classIdOf, GanforgeError } from '@ganforge/core';
 import type { SamplerLayout } from './attributes.ts';
 
 /** A class: its index (class id) or its name. */
@@ -62,15 +62,10 @@ export function describeClasses(classes: readonly string[]): string {
   return `${shown.join(', ')}${more}`;
 }
 
-/** A label -> its class id; GanforgeError `unknown_class` naming the valid classes when there is none. */
+/** A label -> its class id (@ganforge/core classIdOf); GanforgeError `unknown_class` naming the valid classes when there is none. */
 export function resolveLabel(label: ClassLabel, classes: readonly string[], model: string): number {
-  if (typeof label === 'string') {
-    const named = classes.indexOf(label);
-    if (named >= 0) return named;
-  }
-  const text = typeof label === 'string' ? label.trim() : label;
-  const id = typeof text === 'number' ? text : /^(0|[1-9]\d*)$/.test(text) ? Number(text) : Number.NaN;
-  if (Number.isSafeInteger(id) && id >= 0 && id < classes.length) return id;
+  const id = classIdOf(classes, label);
+  if (id !== undefined) return id;
   const shown = typeof label === 'string' ? `“${label}”` : String(label);
   throw new GanforgeError(
     'unknown_class',
