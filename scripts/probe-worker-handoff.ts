@@ -69,6 +69,9 @@ const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
+/** The median of one figure over the rounds. */
+const med = (f: Figures[], k: keyof Figures): number => median(f.map((x) => x[k]));
+
 const pool = new WorkerPool({ workers: 1, intraOpThreads: 1, inline: true });
 await pool.load(model, join(modelsDir, model, 'model.onnx'), 'cpu');
 const onWorker = () => pool.run(request()).then((r) => r.runMs);
@@ -103,16 +106,13 @@ for (let r = 0; r < rounds; r++) {
   figures.worker.push(await timed(block, onWorker));
   figures.inline.push(await timed(block, inline));
   figures.echo.push(await timed(block, roundTrip(0)));
-  const runMs = median(figures.inline.map((f) => f.sessionUs)) / 1000;
-  figures.busy.push(await timed(block, roundTrip(runMs)));
+  figures.busy.push(await timed(block, roundTrip(med(figures.inline, 'sessionUs') / 1000)));
 }
 await pool.close();
 await echo.terminate();
 
-const row = (label: string, f: Figures[]) => {
-  const m = (k: keyof Figures) => median(f.map((x) => x[k])).toFixed(0);
-  return `| ${label} | ${m('wallUs')} | ${m('cpuUs')} | ${m('sessionUs')} |`;
-};
+const row = (label: string, f: Figures[]) =>
+  `| ${label} | ${[med(f, 'wallUs'), med(f, 'cpuUs'), med(f, 'sessionUs')].map((v) => v.toFixed(0)).join(' | ')} |`;
 const lines = [
   `${model}, n = ${n}, ${rounds} rounds of ${block} runs each, medians (µs per run):`,
   '',
@@ -123,10 +123,6 @@ const lines = [
   row('round trip of a small message to a worker, answered at once', figures.echo),
   row('the same, answered after spinning as long as a run', figures.busy),
   '',
-  `hand-off per run (worker - inline): ${(
-    median(figures.worker.map((f) => f.wallUs)) - median(figures.inline.map((f) => f.wallUs))
-  ).toFixed(0)} µs wall, ${(
-    median(figures.worker.map((f) => f.cpuUs)) - median(figures.inline.map((f) => f.cpuUs))
-  ).toFixed(0)} µs CPU`,
+  `hand-off per run (worker - inline): ${(med(figures.worker, 'wallUs') - med(figures.inline, 'wallUs')).toFixed(0)} µs wall, ${(med(figures.worker, 'cpuUs') - med(figures.inline, 'cpuUs')).toFixed(0)} µs CPU`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
