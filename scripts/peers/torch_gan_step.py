@@ -142,6 +142,9 @@ def main():
         opt_d.step()
         z = torch.rand(b, latent) * 2 - 1
         opt_g.zero_grad(set_to_none=True)
+        # D is not trained in G's update: no gradients for its parameters (pix2pix/CycleGAN's
+        # set_requires_grad(netD, False)), as ganforge computes none (models/unfused-under-gradients.ts).
+        d.requires_grad_(False)
         fake = g(z)
         loss_g = F.softplus(-d(fake)).mean()
         if moments:
@@ -152,6 +155,7 @@ def main():
                 + moments["varWeight"] * (fr.var(0, unbiased=False) - rr.var(0, unbiased=False)).abs().sum()
             )
         loss_g.backward()
+        d.requires_grad_(True)
         gstats = torch.stack([loss_g] + [p.grad.square().sum() for p in g.parameters()]).tolist()
         opt_g.step()
         return dstats, gstats

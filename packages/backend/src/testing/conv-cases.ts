@@ -39,6 +39,9 @@ export function convCases(): ConvCase[] {
   cases.push({ n: 2, h: 11, w: 11, cin: 2, cout: 3, k: 5, stride: 3, pad: 'same' });
   cases.push({ n: 2, h: 10, w: 10, cin: 2, cout: 3, k: 3, stride: 2, pad: 'valid' });
   cases.push({ n: 2, h: 6, w: 7, cin: 2, cout: 3, k: 3, stride: 2, pad: 1 });
+  // A kernel smaller than the stride: phases with no taps (zeros), in the stacked and per-phase paths.
+  cases.push({ n: 2, h: 8, w: 7, cin: 3, cout: 2, k: 1, stride: 2, pad: 'valid' });
+  cases.push({ n: 2, h: 8, w: 7, cin: 8, cout: 4, k: 2, stride: 3, pad: 'same' });
   return cases;
 }
 

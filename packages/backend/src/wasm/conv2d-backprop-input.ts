@@ -83,8 +83,8 @@ export function phaseFilter(
   s: number,
   [rh, rw]: readonly [number, number],
   [jh, jw]: readonly [number, number],
+  out: Float32Array = new Float32Array(jh * jw * co * ci),
 ): Float32Array {
-  const out = new Float32Array(jh * jw * co * ci);
   for (let a = 0; a < jh; a++) {
     const y = rh + (jh - 1 - a) * s;
     for (let b = 0; b < jw; b++) {
@@ -116,6 +116,8 @@ export interface PhaseOutput {
 /**
  * dx[n, y, x, c] = phase[(u % s)*s + (v % s)][n, u/s - firstRow, v/s - firstCol, offset + c] with
  * u = y + top, v = x + left (0 for a phase without taps): the phases put back in place in one pass.
+ * Row by row, one column phase at a time, so the inner loop is a strided copy with no per-pixel
+ * index arithmetic (the per-pixel form cost ~25 ns a pixel, most of the time of a 1-channel layer).
  */
 export function interleavePhases(
   phases: readonly PhaseOutput[],
@@ -125,25 +127,32 @@ export function interleavePhases(
   top: number,
   left: number,
 ): void {
-  let o = 0;
+  const outStep = s * channels;
   for (let b = 0; b < n; b++) {
     for (let y = 0; y < height; y++) {
       const u = y + top;
       const rh = u % s;
-      for (let x = 0; x < width; x++) {
-        const v = x + left;
-        const p = phases[rh * s + (v % s)] as PhaseOutput;
+      const m = (u - rh) / s;
+      const row = (b * height + y) * width * channels;
+      for (let x0 = 0; x0 < s && x0 < width; x0++) {
+        const v0 = x0 + left;
+        const p = phases[rh * s + (v0 % s)] as PhaseOutput;
+        let o = row + x0 * channels;
         const src = p.values;
         if (src === undefined) {
-          out.fill(0, o, o + channels);
-          o += channels;
+          for (let x = x0; x < width; x += s, o += outStep) out.fill(0, o, o + channels);
           continue;
         }
+        const inStep = p.depth;
         let i =
-          ((b * p.rows + (Math.floor(u / s) - p.firstRow)) * p.cols + (Math.floor(v / s) - p.firstCol)) *
-            p.depth +
+          ((b * p.rows + (m - p.firstRow)) * p.cols + ((v0 - (v0 % s)) / s - p.firstCol)) * p.depth +
           p.offset;
-        for (let c = 0; c < channels; c++) out[o++] = src[i++] as number;
+        if (channels === 1) {
+          for (let x = x0; x < width; x += s, o += s, i += inStep) out[o] = src[i] as number;
+        } else {
+          for (let x = x0; x < width; x += s, o += outStep, i += inStep)
+            for (let c = 0; c < channels; c++) out[o + c] = src[i + c] as number;
+        }
       }
     }
   }
@@ -164,17 +173,16 @@ interface Geometry {
 /** A phase whose values will be read once every conv has run (views are taken after the last allocation). */
 type PendingPhase = () => PhaseOutput;
 
-/** Conv2D of dy with a filter written from `values`, with explicit padding (both intermediates of `t`). */
+/** Conv2D of dy with `filter`, stride 1 and explicit padding (an intermediate of `t`). */
 function conv(
   t: Intermediates,
   dy: TensorInfo,
-  values: Float32Array,
-  filterShape: number[],
+  filter: TensorInfo,
   pads: readonly [readonly [number, number], readonly [number, number]],
 ): TensorInfo {
   return t.run(
     Conv2D,
-    { x: dy, filter: t.write(values, filterShape) },
+    { x: dy, filter },
     {
       strides: [1, 1],
       dilations: [1, 1],
@@ -184,39 +192,44 @@ function conv(
   );
 }
 
-/** One conv per phase, each computing exactly the rows and columns the phase owns. */
+/**
+ * One conv per phase, each computing exactly the rows and columns the phase owns. The sub-filters are
+ * written straight from the filter's heap memory into tensors on the heap (all allocated first, so
+ * the views stay valid): no read-back of W and no copy of each sub-filter into the heap.
+ */
 function perPhaseConvs(
   b: KernelBackend,
   t: Intermediates,
   dy: TensorInfo,
-  w: Float32Array,
+  filter: TensorInfo,
   g: Geometry,
 ): PendingPhase[] {
   const ci = g.dx[3];
-  return g.rows.flatMap((ph, rh) =>
-    g.cols.map((pw, rw): PendingPhase => {
-      const base = { firstRow: ph.first, firstCol: pw.first, depth: ci, offset: 0 };
-      if (ph.taps === 0 || pw.taps === 0 || ph.count === 0 || pw.count === 0)
-        return () => ({ ...base, values: undefined, rows: 0, cols: 0 });
+  const co = g.filterShape[3];
+  const phases = g.rows.flatMap((ph, rh) =>
+    g.cols.map((pw, rw) => {
+      const empty = ph.taps === 0 || pw.taps === 0 || ph.count === 0 || pw.count === 0;
       const taps = [ph.taps, pw.taps] as const;
-      const out = conv(
-        t,
-        dy,
-        phaseFilter(w, g.filterShape, g.s, [rh, rw], taps),
-        [...taps, g.filterShape[3], ci],
-        [
-          [ph.padStart, ph.padEnd],
-          [pw.padStart, pw.padEnd],
-        ],
-      );
-      return () => ({
-        ...base,
-        values: heapView(b, out) as Float32Array,
-        rows: out.shape[1]!,
-        cols: out.shape[2]!,
-      });
+      return { ph, pw, r: [rh, rw] as const, taps, f: empty ? undefined : t.allocate([...taps, co, ci]) };
     }),
   );
+  const w = heapView(b, filter) as Float32Array;
+  for (const { r, taps, f } of phases)
+    if (f !== undefined) phaseFilter(w, g.filterShape, g.s, r, taps, heapView(b, f) as Float32Array);
+  return phases.map(({ ph, pw, f }): PendingPhase => {
+    const base = { firstRow: ph.first, firstCol: pw.first, depth: ci, offset: 0 };
+    if (f === undefined) return () => ({ ...base, values: undefined, rows: 0, cols: 0 });
+    const out = conv(t, dy, f, [
+      [ph.padStart, ph.padEnd],
+      [pw.padStart, pw.padEnd],
+    ]);
+    return () => ({
+      ...base,
+      values: heapView(b, out) as Float32Array,
+      rows: out.shape[1]!,
+      cols: out.shape[2]!,
+    });
+  });
 }
 
 /**
@@ -230,7 +243,7 @@ function stackedConv(
   b: KernelBackend,
   t: Intermediates,
   dy: TensorInfo,
-  w: Float32Array,
+  filter: TensorInfo,
   g: Geometry,
 ): PendingPhase[] | undefined {
   const { s, filterShape } = g;
@@ -240,7 +253,9 @@ function stackedConv(
   if (g.dySize[0] > m[0] || g.dySize[1] > m[1]) return undefined;
   const depth = s * s * ci;
   const co = filterShape[3];
-  const stacked = new Float32Array(j[0] * j[1] * co * depth);
+  const stackedInfo = t.allocate([j[0], j[1], co, depth]);
+  const stacked = (heapView(b, stackedInfo) as Float32Array).fill(0);
+  const w = heapView(b, filter) as Float32Array;
   for (let rh = 0; rh < s; rh++) {
     for (let rw = 0; rw < s; rw++) {
       // The phase's own taps, placed at the end of the J x J window (its first taps are the padding).
@@ -257,16 +272,10 @@ function stackedConv(
               ] = f[((a * tw + c) * co + o) * ci + i] as number;
     }
   }
-  const out = conv(
-    t,
-    dy,
-    stacked,
-    [j[0], j[1], co, depth],
-    [
-      [j[0] - 1, m[0] - g.dySize[0]],
-      [j[1] - 1, m[1] - g.dySize[1]],
-    ],
-  );
+  const out = conv(t, dy, stackedInfo, [
+    [j[0] - 1, m[0] - g.dySize[0]],
+    [j[1] - 1, m[1] - g.dySize[1]],
+  ]);
   return Array.from({ length: s * s }, (_, p): PendingPhase => () => ({
     values: heapView(b, out) as Float32Array,
     rows: m[0],
@@ -288,7 +297,7 @@ function backpropInput(
   attrs: Conv2DBackpropInputAttrs,
 ): TensorInfo | undefined {
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-  if (dataFormat === 'NCHW' || dy.dtype !== 'float32') return undefined;
+  if (dataFormat === 'NCHW' || dy.dtype !== 'float32' || filter.dtype !== 'float32') return undefined;
   const filterShape = filter.shape as [number, number, number, number];
   const info = nhwcConvInfo(inputShape, filterShape, strides, pad, dimRoundingMode);
   const s = info.strideHeight;
@@ -313,11 +322,10 @@ function backpropInput(
     left: info.padInfo.left,
   };
 
-  const w = b.readSync(filter.dataId) as Float32Array;
   return composed(b, BACKEND, (t) => {
     const pending =
-      (inputShape[3] < STACKED_BELOW_CHANNELS ? stackedConv(b, t, dy, w, g) : undefined) ??
-      perPhaseConvs(b, t, dy, w, g);
+      (inputShape[3] < STACKED_BELOW_CHANNELS ? stackedConv(b, t, dy, filter, g) : undefined) ??
+      perPhaseConvs(b, t, dy, filter, g);
     const out = t.allocate(g.dx);
     interleavePhases(
       pending.map((phase) => phase()),

@@ -7,6 +7,7 @@ import {
   buildDiscriminator,
   buildGenerator,
   discriminatorFeatures,
+  unfuseUnderGradients,
   type ClassConditioning,
 } from '../models/index.ts';
 import { modelVariables, type ModelVariables } from './forward.ts';
@@ -27,7 +28,11 @@ export interface GanSetup {
   readonly totalSteps: number;
 }
 
-/** Optimizers, variable lists, loss and feature model for a G/D pair: what trainStep needs. */
+/**
+ * Optimizers, variable lists, loss and feature model for a G/D pair: what trainStep needs. The two
+ * networks' linear Conv2D and Dense layers are set to run unfused under gradients, so a step computes
+ * only the gradients it trains with (models/unfused-under-gradients.ts).
+ */
 export function createGanSetup(
   config: TrainConfig,
   generator: tfl.LayersModel,
@@ -35,6 +40,8 @@ export function createGanSetup(
   totalSteps: number,
 ): GanSetup {
   const mm = config.techniques.momentMatching;
+  unfuseUnderGradients(generator);
+  unfuseUnderGradients(discriminator);
   return {
     config,
     generator,

@@ -29,3 +29,4 @@ export {
   G_CLASS_FLATTEN,
   G_CONDITION,
 } from './class-conditioning.ts';
+export { unfuseUnderGradients } from './unfused-under-gradients.ts';
