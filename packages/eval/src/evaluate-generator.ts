@@ -28,6 +28,12 @@ export interface EvaluateGeneratorOptions {
   readonly backend?: BackendName | 'auto';
   /** Model folders only: store the result in card.json's `evaluation`. */
   readonly writeCard?: boolean;
+  /**
+   * The truncation trick for the generated latents (core's sampleLatents: a normal latent resampled
+   * beyond |t|, a uniform one scaled by t). Recorded in the protocol; such a result is neither written to
+   * a card nor recorded in a run, whose evaluations are the untruncated prior's.
+   */
+  readonly truncation?: number;
 }
 
 export interface GeneratorEvaluation extends EvaluationResult {
@@ -79,11 +85,20 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
       },
     );
   }
+  if (opts.writeCard && opts.truncation !== undefined) {
+    throw new GanforgeError(
+      'bad_option',
+      `--write-card with --truncation ${opts.truncation}: a card's evaluation is the untruncated generator's`,
+      { hint: 'drop --truncation to update the card, or drop --write-card and keep the result with --out' },
+    );
+  }
+  const truncation = opts.truncation !== undefined ? { truncation: opts.truncation } : {};
   const samples = model
-    ? await sampleModelDir(opts.path, opts.n, opts.seed)
+    ? await sampleModelDir(opts.path, opts.n, opts.seed, truncation)
     : await sampleRunDir(opts.path, opts.n, opts.seed, {
         ...(opts.step !== undefined ? { step: opts.step } : {}),
         ...(opts.backend !== undefined ? { backend: opts.backend } : {}),
+        ...truncation,
       });
   const evaluator = await loadEvaluator(evaluatorFor(opts.evaluator, samples.source.dataset));
   try {
@@ -123,6 +138,7 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
       reference,
       seed: opts.seed,
       k: opts.k ?? DEFAULT_K,
+      ...truncation,
       ...(conditional !== undefined ? { conditional } : {}),
     });
     if (opts.writeCard) {
@@ -137,7 +153,7 @@ export async function evaluateGenerator(opts: EvaluateGeneratorOptions): Promise
       cardUpdated: Boolean(opts.writeCard),
     };
     const { runDir, step } = samples.source;
-    if (runDir === undefined || step === undefined) return evaluation;
+    if (runDir === undefined || step === undefined || opts.truncation !== undefined) return evaluation;
     return { ...evaluation, recorded: recordRunEvaluation(runDir, step, evaluation) };
   } finally {
     await evaluator.session.release();

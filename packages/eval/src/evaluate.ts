@@ -27,6 +27,8 @@ export interface EvaluationProtocol {
   readonly seed: number;
   /** k of the k-NN manifolds (precision/recall, density/coverage). */
   readonly k: number;
+  /** The truncation trick the latents were drawn with; absent: the untruncated prior. */
+  readonly truncation?: number;
   /**
    * Class-conditional generators only: how many classes and how the samples' classes were drawn
    * ('balanced': sample i has class i mod classes), for every metric.
@@ -61,6 +63,8 @@ export interface EvaluateOptions {
   readonly seed: number;
   /** k-NN size for precision/recall and density/coverage (default 5, as in both papers). */
   readonly k?: number;
+  /** The truncation the samples' latents were drawn with (recorded in the protocol). */
+  readonly truncation?: number;
   /** Class-conditional generators: the samples' classes and the per-class reference. */
   readonly conditional?: ConditionalInput;
 }
@@ -141,6 +145,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<EvaluationResult>
       },
       seed: opts.seed,
       k,
+      ...(opts.truncation !== undefined ? { truncation: opts.truncation } : {}),
       ...(cond !== undefined
         ? { conditioning: { classes: cond.classes.numClasses, draw: 'balanced' as const } }
         : {}),

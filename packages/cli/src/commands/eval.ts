@@ -1,6 +1,6 @@
 import { Option } from 'commander';
 import type { ConditionalEvaluation } from '@ganforge/eval';
-import { integer } from '../options.ts';
+import { float, integer } from '../options.ts';
 import type { RegisterCommand } from './index.ts';
 
 interface EvalFlags {
@@ -14,6 +14,7 @@ interface EvalFlags {
   json: boolean;
   out: string;
   writeCard: boolean;
+  truncation: number;
 }
 
 const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(4));
@@ -67,6 +68,13 @@ export const registerEval: RegisterCommand = (program) => {
         .choices(['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'])
         .default('auto'),
     )
+    .option(
+      '--truncation <t>',
+      'draw the latents with the truncation trick, as `ganforge sample --truncation` does (0 = off); ' +
+        'recorded in the protocol, not written to a card or a run',
+      float(0, 10),
+      0,
+    )
     .option('--json', 'print the result as JSON', false)
     .option('--out <file>', "also write the result as JSON to this file ('' = don't)", '')
     .option('--write-card', "model folders: store the metrics and protocol in card.json's evaluation", false)
@@ -82,6 +90,7 @@ export const registerEval: RegisterCommand = (program) => {
         referenceSplit: flags.reference,
         backend: flags.backend,
         writeCard: flags.writeCard,
+        ...(flags.truncation > 0 ? { truncation: flags.truncation } : {}),
         ...(flags.step !== undefined ? { step: flags.step } : {}),
       });
       const text = `${JSON.stringify(result, null, 2)}\n`;
@@ -94,7 +103,8 @@ export const registerEval: RegisterCommand = (program) => {
       const lines = [
         `${result.source.kind} ${result.source.name}${result.source.step !== undefined ? ` (step ${result.source.step})` : ''}: ` +
           `${p.samples} samples vs ${p.reference.count} ${p.reference.dataset} ${p.reference.split} images, ` +
-          `evaluator ${p.evaluator.name} (${p.evaluator.sha256.slice(0, 12)}), seed ${p.seed}, k ${p.k}`,
+          `evaluator ${p.evaluator.name} (${p.evaluator.sha256.slice(0, 12)}), seed ${p.seed}, k ${p.k}` +
+          (p.truncation !== undefined ? `, truncation ${p.truncation}` : ''),
         ...Object.entries(result.metrics).map(([name, v]) => `  ${name.padEnd(16)} ${fmt(v)}`),
         ...(result.conditional !== undefined ? conditionalLines(result.conditional) : []),
       ];

@@ -36,8 +36,9 @@ export async function sampleModelDir(
   dir: string,
   n: number,
   seed: number,
-  batchSize = 250,
+  opts: { batchSize?: number; truncation?: number } = {},
 ): Promise<GeneratedSamples> {
+  const batchSize = opts.batchSize ?? 250;
   const card = readModelCard(dir);
   if (card.network !== 'generator') {
     throw new GanforgeError('not_a_generator', `${dir} holds a ${card.network}, not a generator`, {
@@ -48,7 +49,13 @@ export async function sampleModelDir(
   const latentDim = card.latent.size;
   const { height, width, channels } = card.output;
   const per = height * width * channels;
-  const z = sampleLatents({ seed, n, latentDim, distribution: card.latent.distribution });
+  const z = sampleLatents({
+    seed,
+    n,
+    latentDim,
+    distribution: card.latent.distribution,
+    ...(opts.truncation !== undefined ? { truncation: opts.truncation } : {}),
+  });
   const classes = card.conditioning;
   const labels = classes === undefined ? undefined : balancedClasses(n, classes.classes.length);
   const images = new Float32Array(n * per);

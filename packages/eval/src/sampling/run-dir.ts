@@ -24,7 +24,7 @@ export async function sampleRunDir(
   path: string,
   n: number,
   seed: number,
-  opts: { step?: number; backend?: BackendName | 'auto'; batchSize?: number } = {},
+  opts: { step?: number; backend?: BackendName | 'auto'; batchSize?: number; truncation?: number } = {},
 ): Promise<GeneratedSamples> {
   // PROD only silences tfjs' console notes (the "install tfjs-node" banner), as `ganforge export` does.
   tf.env().set('PROD', true);
@@ -34,7 +34,13 @@ export async function sampleRunDir(
   const { dim, distribution } = g.latent;
   const { height, width, channels } = g.imageShape;
   const per = height * width * channels;
-  const z = sampleLatents({ seed, n, latentDim: dim, distribution });
+  const z = sampleLatents({
+    seed,
+    n,
+    latentDim: dim,
+    distribution,
+    ...(opts.truncation !== undefined ? { truncation: opts.truncation } : {}),
+  });
   let conditional: (SampleClasses & { index: number }) | undefined;
   try {
     const input = generatorClassInput(g.model);
