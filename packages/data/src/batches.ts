@@ -1,6 +1,7 @@
 import type { Rng } from '@ganforge/core';
 import { GanforgeError, shuffledIndices } from '@ganforge/core';
 import type { Batch, Dataset } from './dataset.ts';
+import { copyImage } from './dataset-images.ts';
 
 /** Number of full batches in one epoch (the last partial batch is dropped). */
 export function batchesPerEpoch(ds: Dataset, batchSize: number): number {
@@ -35,7 +36,7 @@ export function* batches(ds: Dataset, batchSize: number, rng: Rng): Generator<Ba
     const labels = ds.labels === undefined ? undefined : new Int32Array(batchSize);
     for (let j = 0; j < batchSize; j++) {
       const index = order[b * batchSize + j] as number;
-      images.set(ds.images.subarray(index * perImage, (index + 1) * perImage), j * perImage);
+      copyImage(ds, index, images, j * perImage);
       if (labels !== undefined) labels[j] = ds.labels?.[index] as number;
     }
     yield { images, labels, size: batchSize };

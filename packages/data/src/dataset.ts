@@ -27,7 +27,11 @@ export interface Dataset {
   readonly numClasses: number | undefined;
   /** The name of each class, indexed by label (length numClasses) when the data has labels, else undefined. */
   readonly classNames?: readonly string[] | undefined;
-  /** All images, NHWC float32 in [-1, 1] (length = size * height * width * channels). */
+  /**
+   * All images, NHWC float32 in [-1, 1] (length = size * height * width * channels). An IDX or folder
+   * dataset makes this on first read (datasetOverPixels): read a batch or a subset with copyImage /
+   * imageRange, which do not.
+   */
   readonly images: Float32Array;
   /** All labels (length = size), or undefined. */
   readonly labels: Int32Array | undefined;

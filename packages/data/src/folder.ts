@@ -3,7 +3,7 @@ import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { GanforgeError } from '@ganforge/core';
 import type { Dataset } from './dataset.ts';
-import { normalizePixels } from './normalize.ts';
+import { datasetOverPixels } from './normalize.ts';
 import { datasetReadError } from './read-error.ts';
 
 /** File extensions read as images (case-insensitive). Other files are ignored. */
@@ -172,14 +172,16 @@ export async function loadImageFolder(options: ImageFolderOptions): Promise<Data
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, chosen.length) }, worker));
   if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
-  return {
-    name: `folder:${options.path}`,
-    split: options.split ?? 'train',
-    size: chosen.length,
-    shape: { height: size, width: size, channels },
-    numClasses: examples.classNames?.length,
-    classNames: examples.classNames,
-    images: normalizePixels(pixels),
-    labels: examples.labels?.slice(0, chosen.length),
-  };
+  return datasetOverPixels(
+    {
+      name: `folder:${options.path}`,
+      split: options.split ?? 'train',
+      size: chosen.length,
+      shape: { height: size, width: size, channels },
+      numClasses: examples.classNames?.length,
+      classNames: examples.classNames,
+      labels: examples.labels?.slice(0, chosen.length),
+    },
+    pixels,
+  );
 }

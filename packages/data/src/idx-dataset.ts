@@ -1,7 +1,7 @@
 import { GanforgeError } from '@ganforge/core';
 import type { Dataset, ImageShape } from './dataset.ts';
 import type { IdxArray } from './idx.ts';
-import { normalizePixels } from './normalize.ts';
+import { datasetOverPixels } from './normalize.ts';
 
 /** Where an IDX dataset came from, for its name and for error messages. */
 export interface IdxSource {
@@ -59,7 +59,7 @@ export function idxToDataset(images: IdxArray, labels: IdxArray | undefined, sou
   }
   const size = Math.min(total, source.limit ?? total);
   const perImage = shape.height * shape.width * shape.channels;
-  const pixels = normalizePixels(images.data.subarray(0, size * perImage));
+  const pixels = images.data.subarray(0, size * perImage);
   let labelArray: Int32Array | undefined;
   let numClasses: number | undefined;
   let classNames: readonly string[] | undefined;
@@ -77,14 +77,16 @@ export function idxToDataset(images: IdxArray, labels: IdxArray | undefined, sou
     }
     classNames = source.classNames ?? Array.from({ length: numClasses }, (_, i) => String(i));
   }
-  return {
-    name: source.name,
-    split: source.split,
-    size,
-    shape,
-    numClasses,
-    classNames,
-    images: pixels,
-    labels: labelArray,
-  };
+  return datasetOverPixels(
+    {
+      name: source.name,
+      split: source.split,
+      size,
+      shape,
+      numClasses,
+      classNames,
+      labels: labelArray,
+    },
+    pixels,
+  );
 }

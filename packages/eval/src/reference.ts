@@ -1,5 +1,5 @@
 import { createRng, GanforgeError, shuffledIndices } from '@ganforge/core';
-import { loadDataset } from '@ganforge/data';
+import { copyImage, loadDataset } from '@ganforge/data';
 
 /** Real images the generated ones are compared with. */
 export interface ReferenceSet {
@@ -34,7 +34,7 @@ export async function loadReference(opts: {
   const images = new Float32Array(opts.n * per);
   for (let i = 0; i < opts.n; i++) {
     const j = order[i] as number;
-    images.set(ds.images.subarray(j * per, (j + 1) * per), i * per);
+    copyImage(ds, j, images, i * per);
   }
   return { dataset: opts.dataset, split: opts.split, images, n: opts.n, seed: opts.seed };
 }
@@ -76,7 +76,7 @@ export async function loadClassReference(opts: {
   const images = new Float32Array(order.length * per);
   const chosen = new Int32Array(order.length);
   order.forEach((j, i) => {
-    images.set(ds.images.subarray(j * per, (j + 1) * per), i * per);
+    copyImage(ds, j, images, i * per);
     chosen[i] = labels[j] as number;
   });
   return {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DatasetSpec } from '@ganforge/data';
-import { loadDataset, type Dataset } from '@ganforge/data';
+import { imageRange, loadDataset, type Dataset } from '@ganforge/data';
 import { readRunTrainConfig } from '../config/resolve.ts';
 import { sampleGridLayout } from '../loop/sample-grid-inputs.ts';
 import { readMetrics } from '@ganforge/runs';
@@ -38,9 +38,7 @@ export async function replayDiagnostics(dir: string, options: ReplayOptions = {}
   const spec: DatasetSpec | undefined = config ? { ...config.dataset, limit: 64 } : undefined;
   const real = options.dataset ?? (spec ? await loadDataset(spec) : undefined);
   const n = real ? Math.min(64, real.size) : 0;
-  const realDiversity = real
-    ? meanPairwiseDistance(real.images.subarray(0, n * (real.images.length / real.size)), n)
-    : undefined;
+  const realDiversity = real ? meanPairwiseDistance(imageRange(real, 0, n), n) : undefined;
   const diagnostics = createDiagnostics(dconf, { realDiversity });
 
   const grids = new Map(listSampleGrids(runDir).map((g) => [g.step, g.file]));

@@ -3,7 +3,7 @@ import { isGanforgeError } from '@ganforge/core';
 import { applyOverride } from '../config/overrides.ts';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfig } from '../config/schema.ts';
-import { loadDataset, type Dataset } from '@ganforge/data';
+import { imageRange, loadDataset, type Dataset } from '@ganforge/data';
 import { train, type TrainOptions, type TrainResult } from '../loop/train.ts';
 import { writeFileAtomic } from '@ganforge/runs';
 import { listCheckpoints } from '@ganforge/runs';
@@ -78,10 +78,7 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
   const dataset: Dataset | undefined =
     options.dataset ?? (firstConfig && !options.resume ? await loadDataset(firstConfig.dataset) : undefined);
   const realDiversity = dataset
-    ? meanPairwiseDistance(
-        dataset.images.subarray(0, Math.min(64, dataset.size) * (dataset.images.length / dataset.size)),
-        Math.min(64, dataset.size),
-      )
+    ? meanPairwiseDistance(imageRange(dataset, 0, Math.min(64, dataset.size)), Math.min(64, dataset.size))
     : undefined;
 
   const events: FailureEvent[] = [];
