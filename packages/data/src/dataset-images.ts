@@ -1,7 +1,7 @@
 /**
  * Reading a dataset's images without making all of them float32 at once.
  *
- * An IDX or folder dataset keeps its decoded bytes (`pixels`) and makes `images` (every image as float32
+ * An IDX or folder dataset keeps its decoded bytes (datasetOverPixels) and makes `images` (every image as float32
  * in [-1, 1], 4x the bytes: 188 MB for MNIST's training split, ~0.8 s to write here) only when something
  * reads it. Training reads a batch at a time, an evaluation a subset: these normalize just the images
  * they take, to the same values `images` holds.
