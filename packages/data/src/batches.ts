@@ -1,7 +1,7 @@
 import type { Rng } from '@ganforge/core';
 import { GanforgeError, shuffledIndices } from '@ganforge/core';
 import type { Batch, Dataset } from './dataset.ts';
-import { copyImage } from './dataset-images.ts';
+import { copyImage, valuesPerImage } from './dataset-images.ts';
 
 /** Number of full batches in one epoch (the last partial batch is dropped). */
 export function batchesPerEpoch(ds: Dataset, batchSize: number): number {
@@ -28,8 +28,7 @@ export function* batches(ds: Dataset, batchSize: number, rng: Rng): Generator<Ba
     );
   }
   const order = shuffledIndices(ds.size, rng);
-  const { height, width, channels } = ds.shape;
-  const perImage = height * width * channels;
+  const perImage = valuesPerImage(ds);
   const count = batchesPerEpoch(ds, batchSize);
   for (let b = 0; b < count; b++) {
     const images = new Float32Array(batchSize * perImage);

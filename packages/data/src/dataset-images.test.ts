@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '@ganforge/core';
 import { batches } from './batches.ts';
 import type { Dataset } from './dataset.ts';
-import { copyImage, imageRange } from './dataset-images.ts';
+import { copyImage, imageRange, imagesAt } from './dataset-images.ts';
 import { datasetOverPixels, normalizePixels } from './normalize.ts';
 import { loadDataset } from './spec.ts';
 
@@ -25,6 +25,10 @@ describe("a dataset's images, read from its 8-bit pixels", () => {
     copyImage(ds, 2, out, 1);
     expect(Array.from(out)).toEqual([9, ...expected.subarray(8, 12), 9]);
     expect(imageRange(ds, 1, 3)).toEqual(expected.subarray(4, 16));
+    expect(Array.from(imagesAt(ds, [3, 0]))).toEqual([
+      ...expected.subarray(12, 16),
+      ...expected.subarray(0, 4),
+    ]);
     const seen = [...batches(ds, 2, createRng(5))].flatMap((b) => Array.from(b.images));
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from(expected).sort((a, b) => a - b));
     // None of that read `images`: poisoning the pixels now shows in the first read of it.

@@ -7,7 +7,7 @@
  * they take, to the same values `images` holds.
  */
 import type { Dataset } from './dataset.ts';
-import { PIXEL_SCALE, pixelsOf } from './normalize.ts';
+import { normalizeInto, pixelsOf } from './normalize.ts';
 
 /** Values per image (height x width x channels). */
 export function valuesPerImage(ds: Dataset): number {
@@ -18,18 +18,22 @@ export function valuesPerImage(ds: Dataset): number {
 export function copyImage(ds: Dataset, index: number, out: Float32Array, offset: number): void {
   const per = valuesPerImage(ds);
   const pixels = pixelsOf(ds);
-  if (pixels === undefined) {
-    out.set(ds.images.subarray(index * per, (index + 1) * per), offset);
-    return;
-  }
-  for (let i = 0, p = index * per; i < per; i++, p++)
-    out[offset + i] = (pixels[p] as number) / PIXEL_SCALE - 1;
+  if (pixels === undefined) out.set(ds.images.subarray(index * per, (index + 1) * per), offset);
+  else normalizeInto(pixels.subarray(index * per, (index + 1) * per), out, offset);
+}
+
+/** The images of `ds` at `indices`, in that order, in [-1, 1], as a new array. */
+export function imagesAt(ds: Dataset, indices: ArrayLike<number>): Float32Array {
+  const per = valuesPerImage(ds);
+  const out = new Float32Array(indices.length * per);
+  for (let i = 0; i < indices.length; i++) copyImage(ds, indices[i] as number, out, i * per);
+  return out;
 }
 
 /** Images [start, start + count) of `ds` in [-1, 1], as a new array. */
 export function imageRange(ds: Dataset, start: number, count: number): Float32Array {
-  const per = valuesPerImage(ds);
-  const out = new Float32Array(count * per);
-  for (let i = 0; i < count; i++) copyImage(ds, start + i, out, i * per);
-  return out;
+  return imagesAt(
+    ds,
+    Array.from({ length: count }, (_, i) => start + i),
+  );
 }

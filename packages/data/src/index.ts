@@ -37,8 +37,8 @@ export {
   listImageFiles,
   loadImageFolder,
 } from './folder.ts';
-export { datasetOverPixels, normalizePixels, PIXEL_SCALE } from './normalize.ts';
-export { copyImage, imageRange, valuesPerImage } from './dataset-images.ts';
+export { datasetOverPixels, normalizePixels } from './normalize.ts';
+export { copyImage, imageRange, imagesAt, valuesPerImage } from './dataset-images.ts';
 export type { DatasetKind, DatasetSpec, DatasetSpecInput } from './spec.ts';
 export { DATASET_KINDS, DatasetSpecSchema, loadDataset, parseDatasetSpec } from './spec.ts';
 export { batches, batchesPerEpoch } from './batches.ts';

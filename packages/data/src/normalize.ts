@@ -1,15 +1,17 @@
 import type { Dataset } from './dataset.ts';
 
-/** x / PIXEL_SCALE - 1 maps 8-bit pixels to [-1, 1]. */
-export const PIXEL_SCALE = 127.5;
-
 /**
- * 8-bit pixels to the [-1, 1] range a tanh generator produces: x / 127.5 - 1.
- * 0 maps to exactly -1 and 255 to exactly 1.
+ * 8-bit pixels to the [-1, 1] range a tanh generator produces, written into `out` from `offset`:
+ * x / 127.5 - 1. 0 maps to exactly -1 and 255 to exactly 1.
  */
+export function normalizeInto(pixels: Uint8Array, out: Float32Array, offset = 0): void {
+  for (let i = 0; i < pixels.length; i++) out[offset + i] = (pixels[i] as number) / 127.5 - 1;
+}
+
+/** normalizeInto a new array. */
 export function normalizePixels(pixels: Uint8Array): Float32Array {
   const out = new Float32Array(pixels.length);
-  for (let i = 0; i < pixels.length; i++) out[i] = (pixels[i] as number) / PIXEL_SCALE - 1;
+  normalizeInto(pixels, out);
   return out;
 }
 

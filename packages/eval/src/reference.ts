@@ -1,5 +1,5 @@
 import { createRng, GanforgeError, shuffledIndices } from '@ganforge/core';
-import { copyImage, loadDataset } from '@ganforge/data';
+import { imagesAt, loadDataset } from '@ganforge/data';
 
 /** Real images the generated ones are compared with. */
 export interface ReferenceSet {
@@ -29,13 +29,8 @@ export async function loadReference(opts: {
       },
     );
   }
-  const per = ds.shape.height * ds.shape.width * ds.shape.channels;
   const order = shuffledIndices(ds.size, createRng(opts.seed));
-  const images = new Float32Array(opts.n * per);
-  for (let i = 0; i < opts.n; i++) {
-    const j = order[i] as number;
-    copyImage(ds, j, images, i * per);
-  }
+  const images = imagesAt(ds, order.subarray(0, opts.n));
   return { dataset: opts.dataset, split: opts.split, images, n: opts.n, seed: opts.seed };
 }
 
@@ -65,7 +60,6 @@ export async function loadClassReference(opts: {
       `${ds.name} ${opts.split} has ${ds.numClasses ?? 'no'} classes, not ${opts.perClass.length}`,
     );
   }
-  const per = ds.shape.height * ds.shape.width * ds.shape.channels;
   const picked: number[][] = opts.perClass.map(() => []);
   for (const j of shuffledIndices(ds.size, createRng(opts.seed))) {
     const c = labels[j] as number;
@@ -73,12 +67,8 @@ export async function loadClassReference(opts: {
     if (list !== undefined && list.length < (opts.perClass[c] as number)) list.push(j);
   }
   const order = picked.flat();
-  const images = new Float32Array(order.length * per);
-  const chosen = new Int32Array(order.length);
-  order.forEach((j, i) => {
-    copyImage(ds, j, images, i * per);
-    chosen[i] = labels[j] as number;
-  });
+  const images = imagesAt(ds, order);
+  const chosen = Int32Array.from(order, (j) => labels[j] as number);
   return {
     dataset: opts.dataset,
     split: opts.split,
