@@ -1,22 +1,16 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { Rng } from '@ganforge/core';
+import { leafLayers } from '../models/index.ts';
 
 interface SeededLayer {
   seed?: number;
 }
 
 function dropoutLayers(model: tfl.LayersModel): SeededLayer[] {
-  const found: SeededLayer[] = [];
-  const visit = (layers: readonly tfl.layers.Layer[]): void => {
-    for (const layer of layers) {
-      const nested = (layer as unknown as { layers?: tfl.layers.Layer[] }).layers;
-      if (nested) visit(nested);
-      else if (layer.getClassName().includes('Dropout')) found.push(layer as unknown as SeededLayer);
-    }
-  };
-  visit(model.layers);
-  return found;
+  return leafLayers(model)
+    .filter((layer) => layer.getClassName().includes('Dropout'))
+    .map((layer) => layer as unknown as SeededLayer);
 }
 
 /**

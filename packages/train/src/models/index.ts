@@ -30,3 +30,4 @@ export {
   G_CONDITION,
 } from './class-conditioning.ts';
 export { unfuseUnderGradients } from './unfused-under-gradients.ts';
+export { leafLayers } from './leaf-layers.ts';

@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { leafLayers } from './leaf-layers.ts';
 
 type Call = tfl.layers.Layer['call'];
 
@@ -99,18 +100,13 @@ function unfuse(layer: tfl.layers.Layer): boolean {
   return true;
 }
 
-function layersOf(model: tfl.layers.Layer): tfl.layers.Layer[] {
-  const nested = (model as unknown as { layers?: tfl.layers.Layer[] }).layers;
-  return nested === undefined ? [model] : nested.flatMap(layersOf);
-}
-
 /**
  * Makes `model`'s linear Conv2D and Dense layers run unfused while gradients are recorded (see the
  * module comment). Returns the names of the layers changed. Changes the layer objects in place, so a
  * model that shares them (D's feature model) runs them the same way.
  */
 export function unfuseUnderGradients(model: tfl.LayersModel): string[] {
-  return layersOf(model)
+  return leafLayers(model)
     .filter(unfuse)
     .map((layer) => layer.name);
 }
