@@ -269,7 +269,7 @@ export async function benchTraining(
     ...telemetry,
     '',
     'Where a step of the shipped default goes (`ganforge train --config configs/dcgan-mnist.yaml --backend wasm',
-    '--threads 1 --profile`; kernel times are taken with profiling on, which adds a little to each):',
+    "--threads 1 --profile`: each kernel's wall time over 10 more steps, per step; the rest is JavaScript):",
     '',
     '```',
     profile.trimEnd(),

@@ -5,6 +5,7 @@
 export type { BackendInfo, BackendName } from './types.ts';
 export { BACKEND_ORDER } from './types.ts';
 export { selectBackend } from './select-backend.ts';
+export { timeKernels, type KernelTally, type KernelTimes } from './kernel-timer.ts';
 export { describeAdapter, probeAdapter } from './webgpu/adapter-probe.ts';
 export type { AdapterInfo, AdapterProbe } from './webgpu/adapter-probe.ts';
 export type { SelectBackendOptions } from './select-backend.ts';

@@ -1,11 +1,12 @@
 /**
  * `ganforge train --profile`: where the time of a training step goes. Builds the run's networks and
  * optimizers exactly as training does, runs a few warm-up steps on real batches, times `steps`
- * steps, then records one step with tf.profile and ranks its kernels. Writes nothing.
+ * steps, then runs `steps` more with every kernel timed (`timeKernels`) and ranks the kernels by their
+ * time per step; what is not inside a kernel is the JavaScript around them. Writes nothing.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@ganforge/core';
-import { selectBackend, type BackendInfo, type BackendName } from '@ganforge/backend';
+import { selectBackend, timeKernels, type BackendInfo, type BackendName } from '@ganforge/backend';
 import type { TrainConfig } from '../config/schema.ts';
 import { assertShapeFits } from '../config/shape.ts';
 import { assertConditioningFits } from '../config/conditioning-fits.ts';
@@ -14,13 +15,16 @@ import { initTechniqueStates, type TechniqueStates } from '../techniques/index.t
 import { buildGan, createGanSetup, disposeGanSetup } from './gan-setup.ts';
 import { trainStep } from './train-step.ts';
 
+/** One kernel's part of a step (means over the timed steps). */
 export interface KernelTime {
   readonly kernel: string;
+  /** Calls per step. */
   readonly calls: number;
+  /** Milliseconds per step. */
   readonly ms: number;
-  /** Share of the kernel time of the step, 0..1. */
+  /** Share of the step's time inside kernels, 0..1. */
   readonly share: number;
-  /** Input shapes of its most expensive call. */
+  /** Input shapes of its most expensive call (null: an optional input not given). */
   readonly slowestInputs: (number[] | null)[];
 }
 
@@ -30,10 +34,12 @@ export interface StepProfile {
   readonly steps: number;
   readonly msPerStep: number;
   readonly imagesPerSec: number;
-  /** Kernels run by one step (each an engine dispatch with its fixed cost). */
+  /** Kernels run by a step (each an engine dispatch with its fixed cost); mean over the timed steps. */
   readonly kernelsPerStep: number;
-  /** Time inside kernels in the profiled step (profiling itself adds some). */
+  /** Milliseconds per step inside kernels. */
   readonly kernelMs: number;
+  /** Milliseconds per step outside them: the JavaScript of tfjs (gradient tape, layers) and ganforge. */
+  readonly outsideMs: number;
   readonly kernels: readonly KernelTime[];
 }
 
@@ -45,9 +51,6 @@ export interface ProfileOptions {
   readonly warmup?: number | undefined;
   readonly dataset?: Dataset | undefined;
 }
-
-/** Scope names tf.profile also records around the kernels they contain (counted once, by kernel). */
-const isScope = (name: string): boolean => name.endsWith('__op') || name === '';
 
 export async function profileTraining(
   config: TrainConfig,
@@ -93,34 +96,16 @@ export async function profileTraining(
     const started = performance.now();
     for (let i = 0; i < steps; i++) step();
     const msPerStep = (performance.now() - started) / steps;
-    const profile = await tf.profile(step);
-    const byKernel = new Map<
-      string,
-      { calls: number; ms: number; slowest: number; inputs: (number[] | null)[] }
-    >();
-    let kernelMs = 0;
-    let kernelsPerStep = 0;
-    for (const k of profile.kernels) {
-      if (isScope(k.name)) continue;
-      const ms = Number(k.kernelTimeMs);
-      kernelsPerStep += 1;
-      kernelMs += ms;
-      const e = byKernel.get(k.name) ?? { calls: 0, ms: 0, slowest: -1, inputs: [] };
-      e.calls += 1;
-      e.ms += ms;
-      if (ms > e.slowest) {
-        e.slowest = ms;
-        e.inputs = k.inputShapes;
-      }
-      byKernel.set(k.name, e);
-    }
-    const kernels = [...byKernel.entries()]
+    const timed = timeKernels(tf.getBackend(), () => {
+      for (let i = 0; i < steps; i++) step();
+    });
+    const kernels = [...timed.byKernel.entries()]
       .map(([kernel, e]) => ({
         kernel,
-        calls: e.calls,
-        ms: e.ms,
-        share: kernelMs > 0 ? e.ms / kernelMs : 0,
-        slowestInputs: e.inputs,
+        calls: e.calls / steps,
+        ms: e.ms / steps,
+        share: timed.kernelMs > 0 ? e.ms / timed.kernelMs : 0,
+        slowestInputs: e.slowestInputs,
       }))
       .sort((a, b) => b.ms - a.ms);
     return {
@@ -129,8 +114,9 @@ export async function profileTraining(
       steps,
       msPerStep,
       imagesPerSec: (config.batchSize * 1000) / msPerStep,
-      kernelsPerStep,
-      kernelMs,
+      kernelsPerStep: timed.calls / steps,
+      kernelMs: timed.kernelMs / steps,
+      outsideMs: (timed.wallMs - timed.kernelMs) / steps,
       kernels,
     };
   } finally {
@@ -138,19 +124,22 @@ export async function profileTraining(
   }
 }
 
+/** A per-step count: whole when every step ran the same number, else one decimal. */
+const count = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixed(1));
+
 /** The profile as a text table: the step's cost, then the `top` kernels. */
 export function formatStepProfile(p: StepProfile, top = 15): string {
   const b = p.backend;
   const lines = [
     `backend ${b.name} (${b.threads} thread${b.threads === 1 ? '' : 's'}${b.simd === undefined ? '' : `, simd ${b.simd ? 'on' : 'off'}`}), batch ${p.batchSize}`,
     `${p.msPerStep.toFixed(1)} ms/step, ${p.imagesPerSec.toFixed(0)} images/s (mean of ${p.steps} steps after warm-up)`,
-    `one step: ${p.kernelsPerStep} kernels, ${p.kernelMs.toFixed(1)} ms inside them (profiled)`,
+    `a step: ${count(p.kernelsPerStep)} kernels, ${p.kernelMs.toFixed(1)} ms inside them, ${p.outsideMs.toFixed(1)} ms outside (JavaScript: tape, layers, optimizers; mean of ${p.steps} more steps, each kernel timed)`,
     '',
     `${'kernel'.padEnd(28)} ${'calls'.padStart(5)} ${'ms'.padStart(8)} ${'share'.padStart(6)}  slowest call's inputs`,
   ];
   for (const k of p.kernels.slice(0, top)) {
     lines.push(
-      `${k.kernel.padEnd(28)} ${String(k.calls).padStart(5)} ${k.ms.toFixed(2).padStart(8)} ${`${(k.share * 100).toFixed(1)}%`.padStart(6)}  ${k.slowestInputs.map((s) => (s === null ? '-' : `[${s.join(',')}]`)).join(' ')}`,
+      `${k.kernel.padEnd(28)} ${count(k.calls).padStart(5)} ${k.ms.toFixed(2).padStart(8)} ${`${(k.share * 100).toFixed(1)}%`.padStart(6)}  ${k.slowestInputs.map((s) => (s === null ? '-' : `[${s.join(',')}]`)).join(' ')}`,
     );
   }
   return `${lines.join('\n')}\n`;
