@@ -66,7 +66,7 @@ export async function profileTraining(
   const { generator, discriminator } = buildGan(config, dataset.shape, dataset.numClasses);
   const steps = options.steps ?? 10;
   const warmup = options.warmup ?? 3;
-  const setup = createGanSetup(config, generator, discriminator, warmup + steps + 1);
+  const setup = createGanSetup(config, generator, discriminator, warmup + 2 * steps);
   const dataRng = createRng(config.seed);
   let data = batches(dataset, config.batchSize, dataRng);
   const latentRng = createRng(config.seed + 1);
