@@ -224,6 +224,7 @@ export async function benchTraining(
     return `| ${w.label} | ${fmt(median(on))} | ${fmt(median(off))} | ${((1 - median(on) / median(off)) * 100).toFixed(1)}% |`;
   });
 
+  const profileSteps = quick ? 3 : 10;
   const profile = execFileSync(
     process.execPath,
     [
@@ -236,7 +237,7 @@ export async function benchTraining(
       '--threads',
       '1',
       '--profile',
-      quick ? '3' : '10',
+      String(profileSteps),
     ],
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
@@ -269,7 +270,7 @@ export async function benchTraining(
     ...telemetry,
     '',
     'Where a step of the shipped default goes (`ganforge train --config configs/dcgan-mnist.yaml --backend wasm',
-    "--threads 1 --profile`: each kernel's wall time over 10 more steps, per step; the rest is JavaScript):",
+    `--threads 1 --profile ${profileSteps}\`: each kernel's wall time over ${profileSteps} more steps, per step; the rest is JavaScript):`,
     '',
     '```',
     profile.trimEnd(),
