@@ -55,7 +55,11 @@ function mlpPresets(quick: boolean): Workload[] {
 }
 
 /** images/s of the real training loop: steps warmup+1..warmup+steps of metrics.jsonl (batch + step time). */
-export function ganforgeImagesPerSec(w: Workload, extraSet: readonly string[] = []): number {
+export function ganforgeImagesPerSec(
+  w: Workload,
+  extraSet: readonly string[] = [],
+  convs: 'onnxruntime' | 'xnnpack' = 'onnxruntime',
+): number {
   const out = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
   try {
     const sets = [
@@ -77,6 +81,8 @@ export function ganforgeImagesPerSec(w: Workload, extraSet: readonly string[] = 
         'wasm',
         '--threads',
         String(w.threads),
+        '--wasm-convs',
+        convs,
         '--out',
         out,
         '--progress',
@@ -188,18 +194,25 @@ export async function benchTraining(
     dcgan(64, 2, quick),
     ...mlpPresets(quick),
   ];
-  const results = workloads.map(() => ({ ganforge: [] as number[], torch: [] as number[] }));
+  const results = workloads.map(() => ({
+    ganforge: [] as number[],
+    xnnpack: [] as number[],
+    torch: [] as number[],
+  }));
+  const hasConvs = (w: Workload): boolean => w.label.startsWith('DCGAN');
   for (let r = 0; r < rounds; r++) {
     workloads.forEach((w, i) => {
       process.stderr.write(`bench train: round ${r + 1}/${rounds}: ${w.label}, ${w.threads} thread(s)\n`);
       results[i]!.ganforge.push(ganforgeImagesPerSec(w));
+      if (hasConvs(w)) results[i]!.xnnpack.push(ganforgeImagesPerSec(w, [], 'xnnpack'));
       if (torch) results[i]!.torch.push(torchImagesPerSec(w));
     });
   }
   const rows = workloads.map((w, i) => {
     const g = mean(results[i]!.ganforge);
+    const x = hasConvs(w) ? fmt(mean(results[i]!.xnnpack)) : '-';
     const t = torch ? mean(results[i]!.torch) : NaN;
-    return `| ${w.label} | ${w.threads} | ${fmt(g)} | ${torch ? fmt(t) : '-'} | ${torch ? `${(g / t).toFixed(2)}x` : '-'} |`;
+    return `| ${w.label} | ${w.threads} | ${fmt(g)} | ${x} | ${torch ? fmt(t) : '-'} | ${torch ? `${(g / t).toFixed(2)}x` : '-'} |`;
   });
   const scaling = [32, 64].map((f) => {
     const one = mean(
@@ -246,7 +259,8 @@ export async function benchTraining(
     '## Training',
     '',
     'The real `ganforge train` loop on the tfjs wasm backend (with the kernels ganforge registers: see',
-    '`packages/backend/src/wasm/`) against PyTorch running the identical networks and step',
+    "`packages/backend/src/wasm/`; convolutions on onnxruntime-node's native kernels, `packages/backend/src/native-convs/`,",
+    'and, in their own column, on XNNPACK inside wasm: `--wasm-convs xnnpack`) against PyTorch running the identical networks and step',
     '(`scripts/peers/torch_gan_step.py`: same layers, losses, Adam settings, batch size, and a read-back of losses and',
     "per-parameter gradient norms every step, as ganforge does; neither computes gradients for D's parameters in G's",
     'update), in the same run, interleaved, each measurement in',
@@ -257,11 +271,11 @@ export async function benchTraining(
     "OMP/OPENBLAS/MKL_NUM_THREADS set to the row's threads (torch.set_num_threads alone left OpenBLAS a second thread);",
     `date ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    '| workload | threads | ganforge images/s | PyTorch images/s | ganforge / PyTorch |',
-    '|---|---|---|---|---|',
+    '| workload | threads | ganforge images/s | ganforge, convolutions on XNNPACK | PyTorch images/s | ganforge / PyTorch |',
+    '|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Two XNNPACK threads against one (ganforge, same run): ${scaling.join(', ')}.`,
+    `Two threads against one (ganforge, same run): ${scaling.join(', ')}.`,
     '',
     'Gradient-norm telemetry (`logging.gradNormEvery`, default 1: every step) against none, same run, alternating, median:',
     '',

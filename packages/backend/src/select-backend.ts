@@ -12,7 +12,9 @@ import { GanforgeError } from '@ganforge/core';
 import { BACKEND_PACKAGE, INSTALL_HINT } from './install-hints.ts';
 import { loadNativeBackend } from './native-backend.ts';
 import { BACKEND_ORDER } from './types.ts';
-import type { BackendInfo, BackendName } from './types.ts';
+import type { BackendInfo, BackendName, WasmConvs } from './types.ts';
+import { loadOnnxruntimeNative } from './native-convs/onnxruntime-native.ts';
+import { OnnxruntimeConvs } from './native-convs/onnxruntime-convs.ts';
 import { ADAM_UPDATE, adamUpdateCpuConfig } from './fused/adam-update.ts';
 import { registerWasmTrainingKernels } from './wasm/register-training-kernels.ts';
 import { startWasm, wasmSimd, wasmThreads } from './wasm/setup-wasm.ts';
@@ -65,10 +67,32 @@ async function tryWebgpu(): Promise<Attempt> {
   };
 }
 
-async function tryWasm(threads: number | undefined): Promise<Attempt> {
+/** Environment variable that sets where wasm runs convolutions ('onnxruntime' or 'xnnpack') unless told. */
+export const WASM_CONVS_ENV = 'GANFORGE_WASM_CONVS';
+
+/** `wasmConvs` unless given: GANFORGE_WASM_CONVS when it names one, else 'onnxruntime'. */
+export function defaultWasmConvs(env: NodeJS.ProcessEnv = process.env): WasmConvs {
+  const set = env[WASM_CONVS_ENV];
+  if (set === undefined || set === '') return 'onnxruntime';
+  if (set === 'onnxruntime' || set === 'xnnpack') return set;
+  throw new GanforgeError('bad_backend', `${WASM_CONVS_ENV}=${set} names no convolution engine`, {
+    hint: `set ${WASM_CONVS_ENV} to onnxruntime or xnnpack, or unset it`,
+  });
+}
+
+async function tryWasm(threads: number | undefined, convs: WasmConvs = defaultWasmConvs()): Promise<Attempt> {
   registerWasmTrainingKernels();
   if (!(await startWasm(threads))) {
     return { unavailable: { missing: false, reason: 'the wasm backend failed to initialize' } };
+  }
+  const native = convs === 'onnxruntime' ? loadOnnxruntimeNative() : undefined;
+  let convsInfo = 'XNNPACK (wasm)';
+  if (native !== undefined && 'unavailable' in native) {
+    convsInfo = `XNNPACK (wasm; onnxruntime-node did not load: ${native.unavailable})`;
+  } else if (native !== undefined) {
+    const engine = new OnnxruntimeConvs(native, wasmThreads());
+    registerWasmTrainingKernels({ convs: engine });
+    convsInfo = engine.description;
   }
   return {
     info: {
@@ -77,6 +101,7 @@ async function tryWasm(threads: number | undefined): Promise<Attempt> {
       version: version_wasm,
       threads: wasmThreads(),
       simd: await wasmSimd(),
+      convs: convsInfo,
     },
   };
 }
@@ -92,6 +117,11 @@ async function tryCpu(): Promise<Attempt> {
 export interface SelectBackendOptions {
   /** XNNPACK threads for wasm (default: defaultWasmThreads()). Fixed at the first wasm start in a process. */
   wasmThreads?: number;
+  /**
+   * Where wasm runs convolutions (Conv2D and both gradients): 'onnxruntime' (default; onnxruntime-node's
+   * native kernels, XNNPACK where it does not load) or 'xnnpack' (inside wasm).
+   */
+  wasmConvs?: WasmConvs;
   /** 'auto' only: told, in order, each backend it passed over and why (one line each). */
   onSkip?: (name: BackendName, reason: string) => void;
 }
@@ -104,7 +134,7 @@ function attempt(name: BackendName, options: SelectBackendOptions): Promise<Atte
     case 'webgpu':
       return tryWebgpu();
     case 'wasm':
-      return tryWasm(options.wasmThreads);
+      return tryWasm(options.wasmThreads, options.wasmConvs);
     case 'cpu':
       return tryCpu();
   }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll } from 'vitest';
-import { selectBackend } from '../select-backend.ts';
+import { selectBackend, type SelectBackendOptions } from '../select-backend.ts';
 import type { BackendName } from '../types.ts';
 
 /** Runs `f` with `name` as the active backend, then switches back. */
@@ -50,14 +50,14 @@ export function pseudoRandomTensor(shape: number[], seed: number): tf.Tensor {
 
 /**
  * For a describe block: selects `backend` (through ganforge's selectBackend, which registers the
- * training kernels) before its tests, and restores the backend that was active after them.
+ * training kernels, with `options`: e.g. wasm's convolutions on XNNPACK) before its tests, and restores the backend that was active after them.
  * Without a backend it only restores.
  */
-export function useBackendInSuite(backend?: BackendName): void {
+export function useBackendInSuite(backend?: BackendName, options: SelectBackendOptions = {}): void {
   let previous: string | undefined;
   beforeAll(async () => {
     previous = tf.getBackend();
-    if (backend !== undefined) await selectBackend(backend);
+    if (backend !== undefined) await selectBackend(backend, options);
   });
   afterAll(async () => {
     if (previous !== undefined) await tf.setBackend(previous);

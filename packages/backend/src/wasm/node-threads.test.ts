@@ -13,24 +13,31 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 describe('multithreaded wasm in Node', () => {
   useBackendInSuite('cpu');
 
-  it('runs 2 XNNPACK threads, matches cpu on conv forward/backward, and the process exits', async () => {
-    const started = Date.now();
-    const child = spawnSync(process.execPath, ['--import', 'tsx', main, '2'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(child.error).toBeUndefined(); // a timeout here = the pthread pool kept Node alive
-    expect(child.status, child.stderr).toBe(0);
-    const { backend, values } = JSON.parse(child.stdout) as { backend: BackendInfo; values: number[][] };
-    expect(backend).toMatchObject({ name: 'wasm', threads: 2, simd: true });
-    const cpu = await onBackend('cpu', convWorkload);
-    cpu.forEach((expected, i) => {
-      const scale = Math.max(...expected.map(Math.abs));
-      expect(maxAbsDiff(values[i]!, expected)).toBeLessThan(1e-5 * scale);
-    });
-    expect(Date.now() - started).toBeLessThan(60_000);
-  });
+  // On 2 threads the heap is a SharedArrayBuffer, which onnxruntime's convolutions copy out of and into.
+  it.each([
+    ['xnnpack', 'XNNPACK (wasm)'],
+    ['onnxruntime', 'onnxruntime-node 1.30.0, 2 threads'],
+  ])(
+    'runs 2 threads, convolutions on %s: matches cpu on conv forward/backward, and the process exits',
+    async (convs, described) => {
+      const started = Date.now();
+      const child = spawnSync(process.execPath, ['--import', 'tsx', main, '2', convs], {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(child.error).toBeUndefined(); // a timeout here = the pthread pool kept Node alive
+      expect(child.status, child.stderr).toBe(0);
+      const { backend, values } = JSON.parse(child.stdout) as { backend: BackendInfo; values: number[][] };
+      expect(backend).toMatchObject({ name: 'wasm', threads: 2, simd: true, convs: described });
+      const cpu = await onBackend('cpu', convWorkload);
+      cpu.forEach((expected, i) => {
+        const scale = Math.max(...expected.map(Math.abs));
+        expect(maxAbsDiff(values[i]!, expected)).toBeLessThan(1e-5 * scale);
+      });
+      expect(Date.now() - started).toBeLessThan(60_000);
+    },
+  );
 
   it('asks for one thread per core (at most 8) unless GANFORGE_WASM_THREADS says otherwise', () => {
     expect(defaultWasmThreads(1, {})).toBe(1);

@@ -1,4 +1,11 @@
-import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  Conv2D,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  getKernel,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterWasmConfig } from './conv2d-backprop-filter.ts';
 import { conv2DBackpropInputWasmConfig } from './conv2d-backprop-input.ts';
@@ -15,6 +22,12 @@ import { tanhWasmConfig } from './tanh.ts';
 import { tileWasmConfig } from './tile.ts';
 import { gatherWasmConfig } from './gather.ts';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.ts';
+import { shippedKernel } from './faster-kernel.ts';
+import { ONNXRUNTIME_CONV_KERNELS, onnxruntimeConvKernels } from '../native-convs/conv-kernels.ts';
+import type { OnnxruntimeConvs } from '../native-convs/onnxruntime-convs.ts';
+
+/** tfjs-backend-wasm's own Conv2D (XNNPACK), read before anything is registered over it. */
+const SHIPPED_CONV2D = shippedKernel(Conv2D);
 
 export interface WasmTrainingKernel {
   config: KernelConfig;
@@ -46,23 +59,47 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
   ...MISSING_ON_WASM.map((config) => ({ config, why: 'missing' as const })),
 ];
 
+/** What `registerWasmTrainingKernels` registers beyond the list. */
+export interface WasmKernelOptions {
+  /**
+   * Run Conv2D and both its gradients on onnxruntime's native kernels (native-convs/); undefined:
+   * on XNNPACK inside wasm.
+   */
+  readonly convs?: OnnxruntimeConvs;
+}
+
 /**
  * Registers them in tfjs's (global) kernel registry. Idempotent. A 'missing' kernel that a later
  * tfjs-backend-wasm ships itself is left alone; 'faster' and 'wrong' ones replace the shipped kernel.
- * Returns the names registered by this call.
+ * With `convs`, the three convolution kernels then go over to onnxruntime; without, any that an
+ * earlier call put there come back to wasm. Returns the names registered by this call.
  */
-export function registerWasmTrainingKernels(): string[] {
+export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): string[] {
   registerLeakyReluGradient();
   const added: string[] = [];
+  const put = (config: KernelConfig): void => {
+    if (getKernel(config.kernelName, config.backendName) !== undefined)
+      unregisterKernel(config.kernelName, config.backendName);
+    registerKernel(config);
+    added.push(config.kernelName);
+  };
   for (const { config, why } of WASM_TRAINING_KERNELS) {
     const current = getKernel(config.kernelName, config.backendName);
     if (current === config) continue;
-    if (current !== undefined) {
-      if (why === 'missing') continue;
-      unregisterKernel(config.kernelName, config.backendName);
-    }
-    registerKernel(config);
-    added.push(config.kernelName);
+    if (current !== undefined && why === 'missing' && !ONNXRUNTIME_CONV_KERNELS.has(current)) continue;
+    put(config);
+  }
+  const conv2d = getKernel(Conv2D, 'wasm');
+  if (options.convs !== undefined) {
+    if (SHIPPED_CONV2D === undefined) throw new Error('tfjs-backend-wasm registered no Conv2D');
+    const wasm = {
+      [Conv2D]: SHIPPED_CONV2D,
+      [Conv2DBackpropInput]: conv2DBackpropInputWasmConfig,
+      [Conv2DBackpropFilter]: conv2DBackpropFilterWasmConfig,
+    };
+    for (const config of onnxruntimeConvKernels(options.convs, wasm)) put(config);
+  } else if (conv2d !== undefined && ONNXRUNTIME_CONV_KERNELS.has(conv2d) && SHIPPED_CONV2D !== undefined) {
+    put(SHIPPED_CONV2D);
   }
   return added;
 }

@@ -82,7 +82,7 @@ describe('ganforge train', () => {
     expect(existsSync(join(out, run as string, 'samples', 'step-000005.png'))).toBe(true);
   });
 
-  test('--threads sets the wasm backend threads, printed and recorded in meta.json', () => {
+  test('--threads sets the wasm backend threads, printed and recorded in meta.json with where convolutions ran', () => {
     const out = mkdtempSync(join(tmpdir(), 'ganforge-cli-threads-'));
     const r = ganforge([
       'train',
@@ -97,13 +97,19 @@ describe('ganforge train', () => {
       out,
     ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^backend: wasm \(tfjs wasm 4\.22\.0\), threads 2, simd on$/m);
+    expect(r.stdout).toMatch(
+      /^backend: wasm \(tfjs wasm 4\.22\.0\), threads 2, simd on, convolutions on onnxruntime-node 1\.30\.0, 2 threads$/m,
+    );
     const [run] = readdirSync(out);
     const meta = JSON.parse(readFileSync(join(out, run as string, 'meta.json'), 'utf8')) as {
-      backend: { threads: number };
+      backend: { threads: number; convs: string };
     };
     expect(meta.backend.threads).toBe(2);
+    expect(meta.backend.convs).toBe('onnxruntime-node 1.30.0, 2 threads');
     expect(ganforge(['train', '--threads', '9', '--print-config']).code).toBe(2);
+    const badEngine = ganforge(['train', '--wasm-convs', 'mkl', '--print-config']);
+    expect(badEngine.code).toBe(2);
+    expect(badEngine.stderr).toMatch(/--wasm-convs.*'mkl' is invalid.*onnxruntime, xnnpack/);
   });
 
   test('--print-config prints the resolved config with --set applied', () => {

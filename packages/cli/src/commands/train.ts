@@ -21,6 +21,7 @@ interface TrainFlags {
   dashboard: boolean;
   dashboardPort: number;
   threads: number;
+  wasmConvs?: 'onnxruntime' | 'xnnpack';
   profile?: number | true;
 }
 
@@ -40,6 +41,7 @@ function describeStart(info: RunStart): string {
   const extras = [
     `threads ${b.threads}`,
     ...(b.simd === undefined ? [] : [`simd ${b.simd ? 'on' : 'off'}`]),
+    ...(b.convs === undefined ? [] : [`convolutions on ${b.convs}`]),
     ...(b.adapter === undefined ? [] : [`adapter ${b.adapter}`]),
   ];
   const { height, width, channels } = info.dataset.shape;
@@ -95,6 +97,12 @@ export const registerTrain: RegisterCommand = (program) => {
       integer(0, 8),
       0,
     )
+    .addOption(
+      new Option(
+        '--wasm-convs <engine>',
+        "wasm backend: where convolutions run: onnxruntime (onnxruntime-node's native kernels) or xnnpack (inside wasm) (default: $GANFORGE_WASM_CONVS, else onnxruntime)",
+      ).choices(['onnxruntime', 'xnnpack']),
+    )
     .option(
       '--profile [steps]',
       'time this many training steps of the config after a warm-up (true = 10), print the kernels that dominate a step, and exit without writing a run (default: off)',
@@ -146,6 +154,7 @@ export const registerTrain: RegisterCommand = (program) => {
         const profile = await profileTraining(config, {
           backend: backendGiven ? flags.backend : undefined,
           wasmThreads: flags.threads > 0 ? flags.threads : undefined,
+          wasmConvs: flags.wasmConvs,
           steps: flags.profile === true ? 10 : flags.profile,
         });
         process.stdout.write(formatStepProfile(profile));
@@ -168,6 +177,7 @@ export const registerTrain: RegisterCommand = (program) => {
         out: flags.out,
         backend: backendGiven ? flags.backend : undefined,
         wasmThreads: flags.threads > 0 ? flags.threads : undefined,
+        wasmConvs: flags.wasmConvs,
         onBackendSkip: (name, reason) => process.stderr.write(`backend ${name} skipped: ${reason}\n`),
         signal: stop.signal,
         command: commandLine(),

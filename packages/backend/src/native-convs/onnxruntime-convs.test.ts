@@ -1,0 +1,145 @@
+/**
+ * wasm's convolutions on onnxruntime's native kernels: the three kernels are the onnxruntime ones,
+ * give what the cpu backend gives on the whole geometry grid (and hand what they do not cover back to
+ * the wasm kernels), switch back to XNNPACK when asked, and keep a bounded number of sessions.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// Gradient functions: tfjs-core does not register them itself; tfjs-layers' Node bundle does.
+import '@tensorflow/tfjs-layers';
+import { GanforgeError } from '@ganforge/core';
+import { describe, expect, it } from 'vitest';
+import { itMatchesCpuOnConvCases } from '../testing/conv-backprop.ts';
+import { caseLabel, convCases } from '../testing/conv-cases.ts';
+import { pseudoRandomTensor, useBackendInSuite } from '../testing/on-backend.ts';
+import { expectSameAsCpu } from '../testing/same-as-cpu.ts';
+import { defaultWasmConvs, selectBackend } from '../select-backend.ts';
+import { conv2DBackpropFilterWasmConfig } from '../wasm/conv2d-backprop-filter.ts';
+import { conv2DBackpropInputWasmConfig } from '../wasm/conv2d-backprop-input.ts';
+import { conv2dModel } from './conv-graphs.ts';
+import { ONNXRUNTIME_CONV_KERNELS } from './conv-kernels.ts';
+import { OnnxruntimeConvs } from './onnxruntime-convs.ts';
+import { loadOnnxruntimeNative } from './onnxruntime-native.ts';
+import { heapView } from '../wasm/heap.ts';
+
+const CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
+const onOnnxruntime = (name: string): boolean => ONNXRUNTIME_CONV_KERNELS.has(tf.getKernel(name, 'wasm')!);
+
+describe('wasm convolutions on onnxruntime (native kernels)', () => {
+  useBackendInSuite('wasm', { wasmConvs: 'onnxruntime' });
+
+  it('are the default, named in the backend info, and registered for all three kernels', async () => {
+    const info = await selectBackend('wasm');
+    expect(info.convs).toBe('onnxruntime-node 1.30.0, 1 thread');
+    for (const name of CONV_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
+  });
+
+  itMatchesCpuOnConvCases('Conv2DBackpropInput', [5, 6]);
+  itMatchesCpuOnConvCases('Conv2DBackpropFilter', [3, 4]);
+
+  it.each(convCases().map((c) => [caseLabel(c), c] as const))('conv2d matches cpu: %s', async (_label, c) => {
+    await expectSameAsCpu(
+      () =>
+        tf.conv2d(
+          pseudoRandomTensor([c.n, c.h, c.w, c.cin], 1) as tf.Tensor4D,
+          pseudoRandomTensor([c.k, c.k, c.cin, c.cout], 2) as tf.Tensor4D,
+          c.stride,
+          c.pad,
+        ),
+      1e-5,
+    );
+  });
+
+  it('conv2d with dilation 2, and a DCGAN layer pair with both gradients, match cpu', async () => {
+    await expectSameAsCpu(() =>
+      tf.conv2d(
+        pseudoRandomTensor([2, 11, 9, 3], 7) as tf.Tensor4D,
+        pseudoRandomTensor([3, 3, 3, 5], 8) as tf.Tensor4D,
+        1,
+        'same',
+        'NHWC',
+        2,
+      ),
+    );
+    await expectSameAsCpu(() => {
+      const x = pseudoRandomTensor([4, 14, 14, 8], 9);
+      const f = pseudoRandomTensor([4, 4, 8, 16], 10);
+      const loss = (xi: tf.Tensor, fi: tf.Tensor): tf.Scalar => {
+        const down = tf.conv2d(xi as tf.Tensor4D, fi as tf.Tensor4D, 2, 'same');
+        const up = tf.conv2dTranspose(down, fi as tf.Tensor4D, [4, 14, 14, 8], 2, 'same');
+        return tf.sum(tf.mul(up, xi));
+      };
+      const [dx, df] = tf.grads(loss)([x, f]);
+      return [loss(x, f), dx!, df!];
+    });
+  });
+
+  it("a filter gradient whose forward conv skipped x's last rows goes to the wasm kernel, and is right", async () => {
+    // 'valid', 10 rows, k 3, s 2: the forward conv reads rows 0..8 only.
+    const before = tf.memory().numTensors;
+    await expectSameAsCpu(() =>
+      tf.grad((f: tf.Tensor) =>
+        tf.sum(
+          tf.conv2d(pseudoRandomTensor([2, 10, 10, 2], 11) as tf.Tensor4D, f as tf.Tensor4D, 2, 'valid'),
+        ),
+      )(pseudoRandomTensor([3, 3, 2, 3], 12)),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('go back to the wasm kernels with wasmConvs xnnpack, and over again', async () => {
+    const info = await selectBackend('wasm', { wasmConvs: 'xnnpack' });
+    expect(info.convs).toBe('XNNPACK (wasm)');
+    for (const name of CONV_KERNELS) expect(onOnnxruntime(name), name).toBe(false);
+    expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2DBackpropInputWasmConfig);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBe(conv2DBackpropFilterWasmConfig);
+    await selectBackend('wasm', { wasmConvs: 'onnxruntime' });
+    for (const name of CONV_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
+  });
+
+  it('keeps at most 64 sessions, dropping the least recently used', () => {
+    const native = loadOnnxruntimeNative();
+    if ('unavailable' in native) throw new Error(native.unavailable);
+    const engine = new OnnxruntimeConvs(native, 1);
+    const backend = tf.backend();
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const f = tf.tensor4d([10], [1, 1, 1, 1]);
+    const xi = { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    const fi = { dataId: f.dataId, shape: f.shape, dtype: f.dtype };
+    const run = (pad: number): number[] => {
+      const out = engine.run(
+        backend,
+        `pad ${pad}`,
+        () =>
+          conv2dModel([1, 2, 2, 1], [1, 1, 1, 1], [1, 2 + 2 * pad, 2 + 2 * pad, 1], [1, 1], [1, 1], {
+            top: pad,
+            bottom: pad,
+            left: pad,
+            right: pad,
+          }),
+        xi,
+        fi,
+        [1, 2 + 2 * pad, 2 + 2 * pad, 1],
+      );
+      const values = Array.from(heapView(backend, out));
+      backend.disposeData(out.dataId);
+      return values;
+    };
+    expect(run(0)).toEqual([10, 20, 30, 40]);
+    for (let pad = 1; pad <= 70; pad++) run(pad);
+    expect(engine.sessionCount).toBe(64);
+    expect(run(1)).toEqual([0, 0, 0, 0, 0, 10, 20, 0, 0, 30, 40, 0, 0, 0, 0, 0]); // rebuilt after being dropped
+    engine.dispose();
+    expect(engine.sessionCount).toBe(0);
+    tf.dispose([x, f]);
+  });
+});
+
+describe('GANFORGE_WASM_CONVS', () => {
+  it('chooses the engine when set, onnxruntime otherwise, and refuses other values with a hint', () => {
+    expect(defaultWasmConvs({})).toBe('onnxruntime');
+    expect(defaultWasmConvs({ GANFORGE_WASM_CONVS: '' })).toBe('onnxruntime');
+    expect(defaultWasmConvs({ GANFORGE_WASM_CONVS: 'xnnpack' })).toBe('xnnpack');
+    expect(() => defaultWasmConvs({ GANFORGE_WASM_CONVS: 'mkl' })).toThrow(GanforgeError);
+    expect(() => defaultWasmConvs({ GANFORGE_WASM_CONVS: 'mkl' })).toThrow(/GANFORGE_WASM_CONVS=mkl/);
+  });
+});

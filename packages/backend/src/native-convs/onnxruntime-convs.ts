@@ -1,0 +1,105 @@
+/**
+ * Runs one-op ONNX models (conv-graphs.ts) on tensors of the wasm heap, synchronously, one cached
+ * onnxruntime session per model (shape and geometry). Inputs are handed over as views of the heap
+ * (no copy) and the output is written straight into a new heap tensor, except where the heap is a
+ * SharedArrayBuffer (the threaded wasm binary): onnxruntime-node refuses shared memory
+ * ("Invalid argument"), so there inputs are copied out and the output copied in.
+ */
+import type { KernelBackend, TensorInfo } from '@tensorflow/tfjs-core';
+import { allocate, heapView } from '../wasm/heap.ts';
+import type { NativeSession, NativeSessionOptions, OnnxruntimeNative } from './onnxruntime-native.ts';
+
+/** Sessions kept per engine; a training step uses about six, a test grid a few hundred (oldest dropped first). */
+const MAX_SESSIONS = 64;
+
+export class OnnxruntimeConvs {
+  private readonly sessions = new Map<string, NativeSession>();
+  private readonly options: NativeSessionOptions;
+
+  /** `threads`: onnxruntime's intra-op threads (its own pool, not XNNPACK's). */
+  constructor(
+    private readonly native: OnnxruntimeNative,
+    readonly threads: number,
+  ) {
+    this.options = {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+      // A convolution's pool threads would otherwise spin between kernels, on the cores the rest of the step runs on.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
+    };
+  }
+
+  /** e.g. "onnxruntime-node 1.30.0, 2 threads". */
+  get description(): string {
+    return `onnxruntime-node ${this.native.version}, ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
+  }
+
+  /** Runs the model named `key` (built by `build` the first time) on a and b; returns a new heap tensor. */
+  run(
+    backend: KernelBackend,
+    key: string,
+    build: () => Uint8Array,
+    a: TensorInfo,
+    b: TensorInfo,
+    outShape: readonly number[],
+  ): TensorInfo {
+    const session = this.session(key, build);
+    const out = allocate(backend, [...outShape], 'float32');
+    try {
+      // Views after the last allocation: growing the heap would detach them.
+      const av = heapView(backend, a) as Float32Array;
+      const bv = heapView(backend, b) as Float32Array;
+      const ov = heapView(backend, out) as Float32Array;
+      const { Tensor } = this.native;
+      const shared = typeof SharedArrayBuffer !== 'undefined' && ov.buffer instanceof SharedArrayBuffer;
+      const feeds = {
+        a: new Tensor('float32', shared ? av.slice() : av, a.shape),
+        b: new Tensor('float32', shared ? bv.slice() : bv, b.shape),
+      };
+      if (shared) {
+        const result = session.run(feeds, { y: null }, {});
+        ov.set(result['y']!.data as Float32Array);
+      } else {
+        session.run(feeds, { y: new Tensor('float32', ov, [...outShape]) }, {});
+      }
+      return out;
+    } catch (e) {
+      backend.disposeData(out.dataId);
+      throw e;
+    }
+  }
+
+  /** Sessions held now. */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Frees every session. */
+  dispose(): void {
+    for (const s of this.sessions.values()) s.dispose();
+    this.sessions.clear();
+  }
+
+  private session(key: string, build: () => Uint8Array): NativeSession {
+    const known = this.sessions.get(key);
+    if (known !== undefined) {
+      // Most recently used last: the first entry is the one to drop.
+      this.sessions.delete(key);
+      this.sessions.set(key, known);
+      return known;
+    }
+    const created = this.native.createSession(build(), this.options);
+    this.sessions.set(key, created);
+    if (this.sessions.size > MAX_SESSIONS) {
+      const [oldest] = this.sessions;
+      if (oldest !== undefined) {
+        oldest[1].dispose();
+        this.sessions.delete(oldest[0]);
+      }
+    }
+    return created;
+  }
+}
