@@ -58,7 +58,7 @@ function mlpPresets(quick: boolean): Workload[] {
 export function ganforgeImagesPerSec(
   w: Workload,
   extraSet: readonly string[] = [],
-  convs: 'onnxruntime' | 'xnnpack' = 'onnxruntime',
+  gemm: 'onnxruntime' | 'xnnpack' = 'onnxruntime',
 ): number {
   const out = mkdtempSync(join(tmpdir(), 'ganforge-bench-'));
   try {
@@ -81,8 +81,8 @@ export function ganforgeImagesPerSec(
         'wasm',
         '--threads',
         String(w.threads),
-        '--wasm-convs',
-        convs,
+        '--wasm-gemm',
+        gemm,
         '--out',
         out,
         '--progress',
@@ -259,8 +259,8 @@ export async function benchTraining(
     '## Training',
     '',
     'The real `ganforge train` loop on the tfjs wasm backend (with the kernels ganforge registers: see',
-    "`packages/backend/src/wasm/`; convolutions on onnxruntime-node's native kernels, `packages/backend/src/native-convs/`,",
-    'and, in their own column, on XNNPACK inside wasm: `--wasm-convs xnnpack`) against PyTorch running the identical networks and step',
+    "`packages/backend/src/wasm/`; convolutions and matmuls on onnxruntime-node's native kernels, `packages/backend/src/native-gemm/`,",
+    'and, in their own column, on XNNPACK inside wasm as before: `--wasm-gemm xnnpack`) against PyTorch running the identical networks and step',
     '(`scripts/peers/torch_gan_step.py`: same layers, losses, Adam settings, batch size, and a read-back of losses and',
     "per-parameter gradient norms every step, as ganforge does; neither computes gradients for D's parameters in G's",
     'update), in the same run, interleaved, each measurement in',
@@ -271,7 +271,7 @@ export async function benchTraining(
     "OMP/OPENBLAS/MKL_NUM_THREADS set to the row's threads (torch.set_num_threads alone left OpenBLAS a second thread);",
     `date ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    '| workload | threads | ganforge images/s | ganforge, convolutions on XNNPACK | PyTorch images/s | ganforge / PyTorch |',
+    '| workload | threads | ganforge images/s | ganforge, convolutions and matmuls on XNNPACK | PyTorch images/s | ganforge / PyTorch |',
     '|---|---|---|---|---|---|',
     ...rows,
     '',

@@ -2,7 +2,7 @@
  * Training backends: `selectBackend` picks tensorflow-gpu -> webgpu -> tensorflow -> wasm -> cpu (or the
  * one asked for), starts it, and makes wasm able to train conv GANs (kernels in wasm/).
  */
-export type { BackendInfo, BackendName, WasmConvs } from './types.ts';
+export type { BackendInfo, BackendName, WasmGemm } from './types.ts';
 export { BACKEND_ORDER } from './types.ts';
 export { selectBackend } from './select-backend.ts';
 export { timeKernels, type KernelTally, type KernelTimes } from './kernel-timer.ts';

@@ -12,9 +12,9 @@ import { GanforgeError } from '@ganforge/core';
 import { BACKEND_PACKAGE, INSTALL_HINT } from './install-hints.ts';
 import { loadNativeBackend } from './native-backend.ts';
 import { BACKEND_ORDER } from './types.ts';
-import type { BackendInfo, BackendName, WasmConvs } from './types.ts';
-import { loadOnnxruntimeNative } from './native-convs/onnxruntime-native.ts';
-import { OnnxruntimeConvs } from './native-convs/onnxruntime-convs.ts';
+import type { BackendInfo, BackendName, WasmGemm } from './types.ts';
+import { loadOnnxruntimeNative } from './native-gemm/onnxruntime-native.ts';
+import { OnnxruntimeGemm } from './native-gemm/onnxruntime-gemm.ts';
 import { ADAM_UPDATE, adamUpdateCpuConfig } from './fused/adam-update.ts';
 import { registerWasmTrainingKernels } from './wasm/register-training-kernels.ts';
 import { startWasm, wasmSimd, wasmThreads } from './wasm/setup-wasm.ts';
@@ -67,32 +67,36 @@ async function tryWebgpu(): Promise<Attempt> {
   };
 }
 
-/** Environment variable that sets where wasm runs convolutions ('onnxruntime' or 'xnnpack') unless told. */
-export const WASM_CONVS_ENV = 'GANFORGE_WASM_CONVS';
+/** Environment variable that sets where wasm runs convolutions and matmuls ('onnxruntime' or 'xnnpack') unless told. */
+export const WASM_GEMM_ENV = 'GANFORGE_WASM_GEMM';
 
-/** `wasmConvs` unless given: GANFORGE_WASM_CONVS when it names one, else 'onnxruntime'. */
-export function defaultWasmConvs(env: NodeJS.ProcessEnv = process.env): WasmConvs {
-  const set = env[WASM_CONVS_ENV];
+/** `wasmGemm` unless given: GANFORGE_WASM_GEMM when it names one, else 'onnxruntime'. */
+export function defaultWasmGemm(env: NodeJS.ProcessEnv = process.env): WasmGemm {
+  const set = env[WASM_GEMM_ENV];
   if (set === undefined || set === '') return 'onnxruntime';
   if (set === 'onnxruntime' || set === 'xnnpack') return set;
-  throw new GanforgeError('bad_backend', `${WASM_CONVS_ENV}=${set} names no convolution engine`, {
-    hint: `set ${WASM_CONVS_ENV} to onnxruntime or xnnpack, or unset it`,
-  });
+  throw new GanforgeError(
+    'bad_backend',
+    `${WASM_GEMM_ENV}=${set} names no engine for convolutions and matmuls`,
+    {
+      hint: `set ${WASM_GEMM_ENV} to onnxruntime or xnnpack, or unset it`,
+    },
+  );
 }
 
-async function tryWasm(threads: number | undefined, convs: WasmConvs = defaultWasmConvs()): Promise<Attempt> {
+async function tryWasm(threads: number | undefined, gemm: WasmGemm = defaultWasmGemm()): Promise<Attempt> {
   registerWasmTrainingKernels();
   if (!(await startWasm(threads))) {
     return { unavailable: { missing: false, reason: 'the wasm backend failed to initialize' } };
   }
-  const native = convs === 'onnxruntime' ? loadOnnxruntimeNative() : undefined;
-  let convsInfo = 'XNNPACK (wasm)';
+  const native = gemm === 'onnxruntime' ? loadOnnxruntimeNative() : undefined;
+  let gemmInfo = 'XNNPACK (wasm)';
   if (native !== undefined && 'unavailable' in native) {
-    convsInfo = `XNNPACK (wasm; onnxruntime-node did not load: ${native.unavailable})`;
+    gemmInfo = `XNNPACK (wasm; onnxruntime-node did not load: ${native.unavailable})`;
   } else if (native !== undefined) {
-    const engine = new OnnxruntimeConvs(native, wasmThreads());
-    registerWasmTrainingKernels({ convs: engine });
-    convsInfo = engine.description;
+    const engine = new OnnxruntimeGemm(native, wasmThreads());
+    registerWasmTrainingKernels({ gemm: engine });
+    gemmInfo = engine.description;
   }
   return {
     info: {
@@ -101,7 +105,7 @@ async function tryWasm(threads: number | undefined, convs: WasmConvs = defaultWa
       version: version_wasm,
       threads: wasmThreads(),
       simd: await wasmSimd(),
-      convs: convsInfo,
+      gemm: gemmInfo,
     },
   };
 }
@@ -118,10 +122,10 @@ export interface SelectBackendOptions {
   /** XNNPACK threads for wasm (default: defaultWasmThreads()). Fixed at the first wasm start in a process. */
   wasmThreads?: number;
   /**
-   * Where wasm runs convolutions (Conv2D and both gradients): 'onnxruntime' (default; onnxruntime-node's
+   * Where wasm runs convolutions and matmuls (Conv2D, both its gradients, BatchMatMul): 'onnxruntime' (default; onnxruntime-node's
    * native kernels, XNNPACK where it does not load) or 'xnnpack' (inside wasm).
    */
-  wasmConvs?: WasmConvs;
+  wasmGemm?: WasmGemm;
   /** 'auto' only: told, in order, each backend it passed over and why (one line each). */
   onSkip?: (name: BackendName, reason: string) => void;
 }
@@ -134,7 +138,7 @@ function attempt(name: BackendName, options: SelectBackendOptions): Promise<Atte
     case 'webgpu':
       return tryWebgpu();
     case 'wasm':
-      return tryWasm(options.wasmThreads, options.wasmConvs);
+      return tryWasm(options.wasmThreads, options.wasmGemm);
     case 'cpu':
       return tryCpu();
   }

@@ -13,14 +13,14 @@ export interface BackendInfo {
   threads: number;
   /** Whether WebAssembly SIMD is in use (wasm only). */
   simd?: boolean;
-  /** What computes the convolutions (wasm only), e.g. "onnxruntime-node 1.30.0, 1 thread" or "XNNPACK (wasm)". */
-  convs?: string;
+  /** What computes convolutions and matmuls (wasm only), e.g. "onnxruntime-node 1.30.0, 1 thread" or "XNNPACK (wasm)". */
+  gemm?: string;
   /** The GPU adapter Dawn chose (webgpu only), e.g. "NVIDIA H200 (nvidia, hopper)". */
   adapter?: string;
 }
 
-/** Where the wasm backend runs convolutions: onnxruntime-node's native kernels, or XNNPACK inside wasm. */
-export type WasmConvs = 'onnxruntime' | 'xnnpack';
+/** Where the wasm backend runs convolutions and matmuls: onnxruntime-node's native kernels, or XNNPACK inside wasm. */
+export type WasmGemm = 'onnxruntime' | 'xnnpack';
 
 /** Order tried by `selectBackend('auto')`. */
 export const BACKEND_ORDER: readonly BackendName[] = [

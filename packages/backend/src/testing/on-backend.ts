@@ -50,7 +50,7 @@ export function pseudoRandomTensor(shape: number[], seed: number): tf.Tensor {
 
 /**
  * For a describe block: selects `backend` (through ganforge's selectBackend, which registers the
- * training kernels, with `options`: e.g. wasm's convolutions on XNNPACK) before its tests, and restores the backend that was active after them.
+ * training kernels, with `options`: e.g. wasm's convolutions and matmuls on XNNPACK) before its tests, and restores the backend that was active after them.
  * Without a backend it only restores.
  */
 export function useBackendInSuite(backend?: BackendName, options: SelectBackendOptions = {}): void {

@@ -4,6 +4,6 @@ import { convWorkload } from './thread-probe.ts';
 
 const backend = await selectBackend('wasm', {
   wasmThreads: Number(process.argv[2] ?? 2),
-  wasmConvs: process.argv[3] === 'xnnpack' ? 'xnnpack' : 'onnxruntime',
+  wasmGemm: process.argv[3] === 'xnnpack' ? 'xnnpack' : 'onnxruntime',
 });
 process.stdout.write(JSON.stringify({ backend, values: convWorkload() }));

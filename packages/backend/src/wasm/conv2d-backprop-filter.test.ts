@@ -6,7 +6,7 @@ import { itMatchesCpuOnConvCases } from '../testing/conv-backprop.ts';
 import { maxAbsDiff, onBackend, pseudoRandom, useBackendInSuite } from '../testing/on-backend.ts';
 
 describe('wasm Conv2DBackpropFilter', () => {
-  useBackendInSuite('wasm', { wasmConvs: 'xnnpack' }); // the wasm kernels (native-convs/ has the onnxruntime ones)
+  useBackendInSuite('wasm', { wasmGemm: 'xnnpack' }); // the wasm kernels (native-gemm/ has the onnxruntime ones)
 
   it('is registered for wasm', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();

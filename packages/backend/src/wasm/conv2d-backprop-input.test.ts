@@ -7,7 +7,7 @@ import { maxAbsDiff, onBackend, pseudoRandom, useBackendInSuite } from '../testi
 import { conv2DBackpropInputWasmConfig, phaseAxis, phaseFilter } from './conv2d-backprop-input.ts';
 
 describe('wasm Conv2DBackpropInput (XNNPACK phase decomposition)', () => {
-  useBackendInSuite('wasm', { wasmConvs: 'xnnpack' }); // the wasm kernels (native-convs/ has the onnxruntime ones)
+  useBackendInSuite('wasm', { wasmGemm: 'xnnpack' }); // the wasm kernels (native-gemm/ has the onnxruntime ones)
 
   it('replaces the kernel tfjs-backend-wasm ships', () => {
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2DBackpropInputWasmConfig);

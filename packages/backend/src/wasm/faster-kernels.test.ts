@@ -16,7 +16,7 @@ import { tileInto } from './tile.ts';
 const rnd = (shape: number[], seed: number): tf.Tensor => pseudoRandomTensor(shape, seed);
 
 describe('wasm kernels faster than the shipped ones', () => {
-  useBackendInSuite('wasm', { wasmConvs: 'xnnpack' }); // the wasm kernels (native-convs/ has the onnxruntime ones)
+  useBackendInSuite('wasm', { wasmGemm: 'xnnpack' }); // the wasm kernels (native-gemm/ has the onnxruntime ones)
 
   it('are registered in place of the shipped kernels', () => {
     for (const { config, why } of WASM_TRAINING_KERNELS.filter((k) => k.why === 'faster')) {

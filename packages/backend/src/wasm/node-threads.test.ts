@@ -13,15 +13,15 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 describe('multithreaded wasm in Node', () => {
   useBackendInSuite('cpu');
 
-  // On 2 threads the heap is a SharedArrayBuffer, which onnxruntime's convolutions copy out of and into.
+  // On 2 threads the heap is a SharedArrayBuffer, which the onnxruntime route copies out of and into.
   it.each([
     ['xnnpack', 'XNNPACK (wasm)'],
     ['onnxruntime', 'onnxruntime-node 1.30.0, 2 threads'],
   ])(
-    'runs 2 threads, convolutions on %s: matches cpu on conv forward/backward, and the process exits',
-    async (convs, described) => {
+    'runs 2 threads, convolutions and matmuls on %s: matches cpu on conv forward/backward, and the process exits',
+    async (gemm, described) => {
       const started = Date.now();
-      const child = spawnSync(process.execPath, ['--import', 'tsx', main, '2', convs], {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', main, '2', gemm], {
         cwd: repoRoot,
         encoding: 'utf8',
         timeout: 60_000,
@@ -29,7 +29,7 @@ describe('multithreaded wasm in Node', () => {
       expect(child.error).toBeUndefined(); // a timeout here = the pthread pool kept Node alive
       expect(child.status, child.stderr).toBe(0);
       const { backend, values } = JSON.parse(child.stdout) as { backend: BackendInfo; values: number[][] };
-      expect(backend).toMatchObject({ name: 'wasm', threads: 2, simd: true, convs: described });
+      expect(backend).toMatchObject({ name: 'wasm', threads: 2, simd: true, gemm: described });
       const cpu = await onBackend('cpu', convWorkload);
       cpu.forEach((expected, i) => {
         const scale = Math.max(...expected.map(Math.abs));

@@ -1,4 +1,5 @@
 import {
+  BatchMatMul,
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
@@ -23,8 +24,8 @@ import { tileWasmConfig } from './tile.ts';
 import { gatherWasmConfig } from './gather.ts';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum.ts';
 import { shippedKernel } from './faster-kernel.ts';
-import { ONNXRUNTIME_CONV_KERNELS, onnxruntimeConvKernels } from '../native-convs/conv-kernels.ts';
-import type { OnnxruntimeConvs } from '../native-convs/onnxruntime-convs.ts';
+import { ONNXRUNTIME_GEMM_KERNELS, onnxruntimeGemmKernels } from '../native-gemm/gemm-kernels.ts';
+import type { OnnxruntimeGemm } from '../native-gemm/onnxruntime-gemm.ts';
 
 /** tfjs-backend-wasm's own Conv2D (XNNPACK), read before anything is registered over it. */
 const SHIPPED_CONV2D = shippedKernel(Conv2D);
@@ -62,16 +63,16 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
 /** What `registerWasmTrainingKernels` registers beyond the list. */
 export interface WasmKernelOptions {
   /**
-   * Run Conv2D and both its gradients on onnxruntime's native kernels (native-convs/); undefined:
+   * Run Conv2D and both its gradients on onnxruntime's native kernels (native-gemm/); undefined:
    * on XNNPACK inside wasm.
    */
-  readonly convs?: OnnxruntimeConvs;
+  readonly gemm?: OnnxruntimeGemm;
 }
 
 /**
  * Registers them in tfjs's (global) kernel registry. Idempotent. A 'missing' kernel that a later
  * tfjs-backend-wasm ships itself is left alone; 'faster' and 'wrong' ones replace the shipped kernel.
- * With `convs`, the three convolution kernels then go over to onnxruntime; without, any that an
+ * With `gemm`, the convolution and matmul kernels then go over to onnxruntime; without, any that an
  * earlier call put there come back to wasm. Returns the names registered by this call.
  */
 export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): string[] {
@@ -86,19 +87,20 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
   for (const { config, why } of WASM_TRAINING_KERNELS) {
     const current = getKernel(config.kernelName, config.backendName);
     if (current === config) continue;
-    if (current !== undefined && why === 'missing' && !ONNXRUNTIME_CONV_KERNELS.has(current)) continue;
+    if (current !== undefined && why === 'missing' && !ONNXRUNTIME_GEMM_KERNELS.has(current)) continue;
     put(config);
   }
   const conv2d = getKernel(Conv2D, 'wasm');
-  if (options.convs !== undefined) {
+  if (options.gemm !== undefined) {
     if (SHIPPED_CONV2D === undefined) throw new Error('tfjs-backend-wasm registered no Conv2D');
     const wasm = {
       [Conv2D]: SHIPPED_CONV2D,
       [Conv2DBackpropInput]: conv2DBackpropInputWasmConfig,
       [Conv2DBackpropFilter]: conv2DBackpropFilterWasmConfig,
+      [BatchMatMul]: batchMatMulWasmConfig,
     };
-    for (const config of onnxruntimeConvKernels(options.convs, wasm)) put(config);
-  } else if (conv2d !== undefined && ONNXRUNTIME_CONV_KERNELS.has(conv2d) && SHIPPED_CONV2D !== undefined) {
+    for (const config of onnxruntimeGemmKernels(options.gemm, wasm)) put(config);
+  } else if (conv2d !== undefined && ONNXRUNTIME_GEMM_KERNELS.has(conv2d) && SHIPPED_CONV2D !== undefined) {
     put(SHIPPED_CONV2D);
   }
   return added;

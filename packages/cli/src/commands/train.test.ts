@@ -98,18 +98,18 @@ describe('ganforge train', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^backend: wasm \(tfjs wasm 4\.22\.0\), threads 2, simd on, convolutions on onnxruntime-node 1\.30\.0, 2 threads$/m,
+      /^backend: wasm \(tfjs wasm 4\.22\.0\), threads 2, simd on, convolutions and matmuls on onnxruntime-node 1\.30\.0, 2 threads$/m,
     );
     const [run] = readdirSync(out);
     const meta = JSON.parse(readFileSync(join(out, run as string, 'meta.json'), 'utf8')) as {
-      backend: { threads: number; convs: string };
+      backend: { threads: number; gemm: string };
     };
     expect(meta.backend.threads).toBe(2);
-    expect(meta.backend.convs).toBe('onnxruntime-node 1.30.0, 2 threads');
+    expect(meta.backend.gemm).toBe('onnxruntime-node 1.30.0, 2 threads');
     expect(ganforge(['train', '--threads', '9', '--print-config']).code).toBe(2);
-    const badEngine = ganforge(['train', '--wasm-convs', 'mkl', '--print-config']);
+    const badEngine = ganforge(['train', '--wasm-gemm', 'mkl', '--print-config']);
     expect(badEngine.code).toBe(2);
-    expect(badEngine.stderr).toMatch(/--wasm-convs.*'mkl' is invalid.*onnxruntime, xnnpack/);
+    expect(badEngine.stderr).toMatch(/--wasm-gemm.*'mkl' is invalid.*onnxruntime, xnnpack/);
   });
 
   test('--print-config prints the resolved config with --set applied', () => {

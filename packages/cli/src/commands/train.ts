@@ -21,7 +21,7 @@ interface TrainFlags {
   dashboard: boolean;
   dashboardPort: number;
   threads: number;
-  wasmConvs?: 'onnxruntime' | 'xnnpack';
+  wasmGemm?: 'onnxruntime' | 'xnnpack';
   profile?: number | true;
 }
 
@@ -41,7 +41,7 @@ function describeStart(info: RunStart): string {
   const extras = [
     `threads ${b.threads}`,
     ...(b.simd === undefined ? [] : [`simd ${b.simd ? 'on' : 'off'}`]),
-    ...(b.convs === undefined ? [] : [`convolutions on ${b.convs}`]),
+    ...(b.gemm === undefined ? [] : [`convolutions and matmuls on ${b.gemm}`]),
     ...(b.adapter === undefined ? [] : [`adapter ${b.adapter}`]),
   ];
   const { height, width, channels } = info.dataset.shape;
@@ -99,8 +99,8 @@ export const registerTrain: RegisterCommand = (program) => {
     )
     .addOption(
       new Option(
-        '--wasm-convs <engine>',
-        "wasm backend: where convolutions run: onnxruntime (onnxruntime-node's native kernels) or xnnpack (inside wasm) (default: $GANFORGE_WASM_CONVS, else onnxruntime)",
+        '--wasm-gemm <engine>',
+        "wasm backend: where convolutions and matmuls run: onnxruntime (onnxruntime-node's native kernels) or xnnpack (inside wasm) (default: $GANFORGE_WASM_GEMM, else onnxruntime)",
       ).choices(['onnxruntime', 'xnnpack']),
     )
     .option(
@@ -154,7 +154,7 @@ export const registerTrain: RegisterCommand = (program) => {
         const profile = await profileTraining(config, {
           backend: backendGiven ? flags.backend : undefined,
           wasmThreads: flags.threads > 0 ? flags.threads : undefined,
-          wasmConvs: flags.wasmConvs,
+          wasmGemm: flags.wasmGemm,
           steps: flags.profile === true ? 10 : flags.profile,
         });
         process.stdout.write(formatStepProfile(profile));
@@ -177,7 +177,7 @@ export const registerTrain: RegisterCommand = (program) => {
         out: flags.out,
         backend: backendGiven ? flags.backend : undefined,
         wasmThreads: flags.threads > 0 ? flags.threads : undefined,
-        wasmConvs: flags.wasmConvs,
+        wasmGemm: flags.wasmGemm,
         onBackendSkip: (name, reason) => process.stderr.write(`backend ${name} skipped: ${reason}\n`),
         signal: stop.signal,
         command: commandLine(),

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { GanforgeError } from '@ganforge/core';
-import { selectBackend, type BackendInfo, type BackendName, type WasmConvs } from '@ganforge/backend';
+import { selectBackend, type BackendInfo, type BackendName, type WasmGemm } from '@ganforge/backend';
 import { batchesPerEpoch, loadDataset, type Dataset } from '@ganforge/data';
 import {
   createRunDir,
@@ -43,8 +43,8 @@ export interface OpenRunOptions {
   readonly backend?: BackendName | 'auto' | undefined;
   /** wasm backend: XNNPACK threads (default: GANFORGE_WASM_THREADS, else one per core up to 8; fixed per process). */
   readonly wasmThreads?: number | undefined;
-  /** wasm backend: where convolutions run (default: GANFORGE_WASM_CONVS, else onnxruntime). */
-  readonly wasmConvs?: WasmConvs | undefined;
+  /** wasm backend: where convolutions and matmuls run (default: GANFORGE_WASM_GEMM, else onnxruntime). */
+  readonly wasmGemm?: WasmGemm | undefined;
   /** Backend 'auto': told each backend passed over and why, before the one chosen (e.g. webgpu: no adapter). */
   readonly onBackendSkip?: ((name: BackendName, reason: string) => void) | undefined;
   /** An already loaded dataset instead of loading config.dataset (programmatic use, tests). */
@@ -88,7 +88,7 @@ export async function openRun(options: OpenRunOptions, readDiagnostics = false):
   // The backend must be active before any tensor exists (loading a checkpoint makes tensors).
   const backend = await selectBackend(options.backend ?? config.backend, {
     ...(options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads }),
-    ...(options.wasmConvs === undefined ? {} : { wasmConvs: options.wasmConvs }),
+    ...(options.wasmGemm === undefined ? {} : { wasmGemm: options.wasmGemm }),
     ...(options.onBackendSkip === undefined ? {} : { onSkip: options.onBackendSkip }),
   });
   const checkpoint = from ? await loadCheckpoint(from.dir) : undefined;

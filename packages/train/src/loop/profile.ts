@@ -11,7 +11,7 @@ import {
   timeKernels,
   type BackendInfo,
   type BackendName,
-  type WasmConvs,
+  type WasmGemm,
 } from '@ganforge/backend';
 import type { TrainConfig } from '../config/schema.ts';
 import { assertShapeFits } from '../config/shape.ts';
@@ -52,8 +52,8 @@ export interface StepProfile {
 export interface ProfileOptions {
   readonly backend?: BackendName | 'auto' | undefined;
   readonly wasmThreads?: number | undefined;
-  /** wasm backend: where convolutions run (default: GANFORGE_WASM_CONVS, else onnxruntime). */
-  readonly wasmConvs?: WasmConvs | undefined;
+  /** wasm backend: where convolutions and matmuls run (default: GANFORGE_WASM_GEMM, else onnxruntime). */
+  readonly wasmGemm?: WasmGemm | undefined;
   /** Timed steps after the warm-up. Default 10. */
   readonly steps?: number | undefined;
   readonly warmup?: number | undefined;
@@ -66,7 +66,7 @@ export async function profileTraining(
 ): Promise<StepProfile> {
   const backend = await selectBackend(options.backend ?? config.backend, {
     ...(options.wasmThreads === undefined ? {} : { wasmThreads: options.wasmThreads }),
-    ...(options.wasmConvs === undefined ? {} : { wasmConvs: options.wasmConvs }),
+    ...(options.wasmGemm === undefined ? {} : { wasmGemm: options.wasmGemm }),
   });
   const dataset = options.dataset ?? (await loadDataset(config.dataset));
   assertShapeFits(config, dataset);
@@ -139,7 +139,7 @@ const count = (n: number): string => (Number.isInteger(n) ? String(n) : n.toFixe
 export function formatStepProfile(p: StepProfile, top = 15): string {
   const b = p.backend;
   const lines = [
-    `backend ${b.name} (${b.threads} thread${b.threads === 1 ? '' : 's'}${b.simd === undefined ? '' : `, simd ${b.simd ? 'on' : 'off'}`}${b.convs === undefined ? '' : `, convolutions on ${b.convs}`}), batch ${p.batchSize}`,
+    `backend ${b.name} (${b.threads} thread${b.threads === 1 ? '' : 's'}${b.simd === undefined ? '' : `, simd ${b.simd ? 'on' : 'off'}`}${b.gemm === undefined ? '' : `, convolutions and matmuls on ${b.gemm}`}), batch ${p.batchSize}`,
     `${p.msPerStep.toFixed(1)} ms/step, ${p.imagesPerSec.toFixed(0)} images/s (mean of ${p.steps} steps after warm-up)`,
     `a step: ${count(p.kernelsPerStep)} kernels, ${p.kernelMs.toFixed(1)} ms inside them, ${p.outsideMs.toFixed(1)} ms outside (JavaScript: tape, layers, optimizers; mean of ${p.steps} more steps, each kernel timed)`,
     '',

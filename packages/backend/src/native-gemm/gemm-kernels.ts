@@ -1,15 +1,22 @@
 /**
- * Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter for the wasm backend on onnxruntime's native
- * CPU kernels (conv-graphs.ts, onnxruntime-convs.ts). Why: XNNPACK in tfjs-backend-wasm runs 128-bit
- * WebAssembly SIMD without fused multiply-add, and on the DCGAN layers it reaches ~20 GFLOP/s on one
- * core of this machine, while onnxruntime's MLAS uses the CPU's own vector width and FMA (AVX2,
- * AVX-512): the same three convolutions of a 64/64 DCGAN layer at batch 64, one thread, 2.5x-3.4x
- * faster (BENCHMARKS.md, "Convolutions on onnxruntime"). Everything else in a step stays on wasm.
+ * Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter and BatchMatMul for the wasm backend on
+ * onnxruntime's native CPU kernels (gemm-graphs.ts, onnxruntime-gemm.ts). Why: XNNPACK in
+ * tfjs-backend-wasm computes with 128-bit WebAssembly SIMD and no fused multiply-add (~20-25 GFLOP/s
+ * on a DCGAN layer, one core of this machine), while onnxruntime's MLAS uses the CPU's own vectors
+ * and FMA (AVX2, AVX-512): on the 64/64 DCGAN layers at batch 64, one thread, the forward conv, the
+ * transposed conv and the filter gradient run 1.5-3x faster, and a dense layer's backward products
+ * ~3x (BENCHMARKS.md, "Convolutions and matmuls on onnxruntime"). Everything else in a step stays on wasm.
  *
  * Each kernel hands what it does not cover (NCHW, non-float32, a filter gradient whose forward conv
- * skipped trailing rows) to the wasm kernel it replaces.
- */
-import { backend_util, Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+ * skipped trailing rows, a batched matmul) to the wasm kernel it replaces. */
+import {
+  backend_util,
+  BatchMatMul,
+  Conv2D,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  util,
+} from '@tensorflow/tfjs-core';
 import type {
   Conv2DAttrs,
   Conv2DBackpropFilterAttrs,
@@ -19,13 +26,19 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { KernelArgs } from '../wasm/faster-kernel.ts';
-import { conv2dModel, filterGradientModel, transposedConvModel, type Pads } from './conv-graphs.ts';
-import type { OnnxruntimeConvs } from './onnxruntime-convs.ts';
+import {
+  conv2dModel,
+  filterGradientModel,
+  matMulModel,
+  transposedConvModel,
+  type Pads,
+} from './gemm-graphs.ts';
+import type { OnnxruntimeGemm } from './onnxruntime-gemm.ts';
 
 type Shape4 = [number, number, number, number];
 
 /** The kernel configs made here, so registration can tell them from the wasm ones. */
-export const ONNXRUNTIME_CONV_KERNELS = new WeakSet<KernelConfig>();
+export const ONNXRUNTIME_GEMM_KERNELS = new WeakSet<KernelConfig>();
 
 const isFloat4d = (...t: TensorInfo[]): boolean =>
   t.every((i) => i.dtype === 'float32' && i.shape.length === 4);
@@ -54,7 +67,7 @@ function geometry(
 
 const keyOf = (...parts: unknown[]): string => JSON.stringify(parts);
 
-function conv2d(engine: OnnxruntimeConvs, { inputs, backend, attrs }: KernelArgs): TensorInfo | undefined {
+function conv2d(engine: OnnxruntimeGemm, { inputs, backend, attrs }: KernelArgs): TensorInfo | undefined {
   const { x, filter } = inputs;
   const a = attrs as unknown as Conv2DAttrs;
   if (x === undefined || filter === undefined || a.dataFormat === 'NCHW' || !isFloat4d(x, filter))
@@ -82,7 +95,7 @@ function conv2d(engine: OnnxruntimeConvs, { inputs, backend, attrs }: KernelArgs
 }
 
 function transposedConv(
-  engine: OnnxruntimeConvs,
+  engine: OnnxruntimeGemm,
   { inputs, backend, attrs }: KernelArgs,
 ): TensorInfo | undefined {
   const { dy, filter } = inputs;
@@ -112,7 +125,7 @@ function transposedConv(
 }
 
 function filterGradient(
-  engine: OnnxruntimeConvs,
+  engine: OnnxruntimeGemm,
   { inputs, backend, attrs }: KernelArgs,
 ): TensorInfo | undefined {
   const { x, dy } = inputs;
@@ -142,11 +155,39 @@ function filterGradient(
   );
 }
 
+/**
+ * BatchMatMul of one matrix by one (a batch of 1, float32: every dense layer, forward and backward),
+ * transposes read in place by Gemm. Batched products stay on wasm.
+ */
+function matMul(engine: OnnxruntimeGemm, { inputs, backend, attrs }: KernelArgs): TensorInfo | undefined {
+  const { a, b } = inputs;
+  const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
+  if (a === undefined || b === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
+  if (a.shape.length < 2 || b.shape.length < 2) return undefined;
+  const batch = (t: TensorInfo): number => util.sizeFromShape(t.shape.slice(0, -2));
+  if (batch(a) !== 1 || batch(b) !== 1) return undefined;
+  const a2 = a.shape.slice(-2) as [number, number];
+  const b2 = b.shape.slice(-2) as [number, number];
+  const m = transposeA ? a2[1] : a2[0];
+  const n = transposeB ? b2[0] : b2[1];
+  const rank = Math.max(a.shape.length, b.shape.length);
+  const out = [...Array<number>(rank - 2).fill(1), m, n];
+  return engine.run(
+    backend,
+    keyOf('matmul', a2, b2, transposeA, transposeB),
+    () => matMulModel(a2, b2, transposeA, transposeB),
+    a,
+    b,
+    out,
+    { a: a2, b: b2, y: [m, n] },
+  );
+}
+
 /** A config that runs `fast` on onnxruntime and hands what it returns undefined for to `wasm`. */
 function onOnnxruntime(
   wasm: KernelConfig,
-  engine: OnnxruntimeConvs,
-  fast: (engine: OnnxruntimeConvs, args: KernelArgs) => TensorInfo | undefined,
+  engine: OnnxruntimeGemm,
+  fast: (engine: OnnxruntimeGemm, args: KernelArgs) => TensorInfo | undefined,
 ): KernelConfig {
   const kernelFunc: KernelFunc = (args) =>
     fast(engine, {
@@ -160,22 +201,24 @@ function onOnnxruntime(
     kernelFunc,
     ...(wasm.setupFunc === undefined ? {} : { setupFunc: wasm.setupFunc }),
   };
-  ONNXRUNTIME_CONV_KERNELS.add(config);
+  ONNXRUNTIME_GEMM_KERNELS.add(config);
   return config;
 }
 
 /** The wasm kernels each one replaces, by name. */
-export interface WasmConvKernels {
+export interface WasmGemmKernels {
   readonly [Conv2D]: KernelConfig;
   readonly [Conv2DBackpropInput]: KernelConfig;
   readonly [Conv2DBackpropFilter]: KernelConfig;
+  readonly [BatchMatMul]: KernelConfig;
 }
 
-/** Conv2D and both its gradients on `engine`, falling back to `wasm`'s. */
-export function onnxruntimeConvKernels(engine: OnnxruntimeConvs, wasm: WasmConvKernels): KernelConfig[] {
+/** Conv2D and both its gradients, and BatchMatMul, on `engine`, falling back to `wasm`'s. */
+export function onnxruntimeGemmKernels(engine: OnnxruntimeGemm, wasm: WasmGemmKernels): KernelConfig[] {
   return [
     onOnnxruntime(wasm[Conv2D], engine, conv2d),
     onOnnxruntime(wasm[Conv2DBackpropInput], engine, transposedConv),
     onOnnxruntime(wasm[Conv2DBackpropFilter], engine, filterGradient),
+    onOnnxruntime(wasm[BatchMatMul], engine, matMul),
   ];
 }

@@ -32,7 +32,7 @@ export interface NativeSession {
   dispose(): void;
 }
 
-/** The pieces of onnxruntime-node ganforge's native convolutions use. */
+/** The pieces of onnxruntime-node that ganforge's native convolutions and matmuls use. */
 export interface OnnxruntimeNative {
   readonly version: string;
   /** A loaded session for an ONNX model (throws what onnxruntime says when the model is refused). */

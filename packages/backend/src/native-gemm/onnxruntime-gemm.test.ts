@@ -1,5 +1,5 @@
 /**
- * wasm's convolutions on onnxruntime's native kernels: the three kernels are the onnxruntime ones,
+ * wasm's convolutions and matmuls on onnxruntime's native kernels: the four kernels are the onnxruntime ones,
  * give what the cpu backend gives on the whole geometry grid (and hand what they do not cover back to
  * the wasm kernels), switch back to XNNPACK when asked, and keep a bounded number of sessions.
  */
@@ -12,25 +12,26 @@ import { itMatchesCpuOnConvCases } from '../testing/conv-backprop.ts';
 import { caseLabel, convCases } from '../testing/conv-cases.ts';
 import { pseudoRandomTensor, useBackendInSuite } from '../testing/on-backend.ts';
 import { expectSameAsCpu } from '../testing/same-as-cpu.ts';
-import { defaultWasmConvs, selectBackend } from '../select-backend.ts';
+import { defaultWasmGemm, selectBackend } from '../select-backend.ts';
 import { conv2DBackpropFilterWasmConfig } from '../wasm/conv2d-backprop-filter.ts';
 import { conv2DBackpropInputWasmConfig } from '../wasm/conv2d-backprop-input.ts';
-import { conv2dModel } from './conv-graphs.ts';
-import { ONNXRUNTIME_CONV_KERNELS } from './conv-kernels.ts';
-import { OnnxruntimeConvs } from './onnxruntime-convs.ts';
+import { batchMatMulWasmConfig } from '../wasm/mat-mul.ts';
+import { conv2dModel } from './gemm-graphs.ts';
+import { ONNXRUNTIME_GEMM_KERNELS } from './gemm-kernels.ts';
+import { OnnxruntimeGemm } from './onnxruntime-gemm.ts';
 import { loadOnnxruntimeNative } from './onnxruntime-native.ts';
 import { heapView } from '../wasm/heap.ts';
 
-const CONV_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'] as const;
-const onOnnxruntime = (name: string): boolean => ONNXRUNTIME_CONV_KERNELS.has(tf.getKernel(name, 'wasm')!);
+const GEMM_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul'] as const;
+const onOnnxruntime = (name: string): boolean => ONNXRUNTIME_GEMM_KERNELS.has(tf.getKernel(name, 'wasm')!);
 
-describe('wasm convolutions on onnxruntime (native kernels)', () => {
-  useBackendInSuite('wasm', { wasmConvs: 'onnxruntime' });
+describe('wasm convolutions and matmuls on onnxruntime (native kernels)', () => {
+  useBackendInSuite('wasm', { wasmGemm: 'onnxruntime' });
 
   it('are the default, named in the backend info, and registered for all three kernels', async () => {
     const info = await selectBackend('wasm');
-    expect(info.convs).toBe('onnxruntime-node 1.30.0, 1 thread');
-    for (const name of CONV_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
+    expect(info.gemm).toBe('onnxruntime-node 1.30.0, 1 thread');
+    for (const name of GEMM_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
   });
 
   itMatchesCpuOnConvCases('Conv2DBackpropInput', [5, 6]);
@@ -73,6 +74,35 @@ describe('wasm convolutions on onnxruntime (native kernels)', () => {
     });
   });
 
+  it.each([
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ])('matMul transposeA %s transposeB %s matches cpu, rank 2 and 3', async (ta, tb) => {
+    const [m, k, n] = [5, 7, 3];
+    const a = (rank3: boolean): tf.Tensor =>
+      pseudoRandomTensor([...(rank3 ? [1] : []), ...(ta ? [k, m] : [m, k])], 13);
+    const b = (rank3: boolean): tf.Tensor =>
+      pseudoRandomTensor([...(rank3 ? [1] : []), ...(tb ? [n, k] : [k, n])], 14);
+    await expectSameAsCpu(() => [tf.matMul(a(false), b(false), ta, tb), tf.matMul(a(true), b(true), ta, tb)]);
+  });
+
+  it('a batched matMul stays on wasm, and a dense layer trains the same as on cpu', async () => {
+    await expectSameAsCpu(() =>
+      tf.matMul(pseudoRandomTensor([3, 4, 5], 15), pseudoRandomTensor([3, 5, 2], 16)),
+    );
+    await expectSameAsCpu(() => {
+      const x = pseudoRandomTensor([6, 10], 17);
+      const w = pseudoRandomTensor([10, 4], 18);
+      const [dx, dw] = tf.grads((xi: tf.Tensor, wi: tf.Tensor) => tf.sum(tf.square(tf.matMul(xi, wi))))([
+        x,
+        w,
+      ]);
+      return [dx!, dw!];
+    });
+  });
+
   it("a filter gradient whose forward conv skipped x's last rows goes to the wasm kernel, and is right", async () => {
     // 'valid', 10 rows, k 3, s 2: the forward conv reads rows 0..8 only.
     const before = tf.memory().numTensors;
@@ -86,20 +116,21 @@ describe('wasm convolutions on onnxruntime (native kernels)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('go back to the wasm kernels with wasmConvs xnnpack, and over again', async () => {
-    const info = await selectBackend('wasm', { wasmConvs: 'xnnpack' });
-    expect(info.convs).toBe('XNNPACK (wasm)');
-    for (const name of CONV_KERNELS) expect(onOnnxruntime(name), name).toBe(false);
+  it('go back to the wasm kernels with wasmGemm xnnpack, and over again', async () => {
+    const info = await selectBackend('wasm', { wasmGemm: 'xnnpack' });
+    expect(info.gemm).toBe('XNNPACK (wasm)');
+    for (const name of GEMM_KERNELS) expect(onOnnxruntime(name), name).toBe(false);
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2DBackpropInputWasmConfig);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBe(conv2DBackpropFilterWasmConfig);
-    await selectBackend('wasm', { wasmConvs: 'onnxruntime' });
-    for (const name of CONV_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(batchMatMulWasmConfig);
+    await selectBackend('wasm', { wasmGemm: 'onnxruntime' });
+    for (const name of GEMM_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
   });
 
   it('keeps at most 64 sessions, dropping the least recently used', () => {
     const native = loadOnnxruntimeNative();
     if ('unavailable' in native) throw new Error(native.unavailable);
-    const engine = new OnnxruntimeConvs(native, 1);
+    const engine = new OnnxruntimeGemm(native, 1);
     const backend = tf.backend();
     const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
     const f = tf.tensor4d([10], [1, 1, 1, 1]);
@@ -134,12 +165,12 @@ describe('wasm convolutions on onnxruntime (native kernels)', () => {
   });
 });
 
-describe('GANFORGE_WASM_CONVS', () => {
+describe('GANFORGE_WASM_GEMM', () => {
   it('chooses the engine when set, onnxruntime otherwise, and refuses other values with a hint', () => {
-    expect(defaultWasmConvs({})).toBe('onnxruntime');
-    expect(defaultWasmConvs({ GANFORGE_WASM_CONVS: '' })).toBe('onnxruntime');
-    expect(defaultWasmConvs({ GANFORGE_WASM_CONVS: 'xnnpack' })).toBe('xnnpack');
-    expect(() => defaultWasmConvs({ GANFORGE_WASM_CONVS: 'mkl' })).toThrow(GanforgeError);
-    expect(() => defaultWasmConvs({ GANFORGE_WASM_CONVS: 'mkl' })).toThrow(/GANFORGE_WASM_CONVS=mkl/);
+    expect(defaultWasmGemm({})).toBe('onnxruntime');
+    expect(defaultWasmGemm({ GANFORGE_WASM_GEMM: '' })).toBe('onnxruntime');
+    expect(defaultWasmGemm({ GANFORGE_WASM_GEMM: 'xnnpack' })).toBe('xnnpack');
+    expect(() => defaultWasmGemm({ GANFORGE_WASM_GEMM: 'mkl' })).toThrow(GanforgeError);
+    expect(() => defaultWasmGemm({ GANFORGE_WASM_GEMM: 'mkl' })).toThrow(/GANFORGE_WASM_GEMM=mkl/);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The three convolutions of a training step as one-op ONNX models on tfjs's NHWC tensors, for
+ * The convolutions and matrix products of a training step as one-op ONNX models on tfjs's tensors, for
  * onnxruntime's CPU kernels (MLAS: im2col + an AVX2/AVX-512 FMA SGEMM where the CPU has them).
  * Each model takes tfjs's layouts as they are and returns tfjs's layout; the transposes to ONNX's
  * NCHW and back run inside onnxruntime. The filter is an input, not an initializer: it changes
@@ -50,7 +50,7 @@ const transpose = (input: string, output: string, perm: readonly number[]): Onnx
   attribute: [ints('perm', perm)],
 });
 
-/** A model with inputs a and b and output y, as protobuf bytes. */
+/** A model with inputs a and b and output y, as protobuf bytes (`opset` 17: Gemm, Conv, ConvTranspose as in 11+). */
 function model(
   nodes: OnnxNamespace.INodeProto[],
   a: readonly number[],
@@ -163,5 +163,37 @@ export function filterGradientModel(
     x,
     dy,
     filterShape,
+  );
+}
+
+/**
+ * a [rows_a, cols_a], b [rows_b, cols_b] -> y = op(a) op(b) [M, N], op = transpose where asked (ONNX
+ * Gemm with transA/transB: MLAS reads a transposed operand in place, no Transpose kernel first).
+ * A dense layer's backward pass: dW = x^T dy (transposeA), dx = dy W^T (transposeB).
+ */
+export function matMulModel(
+  a: readonly [number, number],
+  b: readonly [number, number],
+  transposeA: boolean,
+  transposeB: boolean,
+): Uint8Array {
+  const m = transposeA ? a[1] : a[0];
+  const n = transposeB ? b[0] : b[1];
+  const INT = onnx.AttributeProto.AttributeType.INT;
+  return model(
+    [
+      {
+        opType: 'Gemm',
+        input: ['a', 'b'],
+        output: ['y'],
+        attribute: [
+          { name: 'transA', type: INT, i: transposeA ? 1 : 0 },
+          { name: 'transB', type: INT, i: transposeB ? 1 : 0 },
+        ],
+      },
+    ],
+    a,
+    b,
+    [m, n],
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Runs one-op ONNX models (conv-graphs.ts) on tensors of the wasm heap, synchronously, one cached
+ * Runs one-op ONNX models (gemm-graphs.ts) on tensors of the wasm heap, synchronously, one cached
  * onnxruntime session per model (shape and geometry). Inputs are handed over as views of the heap
  * (no copy) and the output is written straight into a new heap tensor, except where the heap is a
  * SharedArrayBuffer (the threaded wasm binary): onnxruntime-node refuses shared memory
@@ -12,7 +12,7 @@ import type { NativeSession, NativeSessionOptions, OnnxruntimeNative } from './o
 /** Sessions kept per engine; a training step uses about six, a test grid a few hundred (oldest dropped first). */
 const MAX_SESSIONS = 64;
 
-export class OnnxruntimeConvs {
+export class OnnxruntimeGemm {
   private readonly sessions = new Map<string, NativeSession>();
   private readonly options: NativeSessionOptions;
 
@@ -27,7 +27,7 @@ export class OnnxruntimeConvs {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
       logSeverityLevel: 3,
-      // A convolution's pool threads would otherwise spin between kernels, on the cores the rest of the step runs on.
+      // The pool's threads would otherwise spin between kernels, on the cores the rest of the step runs on.
       extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
   }
@@ -37,7 +37,11 @@ export class OnnxruntimeConvs {
     return `onnxruntime-node ${this.native.version}, ${this.threads} thread${this.threads === 1 ? '' : 's'}`;
   }
 
-  /** Runs the model named `key` (built by `build` the first time) on a and b; returns a new heap tensor. */
+  /**
+   * Runs the model named `key` (built by `build` the first time) on a and b; returns a new heap tensor
+   * of `outShape`. `dims`: the shapes the model sees, where they differ from the tensors' (the same
+   * values read as another shape, e.g. [1, M, K] as [M, K]).
+   */
   run(
     backend: KernelBackend,
     key: string,
@@ -45,6 +49,11 @@ export class OnnxruntimeConvs {
     a: TensorInfo,
     b: TensorInfo,
     outShape: readonly number[],
+    dims: { readonly a: readonly number[]; readonly b: readonly number[]; readonly y: readonly number[] } = {
+      a: a.shape,
+      b: b.shape,
+      y: outShape,
+    },
   ): TensorInfo {
     const session = this.session(key, build);
     const out = allocate(backend, [...outShape], 'float32');
@@ -56,14 +65,14 @@ export class OnnxruntimeConvs {
       const { Tensor } = this.native;
       const shared = typeof SharedArrayBuffer !== 'undefined' && ov.buffer instanceof SharedArrayBuffer;
       const feeds = {
-        a: new Tensor('float32', shared ? av.slice() : av, a.shape),
-        b: new Tensor('float32', shared ? bv.slice() : bv, b.shape),
+        a: new Tensor('float32', shared ? av.slice() : av, [...dims.a]),
+        b: new Tensor('float32', shared ? bv.slice() : bv, [...dims.b]),
       };
       if (shared) {
         const result = session.run(feeds, { y: null }, {});
         ov.set(result['y']!.data as Float32Array);
       } else {
-        session.run(feeds, { y: new Tensor('float32', ov, [...outShape]) }, {});
+        session.run(feeds, { y: new Tensor('float32', ov, [...dims.y]) }, {});
       }
       return out;
     } catch (e) {
