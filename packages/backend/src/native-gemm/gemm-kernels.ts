@@ -10,6 +10,7 @@
  * Each kernel hands what it does not cover (NCHW, non-float32, a filter gradient whose forward conv
  * skipped trailing rows, a batched matmul) to the wasm kernel it replaces. */
 import {
+  _FusedMatMul,
   backend_util,
   BatchMatMul,
   Conv2D,
@@ -156,11 +157,16 @@ function filterGradient(
 }
 
 /**
- * BatchMatMul of one matrix by one (a batch of 1, float32: every dense layer, forward and backward),
- * transposes read in place by Gemm. Batched products stay on wasm.
+ * BatchMatMul (and _FusedMatMul with neither bias nor activation) of one matrix by one (a batch of 1,
+ * float32: every dense layer, forward and backward), transposes read in place by Gemm. Batched
+ * products, and fused ones with a bias or an activation, stay on wasm.
  */
 function matMul(engine: OnnxruntimeGemm, { inputs, backend, attrs }: KernelArgs): TensorInfo | undefined {
-  const { a, b } = inputs;
+  const { a, b, bias, preluActivationWeights } = inputs;
+  // _FusedMatMul without a bias or an activation is a plain product (G's first dense layer: BN follows it).
+  const { activation } = attrs as { activation?: string };
+  if (bias !== undefined || preluActivationWeights !== undefined) return undefined;
+  if (activation !== undefined && activation !== 'linear') return undefined;
   const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
   if (a === undefined || b === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   if (a.shape.length < 2 || b.shape.length < 2) return undefined;
@@ -211,14 +217,16 @@ export interface WasmGemmKernels {
   readonly [Conv2DBackpropInput]: KernelConfig;
   readonly [Conv2DBackpropFilter]: KernelConfig;
   readonly [BatchMatMul]: KernelConfig;
+  readonly [_FusedMatMul]: KernelConfig;
 }
 
-/** Conv2D and both its gradients, and BatchMatMul, on `engine`, falling back to `wasm`'s. */
+/** Conv2D and both its gradients, BatchMatMul and _FusedMatMul (without bias or activation), on `engine`, falling back to `wasm`'s. */
 export function onnxruntimeGemmKernels(engine: OnnxruntimeGemm, wasm: WasmGemmKernels): KernelConfig[] {
   return [
     onOnnxruntime(wasm[Conv2D], engine, conv2d),
     onOnnxruntime(wasm[Conv2DBackpropInput], engine, transposedConv),
     onOnnxruntime(wasm[Conv2DBackpropFilter], engine, filterGradient),
     onOnnxruntime(wasm[BatchMatMul], engine, matMul),
+    onOnnxruntime(wasm[_FusedMatMul], engine, matMul),
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * wasm's convolutions and matmuls on onnxruntime's native kernels: the four kernels are the onnxruntime ones,
+ * wasm's convolutions and matmuls on onnxruntime's native kernels: the five kernels are the onnxruntime ones,
  * give what the cpu backend gives on the whole geometry grid (and hand what they do not cover back to
  * the wasm kernels), switch back to XNNPACK when asked, and keep a bounded number of sessions.
  */
@@ -15,14 +15,20 @@ import { expectSameAsCpu } from '../testing/same-as-cpu.ts';
 import { defaultWasmGemm, selectBackend } from '../select-backend.ts';
 import { conv2DBackpropFilterWasmConfig } from '../wasm/conv2d-backprop-filter.ts';
 import { conv2DBackpropInputWasmConfig } from '../wasm/conv2d-backprop-input.ts';
-import { batchMatMulWasmConfig } from '../wasm/mat-mul.ts';
+import { batchMatMulWasmConfig, fusedMatMulWasmConfig } from '../wasm/mat-mul.ts';
 import { conv2dModel } from './gemm-graphs.ts';
 import { ONNXRUNTIME_GEMM_KERNELS } from './gemm-kernels.ts';
 import { OnnxruntimeGemm } from './onnxruntime-gemm.ts';
 import { loadOnnxruntimeNative } from './onnxruntime-native.ts';
 import { heapView } from '../wasm/heap.ts';
 
-const GEMM_KERNELS = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchMatMul'] as const;
+const GEMM_KERNELS = [
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'BatchMatMul',
+  '_FusedMatMul',
+] as const;
 const onOnnxruntime = (name: string): boolean => ONNXRUNTIME_GEMM_KERNELS.has(tf.getKernel(name, 'wasm')!);
 
 describe('wasm convolutions and matmuls on onnxruntime (native kernels)', () => {
@@ -123,6 +129,7 @@ describe('wasm convolutions and matmuls on onnxruntime (native kernels)', () => 
     expect(tf.getKernel('Conv2DBackpropInput', 'wasm')).toBe(conv2DBackpropInputWasmConfig);
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBe(conv2DBackpropFilterWasmConfig);
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(batchMatMulWasmConfig);
+    expect(tf.getKernel('_FusedMatMul', 'wasm')).toBe(fusedMatMulWasmConfig);
     await selectBackend('wasm', { wasmGemm: 'onnxruntime' });
     for (const name of GEMM_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
   });

@@ -1,4 +1,5 @@
 import {
+  _FusedMatMul,
   BatchMatMul,
   Conv2D,
   Conv2DBackpropFilter,
@@ -98,6 +99,7 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): st
       [Conv2DBackpropInput]: conv2DBackpropInputWasmConfig,
       [Conv2DBackpropFilter]: conv2DBackpropFilterWasmConfig,
       [BatchMatMul]: batchMatMulWasmConfig,
+      [_FusedMatMul]: fusedMatMulWasmConfig,
     };
     for (const config of onnxruntimeGemmKernels(options.gemm, wasm)) put(config);
   } else if (conv2d !== undefined && ONNXRUNTIME_GEMM_KERNELS.has(conv2d) && SHIPPED_CONV2D !== undefined) {
