@@ -255,6 +255,13 @@ export async function benchTraining(
     { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
 
+  // Kernel by kernel, the two routes for convolutions and matmuls (its own process: one wasm thread).
+  const kernels = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'scripts/bench-gemm-kernels.ts'), '--rounds', quick ? '2' : '5'],
+    { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+
   const section = [
     '## Training',
     '',
@@ -292,6 +299,16 @@ export async function benchTraining(
     '',
     'Run: `node --import tsx scripts/bench-train.ts` (or `npm run bench`). The tfjs cpu backend needs minutes per',
     'DCGAN step at this size and is left out.',
+    '',
+    '### Convolutions and matmuls on onnxruntime, kernel by kernel',
+    '',
+    "The convolutions and matmuls of a 64/64 DCGAN step at batch 64 on wasm, on onnxruntime-node's native kernels (the",
+    'default) and on XNNPACK inside wasm (`--wasm-gemm xnnpack`), in one process, one thread, the two routes alternating',
+    `round by round (${quick ? 2 : 5} rounds), medians of each kernel's median over 7 calls; each call reads its result back.`,
+    '',
+    kernels.trimEnd(),
+    '',
+    'Run: `node --import tsx scripts/bench-gemm-kernels.ts` (also part of `scripts/bench-train.ts`).',
     '',
   ].join('\n');
   await writeMarkdownSection(options.benchmarksFile ?? BENCHMARKS_FILE, 'Training', section);

@@ -23,7 +23,7 @@ export interface RunOneOptions {
   readonly plan: AblationPlan;
   readonly run: PlannedRun;
   readonly launcher: GanforgeLauncher;
-  /** XNNPACK threads of the training child (0: ganforge train's default). */
+  /** wasm threads of the training child (0: ganforge train's default). */
   readonly threads: number;
   /** tfjs backend for training and the generator in evaluation. */
   readonly backend: NonNullable<EvaluateGeneratorOptions['backend']>;

@@ -17,7 +17,7 @@ import { loadOnnxruntimeNative } from './native-gemm/onnxruntime-native.ts';
 import { OnnxruntimeGemm } from './native-gemm/onnxruntime-gemm.ts';
 import { ADAM_UPDATE, adamUpdateCpuConfig } from './fused/adam-update.ts';
 import { registerWasmTrainingKernels } from './wasm/register-training-kernels.ts';
-import { startWasm, wasmSimd, wasmThreads } from './wasm/setup-wasm.ts';
+import { defaultWasmThreads, startWasm, wasmSimd, wasmThreads } from './wasm/setup-wasm.ts';
 import { prepareWebgpu } from './webgpu/webgpu-backend.ts';
 
 /** Why a backend could not be used: `missing` = its package is not installed. */
@@ -86,10 +86,13 @@ export function defaultWasmGemm(env: NodeJS.ProcessEnv = process.env): WasmGemm 
 
 async function tryWasm(threads: number | undefined, gemm: WasmGemm = defaultWasmGemm()): Promise<Attempt> {
   registerWasmTrainingKernels();
-  if (!(await startWasm(threads))) {
+  const native = gemm === 'onnxruntime' ? loadOnnxruntimeNative() : undefined;
+  const onOnnxruntime = native !== undefined && !('unavailable' in native);
+  const wanted =
+    threads ?? defaultWasmThreads(undefined, undefined, onOnnxruntime ? 'onnxruntime' : 'xnnpack');
+  if (!(await startWasm(wanted))) {
     return { unavailable: { missing: false, reason: 'the wasm backend failed to initialize' } };
   }
-  const native = gemm === 'onnxruntime' ? loadOnnxruntimeNative() : undefined;
   let gemmInfo = 'XNNPACK (wasm)';
   if (native !== undefined && 'unavailable' in native) {
     gemmInfo = `XNNPACK (wasm; onnxruntime-node did not load: ${native.unavailable})`;
@@ -119,7 +122,10 @@ async function tryCpu(): Promise<Attempt> {
 
 /** Tuning for `selectBackend`. */
 export interface SelectBackendOptions {
-  /** XNNPACK threads for wasm (default: defaultWasmThreads()). Fixed at the first wasm start in a process. */
+  /**
+   * Threads for wasm (XNNPACK) and for the onnxruntime route's convolutions and matmuls (default:
+   * defaultWasmThreads() for the route). Fixed at the first wasm start in a process.
+   */
   wasmThreads?: number;
   /**
    * Where wasm runs convolutions and matmuls (Conv2D, both its gradients, BatchMatMul): 'onnxruntime' (default; onnxruntime-node's

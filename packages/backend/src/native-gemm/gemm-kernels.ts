@@ -68,11 +68,19 @@ function geometry(
 
 const keyOf = (...parts: unknown[]): string => JSON.stringify(parts);
 
+/**
+ * A forward conv of an image with one channel stays on XNNPACK: its im2col GEMM has K = KH*KW, too
+ * short for MLAS (a DCGAN's [64,28,28,1] * [4,4,1,64], one thread: 2.3 ms on XNNPACK, 5.1 ms on
+ * onnxruntime; with 3 channels and more onnxruntime is as fast or faster; BENCHMARKS.md).
+ */
+export const FORWARD_ON_ONNXRUNTIME_FROM_CHANNELS = 2;
+
 function conv2d(engine: OnnxruntimeGemm, { inputs, backend, attrs }: KernelArgs): TensorInfo | undefined {
   const { x, filter } = inputs;
   const a = attrs as unknown as Conv2DAttrs;
   if (x === undefined || filter === undefined || a.dataFormat === 'NCHW' || !isFloat4d(x, filter))
     return undefined;
+  if (x.shape[3]! < FORWARD_ON_ONNXRUNTIME_FROM_CHANNELS) return undefined;
   const { info, pads } = geometry(
     x.shape as Shape4,
     filter.shape as Shape4,

@@ -21,6 +21,7 @@ import { ONNXRUNTIME_GEMM_KERNELS } from './gemm-kernels.ts';
 import { OnnxruntimeGemm } from './onnxruntime-gemm.ts';
 import { loadOnnxruntimeNative } from './onnxruntime-native.ts';
 import { heapView } from '../wasm/heap.ts';
+import { registerWasmTrainingKernels } from '../wasm/register-training-kernels.ts';
 
 const GEMM_KERNELS = [
   'Conv2D',
@@ -132,6 +133,60 @@ describe('wasm convolutions and matmuls on onnxruntime (native kernels)', () => 
     expect(tf.getKernel('_FusedMatMul', 'wasm')).toBe(fusedMatMulWasmConfig);
     await selectBackend('wasm', { wasmGemm: 'onnxruntime' });
     for (const name of GEMM_KERNELS) expect(onOnnxruntime(name), name).toBe(true);
+  });
+
+  it('leaves to wasm what it does not cover: a 1-channel forward conv, a cropped filter gradient, a batched or biased matmul', async () => {
+    const native = loadOnnxruntimeNative();
+    if ('unavailable' in native) throw new Error(native.unavailable);
+    const engine = new OnnxruntimeGemm(native, 1);
+    registerWasmTrainingKernels({ gemm: engine });
+    const sessionsFor = (f: () => tf.Tensor | tf.Tensor[]): number => {
+      const before = engine.sessionCount;
+      tf.tidy(() => void f());
+      return engine.sessionCount - before;
+    };
+    try {
+      const conv = (cin: number): tf.Tensor =>
+        tf.conv2d(
+          pseudoRandomTensor([2, 8, 8, cin], 1) as tf.Tensor4D,
+          pseudoRandomTensor([3, 3, cin, 4], 2) as tf.Tensor4D,
+          2,
+          'same',
+        );
+      expect(sessionsFor(() => conv(1))).toBe(0);
+      expect(sessionsFor(() => conv(3))).toBe(1);
+      const cropped = (): tf.Tensor =>
+        tf.grad((f: tf.Tensor) =>
+          tf.sum(
+            tf.conv2d(pseudoRandomTensor([2, 10, 10, 2], 3) as tf.Tensor4D, f as tf.Tensor4D, 2, 'valid'),
+          ),
+        )(pseudoRandomTensor([3, 3, 2, 3], 4));
+      // The forward conv, and the product inside the wasm filter gradient (im2col, 2 channels): no filter-gradient model.
+      expect(sessionsFor(cropped)).toBe(2);
+      expect(engine.sessionKeys().map((k) => (JSON.parse(k) as string[])[0])).toEqual([
+        'conv',
+        'conv',
+        'matmul',
+      ]);
+      expect(
+        sessionsFor(() => tf.matMul(pseudoRandomTensor([3, 4, 5], 5), pseudoRandomTensor([3, 5, 2], 6))),
+      ).toBe(0);
+      expect(sessionsFor(() => tf.matMul(pseudoRandomTensor([4, 5], 5), pseudoRandomTensor([5, 2], 6)))).toBe(
+        1,
+      );
+      expect(
+        sessionsFor(() =>
+          tf.fused.matMul({
+            a: pseudoRandomTensor([4, 5], 5),
+            b: pseudoRandomTensor([5, 2], 6),
+            bias: tf.ones([2]),
+          }),
+        ),
+      ).toBe(0);
+    } finally {
+      engine.dispose();
+      await selectBackend('wasm');
+    }
   });
 
   it('keeps at most 64 sessions, dropping the least recently used', () => {

@@ -86,6 +86,11 @@ export class OnnxruntimeGemm {
     return this.sessions.size;
   }
 
+  /** The keys of the sessions held now, least recently used first. */
+  sessionKeys(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   /** Frees every session. */
   dispose(): void {
     for (const s of this.sessions.values()) s.dispose();

@@ -39,7 +39,7 @@ describe('multithreaded wasm in Node', () => {
     },
   );
 
-  it('asks for one thread per core (at most 8) unless GANFORGE_WASM_THREADS says otherwise', () => {
+  it('asks for one thread per core (at most 8) on XNNPACK, one on onnxruntime, unless GANFORGE_WASM_THREADS says otherwise', () => {
     expect(defaultWasmThreads(1, {})).toBe(1);
     expect(defaultWasmThreads(2, {})).toBe(2);
     expect(defaultWasmThreads(4, {})).toBe(4);
@@ -47,5 +47,9 @@ describe('multithreaded wasm in Node', () => {
     expect(defaultWasmThreads(4, { GANFORGE_WASM_THREADS: '1' })).toBe(1);
     expect(defaultWasmThreads(2, { GANFORGE_WASM_THREADS: '16' })).toBe(8);
     expect(defaultWasmThreads(2, { GANFORGE_WASM_THREADS: 'two' })).toBe(2); // not a number: ignored
+    // Convolutions and matmuls on onnxruntime: one thread unless told (2 threads measured no faster on 2 cores).
+    expect(defaultWasmThreads(2, {}, 'onnxruntime')).toBe(1);
+    expect(defaultWasmThreads(16, {}, 'onnxruntime')).toBe(1);
+    expect(defaultWasmThreads(2, { GANFORGE_WASM_THREADS: '2' }, 'onnxruntime')).toBe(2);
   });
 });

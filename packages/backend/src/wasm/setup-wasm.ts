@@ -19,18 +19,26 @@ export const MAX_WASM_THREADS = 8;
 export const WASM_THREADS_ENV = 'GANFORGE_WASM_THREADS';
 
 /**
- * Threads wasm asks for unless told: GANFORGE_WASM_THREADS when set, else one per core (at most 8).
- * Measured on an idle 2-core machine (`npm run bench`, BENCHMARKS.md; three runs): 2 threads train
- * the shipped 64/64 DCGAN 1.37-1.56x as fast as 1, the 32/32 one 1.09-1.22x (XNNPACK's convs scale,
- * the rest of a step runs on one thread). Where processes compete for the cores (the test runner runs two test files at once)
- * spinning pool threads lose instead: the tests set GANFORGE_WASM_THREADS=1 (vitest.config.ts).
+ * Threads wasm asks for unless told: GANFORGE_WASM_THREADS when set; else, with convolutions and
+ * matmuls on onnxruntime (`gemm` 'onnxruntime', the default route), one; with them on XNNPACK, one per
+ * core (at most 8). Measured on an idle 2-core machine (BENCHMARKS.md, "Two threads"):
+ * - onnxruntime route: 2 threads train the DCGAN 0.91-1.02x as fast as 1 (32/32 and 64/64; five
+ *   alternating pairs and the bench). onnxruntime's convolutions hardly scale on 2 cores here, and the
+ *   threaded wasm heap is shared memory, which onnxruntime-node cannot read in place (the operands
+ *   are copied), so the second core buys nothing.
+ * - XNNPACK route: 2 threads train the 64/64 DCGAN 1.37-1.59x as fast as 1, the 32/32 one 1.04-1.22x
+ *   (XNNPACK's convs scale, the rest of a step runs on one thread).
+ * Where processes compete for the cores (the test runner runs two test files at once) spinning pool
+ * threads lose: the tests set GANFORGE_WASM_THREADS=1 (vitest.config.ts).
  */
 export function defaultWasmThreads(
   cores: number = os.availableParallelism(),
   env: NodeJS.ProcessEnv = process.env,
+  gemm: 'onnxruntime' | 'xnnpack' = 'xnnpack',
 ): number {
   const set = Number(env[WASM_THREADS_ENV]);
   if (Number.isInteger(set) && set >= 1) return Math.min(set, MAX_WASM_THREADS);
+  if (gemm === 'onnxruntime') return 1;
   return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
 }
 

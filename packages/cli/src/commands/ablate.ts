@@ -31,7 +31,7 @@ function show(path: string): string {
   return rel.startsWith('..') ? path : rel;
 }
 
-/** Default parallel runs: one per `threads` cores (XNNPACK threads per run), at least one. */
+/** Default parallel runs: one per `threads` cores (wasm threads per run), at least one. */
 export function defaultJobs(threads: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / Math.max(1, threads)));
 }
@@ -51,7 +51,7 @@ export const registerAblate: RegisterCommand = (program) => {
       'runs at a time, each its own process (default: cores / --threads)',
       integer(1, 256),
     )
-    .option('--threads <n>', 'wasm backend: XNNPACK threads per run', integer(1, 8), 1)
+    .option('--threads <n>', 'wasm backend: threads per run (XNNPACK and onnxruntime)', integer(1, 8), 1)
     .addOption(
       new Option('--backend <name>', 'tfjs backend of every run (training and evaluation)')
         .choices(BACKENDS)
@@ -78,7 +78,7 @@ export const registerAblate: RegisterCommand = (program) => {
       'ganforge-trainer:0.1.0',
     )
     .option('--claim <name>', '--emit: PersistentVolumeClaim holding the results', 'ganforge-ablations')
-    .option('--cpu <n>', '--emit: CPU cores per pod (also its XNNPACK threads)', integer(1, 64), 2)
+    .option('--cpu <n>', '--emit: CPU cores per pod (also its wasm threads)', integer(1, 64), 2)
     .option('--memory <size>', '--emit: memory per pod', '4Gi')
     .option('--plan', 'print the runs the suite expands to (variant, seed, overrides) and exit', false)
     .addOption(

@@ -93,7 +93,7 @@ export const registerTrain: RegisterCommand = (program) => {
     )
     .option(
       '--threads <n>',
-      'wasm backend: XNNPACK threads (0 = auto: $GANFORGE_WASM_THREADS, else one per core, at most 8)',
+      'wasm backend: threads for XNNPACK and for the convolutions and matmuls on onnxruntime (0 = auto: $GANFORGE_WASM_THREADS, else 1 with --wasm-gemm onnxruntime, one per core with xnnpack; at most 8)',
       integer(0, 8),
       0,
     )

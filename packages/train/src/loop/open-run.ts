@@ -41,7 +41,7 @@ export interface OpenRunOptions {
   readonly out?: string | undefined;
   /** Overrides config.backend. */
   readonly backend?: BackendName | 'auto' | undefined;
-  /** wasm backend: XNNPACK threads (default: GANFORGE_WASM_THREADS, else one per core up to 8; fixed per process). */
+  /** wasm backend: threads (default: GANFORGE_WASM_THREADS, else 1 on the onnxruntime route, one per core up to 8 on XNNPACK; fixed per process). */
   readonly wasmThreads?: number | undefined;
   /** wasm backend: where convolutions and matmuls run (default: GANFORGE_WASM_GEMM, else onnxruntime). */
   readonly wasmGemm?: WasmGemm | undefined;
