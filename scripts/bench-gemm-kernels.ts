@@ -78,7 +78,7 @@ function cases(): KernelCase[] {
     },
     {
       kernel: 'Conv2D',
-      what: "D's image layer",
+      what: "D's image layer (the onnxruntime route leaves it to XNNPACK: both columns are XNNPACK)",
       shapes: '[64,28,28,1] * [4,4,1,64]',
       flops: image,
       run: conv([n, 28, 28, 1], [4, 4, 1, 64]),

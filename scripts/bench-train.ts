@@ -214,15 +214,18 @@ export async function benchTraining(
     const t = torch ? mean(results[i]!.torch) : NaN;
     return `| ${w.label} | ${w.threads} | ${fmt(g)} | ${x} | ${torch ? fmt(t) : '-'} | ${torch ? `${(g / t).toFixed(2)}x` : '-'} |`;
   });
-  const scaling = [32, 64].map((f) => {
-    const one = mean(
-      results[workloads.findIndex((w) => w.label.includes(`${f}/${f}`) && w.threads === 1)]!.ganforge,
-    );
-    const two = mean(
-      results[workloads.findIndex((w) => w.label.includes(`${f}/${f}`) && w.threads === 2)]!.ganforge,
-    );
-    return `${f}/${f}: ${(two / one).toFixed(2)}x`;
-  });
+  const scaling = (route: 'ganforge' | 'xnnpack'): string =>
+    [32, 64]
+      .map((f) => {
+        const at = (threads: number): number =>
+          mean(
+            results[workloads.findIndex((w) => w.label.includes(`${f}/${f}`) && w.threads === threads)]![
+              route
+            ],
+          );
+        return `${f}/${f}: ${(at(2) / at(1)).toFixed(2)}x`;
+      })
+      .join(', ');
 
   // Telemetry: the same workload with per-layer gradient norms every step and never, alternating,
   // 3 x rounds pairs, medians (the difference is a few percent: below a single pair's noise here).
@@ -282,7 +285,7 @@ export async function benchTraining(
     '|---|---|---|---|---|---|',
     ...rows,
     '',
-    `Two threads against one (ganforge, same run): ${scaling.join(', ')}.`,
+    `Two threads against one (ganforge, same run): onnxruntime route ${scaling('ganforge')}; XNNPACK route ${scaling('xnnpack')}.`,
     '',
     'Gradient-norm telemetry (`logging.gradNormEvery`, default 1: every step) against none, same run, alternating, median:',
     '',

@@ -189,6 +189,28 @@ describe('wasm convolutions and matmuls on onnxruntime (native kernels)', () => 
     }
   });
 
+  it('leaves a call to wasm when onnxruntime refuses its model, and does not build that model again', () => {
+    const native = loadOnnxruntimeNative();
+    if ('unavailable' in native) throw new Error(native.unavailable);
+    const engine = new OnnxruntimeGemm(native, 1);
+    const x = tf.tensor2d([1, 2, 3, 4], [2, 2]);
+    const info = { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    let builds = 0;
+    const notAModel = (): Uint8Array => {
+      builds++;
+      return new Uint8Array([1, 2, 3]);
+    };
+    const before = tf.memory().numBytes;
+    expect(engine.run(tf.backend(), 'broken', notAModel, info, info, [2, 2])).toBeUndefined();
+    expect(engine.run(tf.backend(), 'broken', notAModel, info, info, [2, 2])).toBeUndefined();
+    expect(builds).toBe(1);
+    expect([...engine.refusedModels().keys()]).toEqual(['broken']);
+    expect(engine.refusedModels().get('broken')).toMatch(/protobuf|parse|model/i);
+    expect(engine.sessionCount).toBe(0);
+    expect(tf.memory().numBytes).toBe(before);
+    x.dispose();
+  });
+
   it('keeps at most 64 sessions, dropping the least recently used', () => {
     const native = loadOnnxruntimeNative();
     if ('unavailable' in native) throw new Error(native.unavailable);
@@ -213,6 +235,8 @@ describe('wasm convolutions and matmuls on onnxruntime (native kernels)', () => 
         fi,
         [1, 2 + 2 * pad, 2 + 2 * pad, 1],
       );
+      if (out === undefined)
+        throw new Error(`pad ${pad}: refused: ${engine.refusedModels().get(`pad ${pad}`)}`);
       const values = Array.from(heapView(backend, out));
       backend.disposeData(out.dataId);
       return values;

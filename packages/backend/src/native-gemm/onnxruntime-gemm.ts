@@ -14,6 +14,8 @@ const MAX_SESSIONS = 64;
 
 export class OnnxruntimeGemm {
   private readonly sessions = new Map<string, NativeSession>();
+  /** Models onnxruntime would not load, by key, with its reason: those calls stay on wasm. */
+  private readonly refused = new Map<string, string>();
   private readonly options: NativeSessionOptions;
 
   /** `threads`: onnxruntime's intra-op threads (its own pool, not XNNPACK's). */
@@ -39,8 +41,9 @@ export class OnnxruntimeGemm {
 
   /**
    * Runs the model named `key` (built by `build` the first time) on a and b; returns a new heap tensor
-   * of `outShape`. `dims`: the shapes the model sees, where they differ from the tensors' (the same
-   * values read as another shape, e.g. [1, M, K] as [M, K]).
+   * of `outShape`, or undefined when onnxruntime refuses the model (the caller's wasm kernel runs
+   * instead; `refusedModels` says why). `dims`: the shapes the model sees, where they differ from the
+   * tensors' (the same values read as another shape, e.g. [1, M, K] as [M, K]).
    */
   run(
     backend: KernelBackend,
@@ -54,8 +57,9 @@ export class OnnxruntimeGemm {
       b: b.shape,
       y: outShape,
     },
-  ): TensorInfo {
+  ): TensorInfo | undefined {
     const session = this.session(key, build);
+    if (session === undefined) return undefined;
     const out = allocate(backend, [...outShape], 'float32');
     try {
       // Views after the last allocation: growing the heap would detach them.
@@ -91,13 +95,19 @@ export class OnnxruntimeGemm {
     return [...this.sessions.keys()];
   }
 
+  /** The models onnxruntime refused to load, by key, with its message. */
+  refusedModels(): ReadonlyMap<string, string> {
+    return this.refused;
+  }
+
   /** Frees every session. */
   dispose(): void {
     for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
   }
 
-  private session(key: string, build: () => Uint8Array): NativeSession {
+  private session(key: string, build: () => Uint8Array): NativeSession | undefined {
+    if (this.refused.has(key)) return undefined;
     const known = this.sessions.get(key);
     if (known !== undefined) {
       // Most recently used last: the first entry is the one to drop.
@@ -105,7 +115,13 @@ export class OnnxruntimeGemm {
       this.sessions.set(key, known);
       return known;
     }
-    const created = this.native.createSession(build(), this.options);
+    let created: NativeSession;
+    try {
+      created = this.native.createSession(build(), this.options);
+    } catch (e) {
+      this.refused.set(key, e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
     this.sessions.set(key, created);
     if (this.sessions.size > MAX_SESSIONS) {
       const [oldest] = this.sessions;
