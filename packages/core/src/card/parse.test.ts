@@ -18,7 +18,7 @@ const card: ModelCard = {
       techniques: ['labelSmoothing'],
     },
     stepsTrained: 1000,
-    backend: { name: 'wasm', version: '4.22.0', threads: 2 },
+    backend: { name: 'wasm', version: '4.22.0', threads: 2, gemm: 'onnxruntime-node 1.30.0, 2 threads' },
     seed: 0,
   },
   evaluation: {
@@ -85,6 +85,7 @@ describe('parseModelCard', () => {
       /field 'training\.backend\.threads'/,
     );
     expect(rejection((c) => (c.training.stepsTrained = -1))).toMatch(/field 'training\.stepsTrained'/);
+    expect(rejection((c) => (c.training.backend.gemm = ''))).toMatch(/field 'training\.backend\.gemm'/);
     expect(rejection((c) => (c.evaluation.metrics.fid = 'good'))).toMatch(/field 'evaluation\.metrics\.fid'/);
     expect(rejection((c) => (c.parity.maxAbsDiff['onnxruntime-web'] = -1))).toMatch(
       /field 'parity\.maxAbsDiff\.onnxruntime-web'/,

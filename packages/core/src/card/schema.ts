@@ -96,6 +96,8 @@ export const BackendInfoSchema = z.object({
   name,
   version: z.string().min(1),
   threads: positiveInt,
+  /** wasm only: what computed convolutions and matmuls, e.g. 'onnxruntime-node 1.30.0, 1 thread' or 'XNNPACK (wasm)'. */
+  gemm: z.string().min(1).optional(),
 });
 
 export const TrainingInfoSchema = z.object({

@@ -106,6 +106,7 @@ function provenance(args: {
             name: meta.backend.name,
             version: meta.backend.version,
             threads: Math.max(1, meta.backend.threads),
+            ...(meta.backend.gemm === undefined ? {} : { gemm: meta.backend.gemm }),
           }
         : { name: 'unknown', version: 'unknown', threads: 1 },
       seed: meta?.seed ?? args.config?.seed ?? 0,
