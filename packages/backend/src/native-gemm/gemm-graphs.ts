@@ -79,6 +79,27 @@ const HWIO_TO_OIHW = [3, 2, 0, 1];
 
 const padsAttr = (p: Pads): OnnxNamespace.IAttributeProto => ints('pads', [p.top, p.left, p.bottom, p.right]);
 
+/** ONNX's NCHW `opType` between tfjs's layouts: a NHWC, b a tfjs filter [KH,KW,CI,CO], y NHWC. */
+function betweenTfjsLayouts(
+  opType: string,
+  attribute: OnnxNamespace.IAttributeProto[],
+  a: Shape4,
+  b: Shape4,
+  y: Shape4,
+): Uint8Array {
+  return model(
+    [
+      transpose('a', 'an', NHWC_TO_NCHW),
+      transpose('b', 'wn', HWIO_TO_OIHW),
+      { opType, input: ['an', 'wn'], output: ['yn'], attribute },
+      transpose('yn', 'y', NCHW_TO_NHWC),
+    ],
+    a,
+    b,
+    y,
+  );
+}
+
 /** a = x [N,H,W,CI], b = filter [KH,KW,CI,CO] -> y [N,OH,OW,CO]. */
 export function conv2dModel(
   x: Shape4,
@@ -88,22 +109,8 @@ export function conv2dModel(
   dilations: readonly [number, number],
   pads: Pads,
 ): Uint8Array {
-  return model(
-    [
-      transpose('a', 'xn', NHWC_TO_NCHW),
-      transpose('b', 'wn', HWIO_TO_OIHW),
-      {
-        opType: 'Conv',
-        input: ['xn', 'wn'],
-        output: ['yn'],
-        attribute: [ints('strides', strides), ints('dilations', dilations), padsAttr(pads)],
-      },
-      transpose('yn', 'y', NCHW_TO_NHWC),
-    ],
-    x,
-    filter,
-    out,
-  );
+  const attributes = [ints('strides', strides), ints('dilations', dilations), padsAttr(pads)];
+  return betweenTfjsLayouts('Conv', attributes, x, filter, out);
 }
 
 /**
@@ -119,22 +126,8 @@ export function transposedConvModel(
   pads: Pads,
   outputPadding: readonly [number, number],
 ): Uint8Array {
-  return model(
-    [
-      transpose('a', 'dyn', NHWC_TO_NCHW),
-      transpose('b', 'wn', HWIO_TO_OIHW),
-      {
-        opType: 'ConvTranspose',
-        input: ['dyn', 'wn'],
-        output: ['yn'],
-        attribute: [ints('strides', strides), padsAttr(pads), ints('output_padding', outputPadding)],
-      },
-      transpose('yn', 'y', NCHW_TO_NHWC),
-    ],
-    dy,
-    filter,
-    dx,
-  );
+  const attributes = [ints('strides', strides), padsAttr(pads), ints('output_padding', outputPadding)];
+  return betweenTfjsLayouts('ConvTranspose', attributes, dy, filter, dx);
 }
 
 /**
