@@ -64,8 +64,8 @@ export const WASM_TRAINING_KERNELS: readonly WasmTrainingKernel[] = [
 /** What `registerWasmTrainingKernels` registers beyond the list. */
 export interface WasmKernelOptions {
   /**
-   * Run Conv2D and both its gradients on onnxruntime's native kernels (native-gemm/); undefined:
-   * on XNNPACK inside wasm.
+   * Run Conv2D, both its gradients, BatchMatMul and plain _FusedMatMul on onnxruntime's native
+   * kernels (native-gemm/); undefined: on XNNPACK inside wasm.
    */
   readonly gemm?: OnnxruntimeGemm;
 }
