@@ -1,14 +1,17 @@
 /**
- * Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter and BatchMatMul for the wasm backend on
- * onnxruntime's native CPU kernels (gemm-graphs.ts, onnxruntime-gemm.ts). Why: XNNPACK in
- * tfjs-backend-wasm computes with 128-bit WebAssembly SIMD and no fused multiply-add (~20-25 GFLOP/s
+ * Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchMatMul and plain _FusedMatMul for the wasm
+ * backend on onnxruntime's native CPU kernels (gemm-graphs.ts, onnxruntime-gemm.ts). Why: XNNPACK in
+ * tfjs-backend-wasm computes with 128-bit WebAssembly SIMD and no fused multiply-add (22-27 GFLOP/s
  * on a DCGAN layer, one core of this machine), while onnxruntime's MLAS uses the CPU's own vectors
  * and FMA (AVX2, AVX-512): on the 64/64 DCGAN layers at batch 64, one thread, the forward conv, the
- * transposed conv and the filter gradient run 1.5-3x faster, and a dense layer's backward products
- * ~3x (BENCHMARKS.md, "Convolutions and matmuls on onnxruntime"). Everything else in a step stays on wasm.
+ * transposed conv and the filter gradient run 1.7-2.9x faster, and a dense layer's products ~2.9x
+ * (BENCHMARKS.md, "Convolutions and matmuls on onnxruntime, kernel by kernel"). Everything else in a
+ * step stays on wasm.
  *
  * Each kernel hands what it does not cover (NCHW, non-float32, a filter gradient whose forward conv
- * skipped trailing rows, a batched matmul) to the wasm kernel it replaces. */
+ * skipped trailing rows, a batched matmul or one with a bias or activation, a 1-channel forward conv)
+ * to the wasm kernel it replaces.
+ */
 import {
   _FusedMatMul,
   backend_util,
