@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { DatasetSpec } from '@ganforge/data';
-import { imageRange, loadDataset, type Dataset } from '@ganforge/data';
+import { loadDataset, type Dataset } from '@ganforge/data';
 import { readRunTrainConfig } from '../config/resolve.ts';
 import { sampleGridLayout } from '../loop/sample-grid-inputs.ts';
 import { readMetrics } from '@ganforge/runs';
 import { assertRunDir, listSampleGrids, RUN_FILES } from '@ganforge/runs';
 import { diagnosticsConfig, type DiagnosticsConfig } from './config.ts';
-import { meanPairwiseDistance } from './diversity.ts';
+import { REAL_DIVERSITY_IMAGES, realDiversity as realDiversityOf } from './real-diversity.ts';
 import { createDiagnostics, type DiagnosticsState } from './monitor.ts';
 import { readSampleGrid } from './sample-grid.ts';
 import type { FailureEvent } from './types.ts';
@@ -35,10 +35,11 @@ export async function replayDiagnostics(dir: string, options: ReplayOptions = {}
   const runDir = assertRunDir(dir);
   const config = readRunTrainConfig(runDir);
   const dconf = options.diagnostics ?? config?.diagnostics ?? diagnosticsConfig();
-  const spec: DatasetSpec | undefined = config ? { ...config.dataset, limit: 64 } : undefined;
+  const spec: DatasetSpec | undefined = config
+    ? { ...config.dataset, limit: REAL_DIVERSITY_IMAGES }
+    : undefined;
   const real = options.dataset ?? (spec ? await loadDataset(spec) : undefined);
-  const n = real ? Math.min(64, real.size) : 0;
-  const realDiversity = real ? meanPairwiseDistance(imageRange(real, 0, n), n) : undefined;
+  const realDiversity = real ? realDiversityOf(real) : undefined;
   const diagnostics = createDiagnostics(dconf, { realDiversity });
 
   const grids = new Map(listSampleGrids(runDir).map((g) => [g.step, g.file]));

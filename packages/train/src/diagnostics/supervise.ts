@@ -3,14 +3,14 @@ import { isGanforgeError } from '@ganforge/core';
 import { applyOverride } from '../config/overrides.ts';
 import { parseTrainConfig } from '../config/resolve.ts';
 import type { TrainConfig } from '../config/schema.ts';
-import { imageRange, loadDataset, type Dataset } from '@ganforge/data';
+import { loadDataset, type Dataset } from '@ganforge/data';
 import { train, type TrainOptions, type TrainResult } from '../loop/train.ts';
 import { writeFileAtomic } from '@ganforge/runs';
 import { listCheckpoints } from '@ganforge/runs';
 import { RUN_FILES, stepName } from '@ganforge/runs';
 import { appendFileSync } from 'node:fs';
 import { diagnosticsConfig, type DiagnosticsConfig, type OnFailure } from './config.ts';
-import { meanPairwiseDistance } from './diversity.ts';
+import { realDiversity as realDiversityOf } from './real-diversity.ts';
 import { appendEvent, countLogLines, EVENTS_FILE, RESCUES_FILE, truncateLogLines } from '@ganforge/runs';
 import {
   createDiagnostics,
@@ -77,9 +77,7 @@ export async function trainSupervised(options: SupervisedTrainOptions): Promise<
   const firstConfig = options.config;
   const dataset: Dataset | undefined =
     options.dataset ?? (firstConfig && !options.resume ? await loadDataset(firstConfig.dataset) : undefined);
-  const realDiversity = dataset
-    ? meanPairwiseDistance(imageRange(dataset, 0, Math.min(64, dataset.size)), Math.min(64, dataset.size))
-    : undefined;
+  const realDiversity = dataset ? realDiversityOf(dataset) : undefined;
 
   const events: FailureEvent[] = [];
   const rescues: RescueRecord[] = [];
