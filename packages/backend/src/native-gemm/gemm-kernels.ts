@@ -26,10 +26,9 @@ import type {
   Conv2DBackpropFilterAttrs,
   Conv2DBackpropInputAttrs,
   KernelConfig,
-  KernelFunc,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
-import type { KernelArgs } from '../wasm/faster-kernel.ts';
+import { fasterKernel, type KernelArgs } from '../wasm/faster-kernel.ts';
 import {
   conv2dModel,
   filterGradientModel,
@@ -174,11 +173,14 @@ function filterGradient(
  */
 function matMul(engine: OnnxruntimeGemm, { inputs, backend, attrs }: KernelArgs): TensorInfo | undefined {
   const { a, b, bias, preluActivationWeights } = inputs;
+  const { transposeA, transposeB, activation } = attrs as unknown as {
+    transposeA: boolean;
+    transposeB: boolean;
+    activation?: string;
+  };
   // _FusedMatMul without a bias or an activation is a plain product (G's first dense layer: BN follows it).
-  const { activation } = attrs as { activation?: string };
   if (bias !== undefined || preluActivationWeights !== undefined) return undefined;
   if (activation !== undefined && activation !== 'linear') return undefined;
-  const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
   if (a === undefined || b === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   if (a.shape.length < 2 || b.shape.length < 2) return undefined;
   const batch = (t: TensorInfo): number => util.sizeFromShape(t.shape.slice(0, -2));
@@ -206,18 +208,7 @@ function onOnnxruntime(
   engine: OnnxruntimeGemm,
   fast: (engine: OnnxruntimeGemm, args: KernelArgs) => TensorInfo | undefined,
 ): KernelConfig {
-  const kernelFunc: KernelFunc = (args) =>
-    fast(engine, {
-      inputs: args.inputs,
-      backend: args.backend as KernelArgs['backend'],
-      attrs: args.attrs ?? {},
-    }) ?? wasm.kernelFunc(args);
-  const config: KernelConfig = {
-    kernelName: wasm.kernelName,
-    backendName: wasm.backendName,
-    kernelFunc,
-    ...(wasm.setupFunc === undefined ? {} : { setupFunc: wasm.setupFunc }),
-  };
+  const config = fasterKernel(wasm.kernelName, (args) => fast(engine, args), wasm);
   ONNXRUNTIME_GEMM_KERNELS.add(config);
   return config;
 }

@@ -31,15 +31,15 @@ export function shippedKernel(kernelName: string): KernelConfig | undefined {
 }
 
 /**
- * A wasm kernel that tries `fast` first and runs the kernel tfjs-backend-wasm ships when `fast`
- * returns undefined (a dtype, layout or broadcast it does not cover). The shipped kernel's
- * setupFunc is kept, so its wasm bindings exist for the fallback.
+ * A wasm kernel that tries `fast` first and runs `fallback` (by default the kernel tfjs-backend-wasm
+ * ships) when `fast` returns undefined (a dtype, layout or broadcast it does not cover). The
+ * fallback's setupFunc is kept, so its wasm bindings exist.
  */
 export function fasterKernel(
   kernelName: string,
   fast: (args: KernelArgs) => TensorInfo | TensorInfo[] | undefined,
+  fallback: KernelConfig | undefined = shippedKernel(kernelName),
 ): KernelConfig {
-  const shipped = shippedKernel(kernelName);
   const kernelFunc: KernelFunc = (args) => {
     const out = fast({
       inputs: args.inputs,
@@ -47,13 +47,13 @@ export function fasterKernel(
       attrs: args.attrs ?? {},
     });
     if (out !== undefined) return out;
-    if (shipped === undefined) throw new Error(`wasm ${kernelName}: no shipped kernel for this input`);
-    return shipped.kernelFunc(args);
+    if (fallback === undefined) throw new Error(`wasm ${kernelName}: no shipped kernel for this input`);
+    return fallback.kernelFunc(args);
   };
   return {
     kernelName,
     backendName: BACKEND,
     kernelFunc,
-    ...(shipped?.setupFunc === undefined ? {} : { setupFunc: shipped.setupFunc }),
+    ...(fallback?.setupFunc === undefined ? {} : { setupFunc: fallback.setupFunc }),
   };
 }
