@@ -5,6 +5,7 @@
  * benchServing(); run alone with
  *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
  *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N]
+ *        [--inline-threads N]
  *        [--only n:connections[:format],...] [--no-lone] [--no-fast-path] [--out file.md]
  * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
  * that many slices per server, run interleaved with the naive server's (ABBA).
@@ -22,6 +23,7 @@ export interface BenchServingOptions extends BenchModelOptions {
   readonly intraOpThreads?: number;
   readonly maxDelayMs?: number;
   readonly inlineMaxSamples?: number;
+  readonly inlineThreads?: number;
   /** Rows to run, as "n:connections" (npy) or "n:connections:format" (npy, png, v2). */
   readonly only?: readonly string[];
   /** Time a lone client against both servers (default true). */
@@ -63,6 +65,7 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
       ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
       ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
       ...(options.inlineMaxSamples !== undefined ? { inlineMaxSamples: options.inlineMaxSamples } : {}),
+      ...(options.inlineThreads !== undefined ? { inlineThreads: options.inlineThreads } : {}),
       ...(options.only
         ? {
             scenarios: options.only.map((row) => {
@@ -105,6 +108,7 @@ if (isMain(import.meta.url)) {
       threads: { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'inline-max': { type: 'string' },
+      'inline-threads': { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
     },
@@ -121,6 +125,7 @@ if (isMain(import.meta.url)) {
     ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
     ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),
     ...(values['inline-max'] ? { inlineMaxSamples: Number(values['inline-max']) } : {}),
+    ...(values['inline-threads'] ? { inlineThreads: Number(values['inline-threads']) } : {}),
     ...(values.only ? { only: values.only.split(',') } : {}),
     ...(values.out ? { benchmarksFile: values.out } : {}),
   });

@@ -56,6 +56,14 @@ export const SERVE_SETTINGS = {
     min: 0,
     max: 4096,
   },
+  inlineThreads: {
+    flag: '--inline-threads <n>',
+    description:
+      "intra-op threads of the HTTP thread's own sessions, the ones --inline-max uses (0 = two, one on a single core)",
+    default: 0,
+    min: 0,
+    max: 256,
+  },
   queueLimit: {
     flag: '--queue-limit <n>',
     description: 'samples in progress (waiting, generating, sending) before new requests get 429',

@@ -5,6 +5,7 @@ import * as ort from 'onnxruntime-node';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
 import { SERVE_SETTINGS } from '../settings.ts';
 import { defaultWorkers } from '../engine/worker-pool.ts';
+import { defaultInlineThreads } from '../engine/inline-sessions.ts';
 import { NAIVE_CHILD, startServer, type BenchServer } from './bench-servers.ts';
 import { checkTargets, formatTargets } from './targets.ts';
 import {
@@ -40,6 +41,8 @@ export interface ServeBenchOptions {
   readonly maxDelayMs?: number;
   /** ganforge's --inline-max (default: the server's default). */
   readonly inlineMaxSamples?: number;
+  /** ganforge's --inline-threads (default: the server's default). */
+  readonly inlineThreads?: number;
   readonly scenarios?: readonly LoadScenario[];
   /** Also run every npy scenario against the naive server (default true). */
   readonly naive?: boolean;
@@ -70,6 +73,7 @@ export interface ServeBenchResult {
   readonly maxBatch: number;
   readonly maxDelayMs: number;
   readonly inlineMaxSamples: number;
+  readonly inlineThreads: number;
   readonly durationS: number;
   readonly rounds: number;
   readonly fastPath: boolean;
@@ -135,6 +139,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const maxBatch = o.maxBatch ?? 64;
   const maxDelayMs = o.maxDelayMs ?? 0;
   const inlineMaxSamples = o.inlineMaxSamples ?? SERVE_SETTINGS.inlineMaxSamples.default;
+  const inlineThreads = o.inlineThreads || defaultInlineThreads(cores);
   const dir = join(o.modelsDir, o.model);
   const card = parseModelCard(JSON.parse(await readFile(join(dir, 'card.json'), 'utf8')));
   const model: BenchModel = { name: o.model, latentDim: card.latent.size, inputName: card.onnx.inputName };
@@ -158,6 +163,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     maxBatch,
     maxDelayMs,
     inlineMaxSamples,
+    inlineThreads,
     // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
     // measures throughput, not admission control (npm run chaos measures that).
     queueLimit: 16_384,
@@ -225,6 +231,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
     maxBatch,
     maxDelayMs,
     inlineMaxSamples,
+    inlineThreads,
     durationS,
     rounds,
     fastPath: o.fastPath !== false,
@@ -266,7 +273,7 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     "Latency percentiles are autocannon's (1 ms resolution), request-weighted over the slices.",
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
-    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline max ${r.inlineMaxSamples} samples; ${r.durationS} s per row and server`,
+    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline max ${r.inlineMaxSamples} samples on ${r.inlineThreads} intra-op thread(s); ${r.durationS} s per row and server`,
     `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s (${f0(r.raw.batchMaxBefore)} before the load, ${f0(r.raw.batchMaxAfter)} after)`,
     ...(lone ? [lone] : []),
     ...(r.fastPath

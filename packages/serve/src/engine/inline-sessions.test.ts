@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sampleLatents } from '@ganforge/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchScheduler } from './batch-scheduler.ts';
+import { defaultInlineThreads } from './inline-sessions.ts';
 import { WorkerPool, type RunRequest } from './worker-pool.ts';
 
 const MODELS = fileURLToPath(new URL('../../../../models', import.meta.url));
@@ -33,7 +34,8 @@ const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a
 describe('inline sessions (a lone small request on the HTTP thread)', () => {
   let pool: WorkerPool;
   beforeAll(async () => {
-    pool = new WorkerPool({ workers: 2, intraOpThreads: 1, inline: true });
+    // Two inline intra-op threads (the default on two cores or more) against workers' one.
+    pool = new WorkerPool({ workers: 2, intraOpThreads: 1, inline: true, inlineThreads: 2 });
     for (const m of SHIPPED) {
       const card = JSON.parse(readFileSync(join(MODELS, m.name, 'card.json'), 'utf8'));
       expect(card.name).toBe(m.name);
@@ -127,6 +129,7 @@ describe('inline sessions (a lone small request on the HTTP thread)', () => {
     await expect(pool.runInline(request('mnist-cdcgan#1', 1, 1, 'class'))).rejects.toThrow(
       /no inline session/,
     );
+    expect(pool.inline?.intraOpThreads).toBe(2);
     const plain = new WorkerPool({ workers: 1, intraOpThreads: 1 });
     try {
       expect(plain.inline).toBeUndefined();
@@ -134,5 +137,13 @@ describe('inline sessions (a lone small request on the HTTP thread)', () => {
     } finally {
       await plain.close();
     }
+  });
+});
+
+describe('defaultInlineThreads', () => {
+  it('is two intra-op threads, one on a single core', () => {
+    expect(defaultInlineThreads(1)).toBe(1);
+    expect(defaultInlineThreads(2)).toBe(2);
+    expect(defaultInlineThreads(64)).toBe(2);
   });
 });

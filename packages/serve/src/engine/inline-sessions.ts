@@ -1,6 +1,24 @@
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
 import type { ModelSource, RunRequest, RunResult } from './worker-pool.ts';
+
+/**
+ * Intra-op threads of the HTTP thread's sessions unless told (`--inline-threads`): two, with
+ * onnxruntime's default spin-waiting (one on a single core). Chosen by measurement on the 2-core machine
+ * with the shipped DCGAN at one connection, the only case these sessions serve: one thread against two,
+ * each run against the naive server in the same run (BENCHMARKS.md, "The HTTP thread's own session: two
+ * intra-op threads"). Over five pairs two threads served 1 x 1 at 0.70-0.96x the naive server against
+ * 0.48-0.68x with one, and 4 x 1 at 0.83-0.95x against 0.58-0.77x, on a machine busy with other work;
+ * on a quiet one, alone, the two had measured alike. Two spend up to twice the CPU per run (the second
+ * thread spins between the small ops of a small batch), CPU that is idle here: these sessions run only
+ * when every worker is idle and one client is connected. The naive server's session is onnxruntime's
+ * default, one spinning thread per core. Capped at two: not measured past two cores, where more
+ * spinning threads would take the cores the workers run on once a second client connects.
+ */
+export function defaultInlineThreads(cores: number = availableParallelism()): number {
+  return Math.min(2, Math.max(1, cores));
+}
 
 /**
  * One CPU session per model on the HTTP thread, for the request that arrives when every worker is idle
@@ -9,13 +27,8 @@ import type { ModelSource, RunRequest, RunResult } from './worker-pool.ts';
  * `session.run` per request on its main thread) was faster. Its run blocks the HTTP thread for that
  * long, which is why the scheduler sends it only small requests, and only when nothing else waits.
  *
- * The session has one intra-op thread. A run this small (at most a few samples) does not pay for a
- * second one: measured on the shipped DCGAN at n = 1 and n = 4 on 2 cores, two intra-op threads with
- * spinning off took longer (283 vs 243 µs, 763 vs 600 µs per run) and more CPU (1,055 vs 623 µs at
- * n = 4), since each parallel section waits for a sleeping thread to wake; with spinning on they were
- * faster alone but spent 1.6x the CPU, on cores the workers and the HTTP thread need (onnxruntime's
- * default options, the naive server's, measured as one thread did). The CPU kernels compute each
- * output the same way whatever the thread count and batch, so a sample's bytes do not depend on where it ran (tested in
+ * Its intra-op threads: defaultInlineThreads(). The CPU kernels compute each output the same way
+ * whatever the thread count and batch, so a sample's bytes do not depend on where it ran (tested in
  * inline-sessions.test.ts against a worker).
  */
 export class InlineSessions {
@@ -25,7 +38,7 @@ export class InlineSessions {
   /** A run is in progress (one at a time: the scheduler sends the next batch to the workers). */
   busy = false;
 
-  constructor(private readonly intraOpThreads: number = 1) {}
+  constructor(readonly intraOpThreads: number = defaultInlineThreads()) {}
 
   async load(key: string, source: ModelSource): Promise<void> {
     const options: ort.InferenceSession.SessionOptions = {

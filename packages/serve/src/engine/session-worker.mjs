@@ -145,8 +145,10 @@ async function handle(msg) {
       const out = await s.run(feeds, [msg.outputName]);
       const runMs = performance.now() - started;
       const tensor = out[msg.outputName];
-      const data = new Float32Array(tensor.data); // own copy, transferable
-      tensor.dispose?.();
+      // onnxruntime-node copies each output into an ArrayBuffer of its own: handed over as it is
+      // (transferred, no copy); copied only if it ever shares one.
+      const whole = tensor.data.byteOffset === 0 && tensor.data.byteLength === tensor.data.buffer.byteLength;
+      const data = whole ? tensor.data : new Float32Array(tensor.data);
       return { data, dims: [...tensor.dims], runMs, transfer: [data.buffer] };
     }
     default:

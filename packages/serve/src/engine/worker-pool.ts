@@ -132,6 +132,8 @@ export interface WorkerPoolOptions {
    * (inline-sessions.ts; the scheduler decides when). Models on CUDA or WebGPU get none.
    */
   readonly inline?: boolean;
+  /** Intra-op threads of those sessions; default defaultInlineThreads(). */
+  readonly inlineThreads?: number;
 }
 
 /**
@@ -158,7 +160,7 @@ export class WorkerPool {
     const count = Math.max(1, Math.floor(options.workers));
     this.intraOpThreads = options.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / count));
     this.workers = Array.from({ length: count }, () => this.spawn());
-    this.inline = options.inline ? new InlineSessions() : undefined;
+    this.inline = options.inline ? new InlineSessions(options.inlineThreads) : undefined;
   }
 
   private spawn(): SessionWorker {

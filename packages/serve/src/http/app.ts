@@ -43,6 +43,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const pool = new WorkerPool({
     workers: options.workers || defaultWorkers(),
     inline: inlineMaxSamples > 0,
+    ...(options.inlineThreads ? { inlineThreads: options.inlineThreads } : {}),
     ...(options.intraOpThreads ? { intraOpThreads: options.intraOpThreads } : {}),
   });
   pool.onWorkerExit = (err) =>

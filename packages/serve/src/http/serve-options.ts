@@ -36,6 +36,8 @@ export interface ServeOptions {
    * nothing queued runs on the HTTP thread's own session (engine/inline-sessions.ts); 0 = never.
    */
   readonly inlineMaxSamples?: number;
+  /** Intra-op threads of those HTTP-thread sessions. Default: defaultInlineThreads() (two, one on one core). */
+  readonly inlineThreads?: number;
   /**
    * Admission control: samples in progress (waiting, generating, or being encoded and sent) across the
    * server before new requests get 429 with Retry-After. Counting samples, not requests, keeps
