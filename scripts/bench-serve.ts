@@ -5,10 +5,12 @@
  * benchServing(); run alone with
  *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
  *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N]
- *        [--inline-threads N]
+ *        [--inline-threads N] [--worker-nice N] [--busy N]
  *        [--only n:connections[:format],...] [--no-lone] [--no-fast-path] [--out file.md]
  * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
  * that many slices per server, run interleaved with the naive server's (ABBA).
+ * --busy N keeps N processes spinning a core each at normal priority throughout (servers and raw alike):
+ * a machine shared with other work, such as a training run.
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
  */
 import { parseArgs } from 'node:util';
@@ -24,6 +26,8 @@ export interface BenchServingOptions extends BenchModelOptions {
   readonly maxDelayMs?: number;
   readonly inlineMaxSamples?: number;
   readonly inlineThreads?: number;
+  readonly workerNice?: number;
+  readonly busy?: number;
   /** Rows to run, as "n:connections" (npy) or "n:connections:format" (npy, png, v2). */
   readonly only?: readonly string[];
   /** Time a lone client against both servers (default true). */
@@ -66,6 +70,8 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
       ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
       ...(options.inlineMaxSamples !== undefined ? { inlineMaxSamples: options.inlineMaxSamples } : {}),
       ...(options.inlineThreads !== undefined ? { inlineThreads: options.inlineThreads } : {}),
+      ...(options.workerNice !== undefined ? { workerNice: options.workerNice } : {}),
+      ...(options.busy !== undefined ? { busy: options.busy } : {}),
       ...(options.only
         ? {
             scenarios: options.only.map((row) => {
@@ -109,6 +115,8 @@ if (isMain(import.meta.url)) {
       'max-delay-ms': { type: 'string' },
       'inline-max': { type: 'string' },
       'inline-threads': { type: 'string' },
+      'worker-nice': { type: 'string' },
+      busy: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
     },
@@ -126,6 +134,8 @@ if (isMain(import.meta.url)) {
     ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),
     ...(values['inline-max'] ? { inlineMaxSamples: Number(values['inline-max']) } : {}),
     ...(values['inline-threads'] ? { inlineThreads: Number(values['inline-threads']) } : {}),
+    ...(values['worker-nice'] !== undefined ? { workerNice: Number(values['worker-nice']) } : {}),
+    ...(values.busy ? { busy: Number(values.busy) } : {}),
     ...(values.only ? { only: values.only.split(',') } : {}),
     ...(values.out ? { benchmarksFile: values.out } : {}),
   });

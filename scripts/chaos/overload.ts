@@ -6,6 +6,7 @@
  * request must get an HTTP answer.
  */
 import { Worker } from 'node:worker_threads';
+import { SERVE_SETTINGS } from '@ganforge/serve/settings';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
 import type { ProbeResult } from './probe-worker.ts';
 import {
@@ -36,7 +37,7 @@ const HEALTHZ_P99_TARGET_MS = 50;
 /** Past this many unanswered requests the client stops sending (and says so). */
 const MAX_OUTSTANDING = 3000;
 /** The load generator's nice value: the same as the server's session workers, below its HTTP thread. */
-const LOAD_NICE = 10;
+const LOAD_NICE = SERVE_SETTINGS.workerNice.default;
 
 function durations(quick: boolean): { capacityS: number; phaseS: number } {
   return quick ? { capacityS: 3, phaseS: 4 } : { capacityS: 5, phaseS: 10 };

@@ -9,6 +9,8 @@
  * default) is the server-wide ceiling and the value for models whose card says nothing; a card can
  * only lower it, never raise it. See registry/serving-limits.ts for why.
  */
+import { WORKER_NICE } from './engine/thread-priority.mjs';
+
 export interface NumericSetting {
   /** The `ganforge serve` flag, with its value name. */
   readonly flag: string;
@@ -63,6 +65,14 @@ export const SERVE_SETTINGS = {
     default: 0,
     min: 0,
     max: 256,
+  },
+  workerNice: {
+    flag: '--worker-nice <n>',
+    description:
+      'nice value of the session workers and JSON encoders, below the HTTP thread so it answers at once under overload (0 = same as it)',
+    default: WORKER_NICE,
+    min: 0,
+    max: 19,
   },
   queueLimit: {
     flag: '--queue-limit <n>',

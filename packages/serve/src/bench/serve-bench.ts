@@ -7,6 +7,7 @@ import { SERVE_SETTINGS } from '../settings.ts';
 import { defaultWorkers } from '../engine/worker-pool.ts';
 import { defaultInlineThreads } from '../engine/inline-sessions.ts';
 import { NAIVE_CHILD, startServer, type BenchServer } from './bench-servers.ts';
+import { startBusyLoops } from './busy-loops.ts';
 import { checkTargets, formatTargets } from './targets.ts';
 import {
   interleaved,
@@ -43,6 +44,13 @@ export interface ServeBenchOptions {
   readonly inlineMaxSamples?: number;
   /** ganforge's --inline-threads (default: the server's default). */
   readonly inlineThreads?: number;
+  /** ganforge's --worker-nice (default: the server's default). */
+  readonly workerNice?: number;
+  /**
+   * Processes that each spin a core at normal priority throughout the run, servers and raw alike:
+   * a machine shared with other work, such as a training run (default 0).
+   */
+  readonly busy?: number;
   readonly scenarios?: readonly LoadScenario[];
   /** Also run every npy scenario against the naive server (default true). */
   readonly naive?: boolean;
@@ -74,6 +82,8 @@ export interface ServeBenchResult {
   readonly maxDelayMs: number;
   readonly inlineMaxSamples: number;
   readonly inlineThreads: number;
+  readonly workerNice: number;
+  readonly busy: number;
   readonly durationS: number;
   readonly rounds: number;
   readonly fastPath: boolean;
@@ -140,106 +150,115 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const maxDelayMs = o.maxDelayMs ?? 0;
   const inlineMaxSamples = o.inlineMaxSamples ?? SERVE_SETTINGS.inlineMaxSamples.default;
   const inlineThreads = o.inlineThreads || defaultInlineThreads(cores);
+  const workerNice = o.workerNice ?? SERVE_SETTINGS.workerNice.default;
+  const busy = o.busy ?? 0;
   const dir = join(o.modelsDir, o.model);
   const card = parseModelCard(JSON.parse(await readFile(join(dir, 'card.json'), 'utf8')));
   const model: BenchModel = { name: o.model, latentDim: card.latent.size, inputName: card.onnx.inputName };
   const loadBefore = loadavg()[0]!;
-
-  // Raw: one session with all the cores the server gets, no HTTP, no queue; measured before and after
-  // the load (the mean is what the ratios use), so a change in background load shows as a spread.
-  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
-    intraOpNumThreads: threadsPerWorker * workers,
-    executionProviders: ['cpu'],
-  });
-  const raw = (batch: number, seconds: number) =>
-    rawThroughput(session, card.onnx.inputName, card.latent.size, batch, Math.min(seconds, durationS));
-  const batch1 = await raw(1, 2);
-  const batchMaxBefore = await raw(maxBatch, 3);
-
-  const ganforge = await startServer({
-    modelsDir: o.modelsDir,
-    workers,
-    intraOpThreads: threadsPerWorker,
-    maxBatch,
-    maxDelayMs,
-    inlineMaxSamples,
-    inlineThreads,
-    // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
-    // measures throughput, not admission control (npm run chaos measures that).
-    queueLimit: 16_384,
-    device: 'cpu',
-    ...(o.fastPath === false ? { fastPath: false } : {}),
-  });
-  let naive: BenchServer | undefined;
-  const scenarios: ScenarioResult[] = [];
-  let lone: ServeBenchResult['lone'];
+  const busyLoops = startBusyLoops(busy);
   try {
-    naive =
-      o.naive === false
-        ? undefined
-        : await startServer({ modelsDir: o.modelsDir, model: o.model }, NAIVE_CHILD);
-    const peer = naive;
-    if (o.lone !== false) {
-      const body = JSON.stringify({ n: 1, seed: 7, format: 'npy' });
-      const path = `/v1/models/${o.model}/samples`;
-      const r = await interleaved(
-        rounds,
-        () => loneLatency(`${ganforge.url}${path}`, body, Math.min(2, slice)),
-        peer ? () => loneLatency(`${peer.url}${path}`, body, Math.min(2, slice)) : undefined,
-      );
-      lone = { ganforge: mergeLone(r.a), ...(peer ? { naive: mergeLone(r.b) } : {}) };
+    // Raw: one session with all the cores the server gets, no HTTP, no queue; measured before and after
+    // the load (the mean is what the ratios use), so a change in background load shows as a spread.
+    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+      intraOpNumThreads: threadsPerWorker * workers,
+      executionProviders: ['cpu'],
+    });
+    const raw = (batch: number, seconds: number) =>
+      rawThroughput(session, card.onnx.inputName, card.latent.size, batch, Math.min(seconds, durationS));
+    const batch1 = await raw(1, 2);
+    const batchMaxBefore = await raw(maxBatch, 3);
+
+    const ganforge = await startServer({
+      modelsDir: o.modelsDir,
+      workers,
+      intraOpThreads: threadsPerWorker,
+      maxBatch,
+      maxDelayMs,
+      inlineMaxSamples,
+      inlineThreads,
+      workerNice,
+      // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
+      // measures throughput, not admission control (npm run chaos measures that).
+      queueLimit: 16_384,
+      device: 'cpu',
+      ...(o.fastPath === false ? { fastPath: false } : {}),
+    });
+    let naive: BenchServer | undefined;
+    const scenarios: ScenarioResult[] = [];
+    let lone: ServeBenchResult['lone'];
+    try {
+      naive =
+        o.naive === false
+          ? undefined
+          : await startServer({ modelsDir: o.modelsDir, model: o.model }, NAIVE_CHILD);
+      const peer = naive;
+      if (o.lone !== false) {
+        const body = JSON.stringify({ n: 1, seed: 7, format: 'npy' });
+        const path = `/v1/models/${o.model}/samples`;
+        const r = await interleaved(
+          rounds,
+          () => loneLatency(`${ganforge.url}${path}`, body, Math.min(2, slice)),
+          peer ? () => loneLatency(`${peer.url}${path}`, body, Math.min(2, slice)) : undefined,
+        );
+        lone = { ganforge: mergeLone(r.a), ...(peer ? { naive: mergeLone(r.b) } : {}) };
+      }
+      for (const s of o.scenarios ?? DEFAULT_SCENARIOS) {
+        const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
+        // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...).
+        const rawSlices: number[] = [];
+        const measured = await interleavedAll<unknown>(rounds, [
+          () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
+          async () => void rawSlices.push(await raw(maxBatch, slice)),
+          ...(peer && s.format === 'npy'
+            ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
+            : []),
+        ]);
+        const r = { a: measured[0] as LoadResult[], b: (measured[2] ?? []) as LoadResult[] };
+        const rowRaw = rawSlices.reduce((a, v) => a + v, 0) / rawSlices.length;
+        const metricsAfter = await (await fetch(`${ganforge.url}/metrics`)).text();
+        const d = (k: string) => seriesValue(metricsAfter, k) - seriesValue(metricsBefore, k);
+        const batches = d(`ganforge_batch_size_count{model="${o.model}"}`);
+        const ours = mergeLoads(r.a);
+        scenarios.push({
+          ...s,
+          ...ours,
+          meanBatch: batches > 0 ? d(`ganforge_batch_size_sum{model="${o.model}"}`) / batches : 0,
+          rawBatchMax: rowRaw,
+          ratio: ours.samplesPerSec / rowRaw,
+          ...(r.b.length > 0 ? { naive: mergeLoads(r.b) } : {}),
+        });
+      }
+    } finally {
+      await Promise.all([ganforge.stop(), naive?.stop()]);
     }
-    for (const s of o.scenarios ?? DEFAULT_SCENARIOS) {
-      const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
-      // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...).
-      const rawSlices: number[] = [];
-      const measured = await interleavedAll<unknown>(rounds, [
-        () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
-        async () => void rawSlices.push(await raw(maxBatch, slice)),
-        ...(peer && s.format === 'npy'
-          ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
-          : []),
-      ]);
-      const r = { a: measured[0] as LoadResult[], b: (measured[2] ?? []) as LoadResult[] };
-      const rowRaw = rawSlices.reduce((a, v) => a + v, 0) / rawSlices.length;
-      const metricsAfter = await (await fetch(`${ganforge.url}/metrics`)).text();
-      const d = (k: string) => seriesValue(metricsAfter, k) - seriesValue(metricsBefore, k);
-      const batches = d(`ganforge_batch_size_count{model="${o.model}"}`);
-      const ours = mergeLoads(r.a);
-      scenarios.push({
-        ...s,
-        ...ours,
-        meanBatch: batches > 0 ? d(`ganforge_batch_size_sum{model="${o.model}"}`) / batches : 0,
-        rawBatchMax: rowRaw,
-        ratio: ours.samplesPerSec / rowRaw,
-        ...(r.b.length > 0 ? { naive: mergeLoads(r.b) } : {}),
-      });
-    }
+    const batchMaxAfter = await raw(maxBatch, 3);
+    await session.release();
+    const batchMax = (batchMaxBefore + batchMaxAfter) / 2;
+    return {
+      workerNice,
+      busy,
+      model: o.model,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores,
+      loadAverage: [loadBefore, loadavg()[0]!],
+      workers,
+      threadsPerWorker,
+      maxBatch,
+      maxDelayMs,
+      inlineMaxSamples,
+      inlineThreads,
+      durationS,
+      rounds,
+      fastPath: o.fastPath !== false,
+      provider: ganforge.provider,
+      raw: { batch1, batchMax, batchMaxBefore, batchMaxAfter },
+      ...(lone ? { lone } : {}),
+      scenarios,
+    };
   } finally {
-    await Promise.all([ganforge.stop(), naive?.stop()]);
+    await busyLoops.stop();
   }
-  const batchMaxAfter = await raw(maxBatch, 3);
-  await session.release();
-  const batchMax = (batchMaxBefore + batchMaxAfter) / 2;
-  return {
-    model: o.model,
-    cpu: cpus()[0]?.model ?? 'unknown',
-    cores,
-    loadAverage: [loadBefore, loadavg()[0]!],
-    workers,
-    threadsPerWorker,
-    maxBatch,
-    maxDelayMs,
-    inlineMaxSamples,
-    inlineThreads,
-    durationS,
-    rounds,
-    fastPath: o.fastPath !== false,
-    provider: ganforge.provider,
-    raw: { batch1, batchMax, batchMaxBefore, batchMaxAfter },
-    ...(lone ? { lone } : {}),
-    scenarios,
-  };
 }
 
 const f0 = (x: number) => x.toFixed(0);
@@ -273,7 +292,7 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     "Latency percentiles are autocannon's (1 ms resolution), request-weighted over the slices.",
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
-    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline max ${r.inlineMaxSamples} samples on ${r.inlineThreads} intra-op thread(s); ${r.durationS} s per row and server`,
+    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline max ${r.inlineMaxSamples} samples on ${r.inlineThreads} intra-op thread(s), workers at nice ${r.workerNice}; ${r.durationS} s per row and server${r.busy > 0 ? `; ${r.busy} busy-loop process(es) spinning a core each at normal priority throughout (other work on the machine, as a training run would be: \`--busy ${r.busy}\`)` : ''}`,
     `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s (${f0(r.raw.batchMaxBefore)} before the load, ${f0(r.raw.batchMaxAfter)} after)`,
     ...(lone ? [lone] : []),
     ...(r.fastPath

@@ -11,7 +11,7 @@ import { ortReason } from './ort-reason.mjs';
 import { lowerThreadPriority } from './thread-priority.mjs';
 
 // Below the HTTP thread: under overload it must still answer health checks and 429s at once.
-lowerThreadPriority();
+lowerThreadPriority(workerData?.nice);
 
 /** @type {Map<string, import('onnxruntime-node').InferenceSession>} */
 const sessions = new Map();

@@ -12,6 +12,11 @@ import { defaultWorkers, WorkerPool } from './worker-pool.ts';
 /** This (main) thread's nice value before any pool exists. */
 const NICE_BEFORE_POOL = getPriority();
 
+/** A thread's nice value: field 19 of /proc/<pid>/task/<tid>/stat (after "(comm)"). */
+function threadNice(tid: string): number {
+  return Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+}
+
 describe('WorkerPool', () => {
   let dir: string;
   let pool: WorkerPool;
@@ -45,17 +50,30 @@ describe('WorkerPool', () => {
   });
 
   it.runIf(existsSync('/proc/thread-self'))(
-    'runs its workers below the HTTP thread: nice 10, the calling thread unchanged',
+    'runs its workers below the HTTP thread: nice WORKER_NICE (2), the calling thread unchanged',
     () => {
-      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after "(comm)").
-      const nice = (tid: string) =>
-        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-      const tids = readdirSync('/proc/self/task');
-      const lowered = tids.filter((tid) => nice(tid) === WORKER_NICE);
+      expect(WORKER_NICE).toBe(2);
+      const lowered = readdirSync('/proc/self/task').filter((tid) => threadNice(tid) === WORKER_NICE);
       // The two session workers (loaded and run above) at least; this thread itself stays as it was
       // before the pool started (0, or what `nice` started the tests with).
       expect(lowered.length).toBeGreaterThanOrEqual(2);
-      expect(nice(String(process.pid))).toBe(NICE_BEFORE_POOL);
+      expect(threadNice(String(process.pid))).toBe(NICE_BEFORE_POOL);
+    },
+  );
+
+  it.runIf(existsSync('/proc/thread-self') && NICE_BEFORE_POOL < 12)(
+    'runs its workers at the nice value it is given (--worker-nice)',
+    async () => {
+      const atTwelve = () => readdirSync('/proc/self/task').filter((tid) => threadNice(tid) === 12);
+      expect(atTwelve()).toHaveLength(0);
+      const other = new WorkerPool({ workers: 2, intraOpThreads: 1, workerNice: 12 });
+      try {
+        await other.load('m#1', join(dir, 'm', 'model.onnx'), 'cpu');
+        expect(atTwelve().length).toBeGreaterThanOrEqual(2);
+        expect(threadNice(String(process.pid))).toBe(NICE_BEFORE_POOL);
+      } finally {
+        await other.close();
+      }
     },
   );
 

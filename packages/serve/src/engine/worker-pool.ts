@@ -68,9 +68,13 @@ class SessionWorker {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
 
-  constructor(intraOpThreads: number, onExit: (w: SessionWorker, err: Error) => void) {
+  constructor(
+    intraOpThreads: number,
+    nice: number | undefined,
+    onExit: (w: SessionWorker, err: Error) => void,
+  ) {
     this.worker = new Worker(new URL('./session-worker.mjs', import.meta.url), {
-      workerData: { intraOpThreads },
+      workerData: { intraOpThreads, nice },
     });
     this.worker.on(
       'message',
@@ -134,6 +138,8 @@ export interface WorkerPoolOptions {
   readonly inline?: boolean;
   /** Intra-op threads of those sessions; default defaultInlineThreads(). */
   readonly inlineThreads?: number;
+  /** The worker threads' nice value (engine/thread-priority.mjs); default WORKER_NICE. */
+  readonly workerNice?: number;
 }
 
 /**
@@ -150,6 +156,8 @@ export class WorkerPool {
   /** Its answer once in: why WebGPU cannot start here (undefined: it can, or nobody asked). */
   private webgpuUnusable: string | undefined;
   readonly intraOpThreads: number;
+  /** The worker threads' nice value (undefined: WORKER_NICE). */
+  readonly workerNice: number | undefined;
   /** The HTTP thread's own sessions (WorkerPoolOptions.inline), if any. */
   readonly inline: InlineSessions | undefined;
   onIdle: () => void = () => {};
@@ -159,12 +167,13 @@ export class WorkerPool {
   constructor(options: WorkerPoolOptions) {
     const count = Math.max(1, Math.floor(options.workers));
     this.intraOpThreads = options.intraOpThreads ?? Math.max(1, Math.floor(availableParallelism() / count));
+    this.workerNice = options.workerNice;
     this.workers = Array.from({ length: count }, () => this.spawn());
     this.inline = options.inline ? new InlineSessions(options.inlineThreads) : undefined;
   }
 
   private spawn(): SessionWorker {
-    return new SessionWorker(this.intraOpThreads, (dead, err) => this.replace(dead, err));
+    return new SessionWorker(this.intraOpThreads, this.workerNice, (dead, err) => this.replace(dead, err));
   }
 
   /** A worker died (native crash, out of memory): its requests have failed; start another with the same sessions. */

@@ -40,7 +40,9 @@ export function createServer(options: ServeOptions): GanforgeServer {
   const schemas = requestSchemas({ maxN });
   const queueLimit = setting('queueLimit', options.queueLimit);
   const inlineMaxSamples = setting('inlineMaxSamples', options.inlineMaxSamples);
+  const workerNice = setting('workerNice', options.workerNice);
   const pool = new WorkerPool({
+    workerNice,
     workers: options.workers || defaultWorkers(),
     inline: inlineMaxSamples > 0,
     ...(options.inlineThreads ? { inlineThreads: options.inlineThreads } : {}),
@@ -88,7 +90,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
   }
   let closing = false;
   const inFlight = new InFlight();
-  const encoder = new JsonEncoder();
+  const encoder = new JsonEncoder(undefined, workerNice);
   const requestTimeoutMs = setting('requestTimeoutMs', options.requestTimeoutMs);
   // Admit at most a quarter of the deadline's worth of work: the rest is margin for encoding, sending
   // and the estimate being wrong, so admitted requests finish in time instead of timing out together.

@@ -39,6 +39,11 @@ export interface ServeOptions {
   /** Intra-op threads of those HTTP-thread sessions. Default: defaultInlineThreads() (two, one on one core). */
   readonly inlineThreads?: number;
   /**
+   * Nice value of the session workers and JSON encoder threads (engine/thread-priority.mjs, default 2):
+   * below the HTTP thread, so health checks and 429s are answered at once under overload.
+   */
+  readonly workerNice?: number;
+  /**
    * Admission control: samples in progress (waiting, generating, or being encoded and sent) across the
    * server before new requests get 429 with Retry-After. Counting samples, not requests, keeps
    * 256-sample requests from piling up minutes of work behind a limit meant for small ones.

@@ -1,12 +1,12 @@
 // Encodes float32 arrays as JSON text off the HTTP thread (see json-encoder.ts).
 // Plain JavaScript on purpose: a worker started from here needs no TypeScript loader.
 import { Buffer } from 'node:buffer';
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThreadPriority } from '../engine/thread-priority.mjs';
 import { floatArrayJson } from './float-json.mjs';
 
 // Below the HTTP thread: under overload it must still answer health checks and 429s at once.
-lowerThreadPriority();
+lowerThreadPriority(workerData?.nice);
 
 parentPort.on('message', (msg) => {
   try {

@@ -17,12 +17,18 @@ export class JsonEncoder {
   private turn = 0;
   private closed = false;
 
-  constructor(threads: number = defaultEncoderThreads()) {
+  constructor(
+    threads: number = defaultEncoderThreads(),
+    /** The threads' nice value (engine/thread-priority.mjs; default WORKER_NICE). */
+    private readonly nice?: number,
+  ) {
     this.workers = Array.from({ length: Math.max(1, threads) }, () => this.spawn());
   }
 
   private spawn(): Worker {
-    const w = new Worker(new URL('./json-encoder-worker.mjs', import.meta.url));
+    const w = new Worker(new URL('./json-encoder-worker.mjs', import.meta.url), {
+      workerData: { nice: this.nice },
+    });
     w.on('message', (msg: { id: number; ok: boolean; bytes?: Uint8Array; message?: string }) => {
       const p = this.pending.get(msg.id);
       if (!p) return;
