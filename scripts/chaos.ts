@@ -1,13 +1,15 @@
 /**
  * The chaos suite: hot reload under load, SIGTERM under load, overload, kill -9 of training, bad CLI
  * inputs, path traversal and CORS, each against the real `ganforge` CLI in temporary folders on loopback,
- * bounded in count and time. Writes docs/RELIABILITY.md (atomically) and prints its tables.
+ * bounded in count and time. Writes docs/RELIABILITY.md (atomically) and prints its tables; with --only,
+ * into an existing report, only the sections of the experiments run are replaced.
  *
  *   npm run chaos [-- --quick] [-- --only <name>[,<name>]] [-- --out <file>] [-- --seed <n>]
  *   node --import tsx scripts/chaos.ts [same options]
  *
  * Exit code: 0 when every check passed, 1 when any failed, 2 for a bad option.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliInputs } from './chaos/cli-inputs.ts';
@@ -17,6 +19,8 @@ import {
   currentLoad,
   experimentTable,
   formatReport,
+  GENERATED_MARKER,
+  mergeReport,
   summaryTable,
   verdictCounts,
   writeAtomic,
@@ -98,6 +102,7 @@ function parseOptions(argv: string[]) {
     options: { quick: values.quick, seed } satisfies ChaosOptions,
     experiments: EXPERIMENTS.filter((e) => names.includes(e.name)),
     out: values.out ?? join(ROOT, 'docs', 'RELIABILITY.md'),
+    subset: values.only !== undefined,
   };
 }
 
@@ -174,7 +179,7 @@ async function runExperiment(exp: Experiment, options: ChaosOptions): Promise<Ex
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  const { options, experiments, out } = parseOptions(argv);
+  const { options, experiments, out, subset } = parseOptions(argv);
   const command =
     process.env.npm_lifecycle_event === 'chaos'
       ? `npm run chaos${argv.length ? ` -- ${argv.join(' ')}` : ''}`
@@ -185,8 +190,12 @@ async function main(): Promise<number> {
   const outcomes: ExperimentOutcome[] = [];
   for (const exp of experiments) outcomes.push(await runExperiment(exp, options));
   const seconds = (performance.now() - suiteStart) / 1000;
-  writeAtomic(out, formatReport({ command, options, startedAt, seconds, outcomes, loadAtStart }));
-  log(`wrote ${out}`);
+  const report = { command, options, startedAt, seconds, outcomes, loadAtStart };
+  // Some experiments (--only) into a full report: only their sections change (report.ts, mergeReport).
+  const existing = subset && existsSync(out) ? readFileSync(out, 'utf8') : undefined;
+  const merge = existing?.includes(GENERATED_MARKER) === true;
+  writeAtomic(out, merge ? mergeReport(existing!, report) : formatReport(report));
+  log(`${merge ? 'updated' : 'wrote'} ${out}`);
   process.stdout.write(
     [
       summaryTable(outcomes),
