@@ -2,9 +2,9 @@
  * The overload experiment's load generator, in a worker thread of its own that runs BELOW normal CPU
  * priority: it stands in for clients on other machines, so on this shared machine it must not take
  * the CPU from the server it measures (the server's HTTP thread runs at normal priority, its session
- * workers at nice `--worker-nice` (default 2), and so does this thread). Sends `rate` requests per second for `durationMs`
- * open-loop (on a schedule, whether or not earlier ones were answered, at most `maxOutstanding`
- * unanswered), then posts back every result and its own event-loop delay.
+ * workers at nice `--worker-nice` (default 2), and so does this thread). Sends `rate` requests per
+ * second for `durationMs` open-loop (on a schedule, whether or not earlier ones were answered, at most
+ * `maxOutstanding` unanswered), then posts back every result and its own event-loop delay.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';

@@ -140,6 +140,16 @@ function seriesValue(text: string, series: string): number {
  * `rounds`), and raw `session.run` of the same model in the same run.
  */
 export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
+  const busyLoops = startBusyLoops(o.busy ?? 0);
+  try {
+    return await measureServe(o);
+  } finally {
+    await busyLoops.stop();
+  }
+}
+
+/** benchServe's measurements, with whatever other work (`busy`) runs meanwhile. */
+async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const durationS = o.durationS ?? 5;
   const rounds = Math.max(1, o.rounds ?? 2);
   const slice = durationS / rounds;
@@ -156,109 +166,104 @@ export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult
   const card = parseModelCard(JSON.parse(await readFile(join(dir, 'card.json'), 'utf8')));
   const model: BenchModel = { name: o.model, latentDim: card.latent.size, inputName: card.onnx.inputName };
   const loadBefore = loadavg()[0]!;
-  const busyLoops = startBusyLoops(busy);
-  try {
-    // Raw: one session with all the cores the server gets, no HTTP, no queue; measured before and after
-    // the load (the mean is what the ratios use), so a change in background load shows as a spread.
-    const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
-      intraOpNumThreads: threadsPerWorker * workers,
-      executionProviders: ['cpu'],
-    });
-    const raw = (batch: number, seconds: number) =>
-      rawThroughput(session, card.onnx.inputName, card.latent.size, batch, Math.min(seconds, durationS));
-    const batch1 = await raw(1, 2);
-    const batchMaxBefore = await raw(maxBatch, 3);
+  // Raw: one session with all the cores the server gets, no HTTP, no queue; measured before and after
+  // the load (the mean is what the ratios use), so a change in background load shows as a spread.
+  const session = await ort.InferenceSession.create(join(dir, 'model.onnx'), {
+    intraOpNumThreads: threadsPerWorker * workers,
+    executionProviders: ['cpu'],
+  });
+  const raw = (batch: number, seconds: number) =>
+    rawThroughput(session, card.onnx.inputName, card.latent.size, batch, Math.min(seconds, durationS));
+  const batch1 = await raw(1, 2);
+  const batchMaxBefore = await raw(maxBatch, 3);
 
-    const ganforge = await startServer({
-      modelsDir: o.modelsDir,
-      workers,
-      intraOpThreads: threadsPerWorker,
-      maxBatch,
-      maxDelayMs,
-      inlineMaxSamples,
-      inlineThreads,
-      workerNice,
-      // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
-      // measures throughput, not admission control (npm run chaos measures that).
-      queueLimit: 16_384,
-      device: 'cpu',
-      ...(o.fastPath === false ? { fastPath: false } : {}),
-    });
-    let naive: BenchServer | undefined;
-    const scenarios: ScenarioResult[] = [];
-    let lone: ServeBenchResult['lone'];
-    try {
-      naive =
-        o.naive === false
-          ? undefined
-          : await startServer({ modelsDir: o.modelsDir, model: o.model }, NAIVE_CHILD);
-      const peer = naive;
-      if (o.lone !== false) {
-        const body = JSON.stringify({ n: 1, seed: 7, format: 'npy' });
-        const path = `/v1/models/${o.model}/samples`;
-        const r = await interleaved(
-          rounds,
-          () => loneLatency(`${ganforge.url}${path}`, body, Math.min(2, slice)),
-          peer ? () => loneLatency(`${peer.url}${path}`, body, Math.min(2, slice)) : undefined,
-        );
-        lone = { ganforge: mergeLone(r.a), ...(peer ? { naive: mergeLone(r.b) } : {}) };
-      }
-      for (const s of o.scenarios ?? DEFAULT_SCENARIOS) {
-        const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
-        // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...).
-        const rawSlices: number[] = [];
-        const measured = await interleavedAll<unknown>(rounds, [
-          () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
-          async () => void rawSlices.push(await raw(maxBatch, slice)),
-          ...(peer && s.format === 'npy'
-            ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
-            : []),
-        ]);
-        const r = { a: measured[0] as LoadResult[], b: (measured[2] ?? []) as LoadResult[] };
-        const rowRaw = rawSlices.reduce((a, v) => a + v, 0) / rawSlices.length;
-        const metricsAfter = await (await fetch(`${ganforge.url}/metrics`)).text();
-        const d = (k: string) => seriesValue(metricsAfter, k) - seriesValue(metricsBefore, k);
-        const batches = d(`ganforge_batch_size_count{model="${o.model}"}`);
-        const ours = mergeLoads(r.a);
-        scenarios.push({
-          ...s,
-          ...ours,
-          meanBatch: batches > 0 ? d(`ganforge_batch_size_sum{model="${o.model}"}`) / batches : 0,
-          rawBatchMax: rowRaw,
-          ratio: ours.samplesPerSec / rowRaw,
-          ...(r.b.length > 0 ? { naive: mergeLoads(r.b) } : {}),
-        });
-      }
-    } finally {
-      await Promise.all([ganforge.stop(), naive?.stop()]);
+  const ganforge = await startServer({
+    modelsDir: o.modelsDir,
+    workers,
+    intraOpThreads: threadsPerWorker,
+    maxBatch,
+    maxDelayMs,
+    inlineMaxSamples,
+    inlineThreads,
+    workerNice,
+    // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
+    // measures throughput, not admission control (npm run chaos measures that).
+    queueLimit: 16_384,
+    device: 'cpu',
+    ...(o.fastPath === false ? { fastPath: false } : {}),
+  });
+  let naive: BenchServer | undefined;
+  const scenarios: ScenarioResult[] = [];
+  let lone: ServeBenchResult['lone'];
+  try {
+    naive =
+      o.naive === false
+        ? undefined
+        : await startServer({ modelsDir: o.modelsDir, model: o.model }, NAIVE_CHILD);
+    const peer = naive;
+    if (o.lone !== false) {
+      const body = JSON.stringify({ n: 1, seed: 7, format: 'npy' });
+      const path = `/v1/models/${o.model}/samples`;
+      const r = await interleaved(
+        rounds,
+        () => loneLatency(`${ganforge.url}${path}`, body, Math.min(2, slice)),
+        peer ? () => loneLatency(`${peer.url}${path}`, body, Math.min(2, slice)) : undefined,
+      );
+      lone = { ganforge: mergeLone(r.a), ...(peer ? { naive: mergeLone(r.b) } : {}) };
     }
-    const batchMaxAfter = await raw(maxBatch, 3);
-    await session.release();
-    const batchMax = (batchMaxBefore + batchMaxAfter) / 2;
-    return {
-      workerNice,
-      busy,
-      model: o.model,
-      cpu: cpus()[0]?.model ?? 'unknown',
-      cores,
-      loadAverage: [loadBefore, loadavg()[0]!],
-      workers,
-      threadsPerWorker,
-      maxBatch,
-      maxDelayMs,
-      inlineMaxSamples,
-      inlineThreads,
-      durationS,
-      rounds,
-      fastPath: o.fastPath !== false,
-      provider: ganforge.provider,
-      raw: { batch1, batchMax, batchMaxBefore, batchMaxAfter },
-      ...(lone ? { lone } : {}),
-      scenarios,
-    };
+    for (const s of o.scenarios ?? DEFAULT_SCENARIOS) {
+      const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
+      // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...).
+      const rawSlices: number[] = [];
+      const measured = await interleavedAll<unknown>(rounds, [
+        () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
+        async () => void rawSlices.push(await raw(maxBatch, slice)),
+        ...(peer && s.format === 'npy'
+          ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
+          : []),
+      ]);
+      const r = { a: measured[0] as LoadResult[], b: (measured[2] ?? []) as LoadResult[] };
+      const rowRaw = rawSlices.reduce((a, v) => a + v, 0) / rawSlices.length;
+      const metricsAfter = await (await fetch(`${ganforge.url}/metrics`)).text();
+      const d = (k: string) => seriesValue(metricsAfter, k) - seriesValue(metricsBefore, k);
+      const batches = d(`ganforge_batch_size_count{model="${o.model}"}`);
+      const ours = mergeLoads(r.a);
+      scenarios.push({
+        ...s,
+        ...ours,
+        meanBatch: batches > 0 ? d(`ganforge_batch_size_sum{model="${o.model}"}`) / batches : 0,
+        rawBatchMax: rowRaw,
+        ratio: ours.samplesPerSec / rowRaw,
+        ...(r.b.length > 0 ? { naive: mergeLoads(r.b) } : {}),
+      });
+    }
   } finally {
-    await busyLoops.stop();
+    await Promise.all([ganforge.stop(), naive?.stop()]);
   }
+  const batchMaxAfter = await raw(maxBatch, 3);
+  await session.release();
+  const batchMax = (batchMaxBefore + batchMaxAfter) / 2;
+  return {
+    workerNice,
+    busy,
+    model: o.model,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores,
+    loadAverage: [loadBefore, loadavg()[0]!],
+    workers,
+    threadsPerWorker,
+    maxBatch,
+    maxDelayMs,
+    inlineMaxSamples,
+    inlineThreads,
+    durationS,
+    rounds,
+    fastPath: o.fastPath !== false,
+    provider: ganforge.provider,
+    raw: { batch1, batchMax, batchMaxBefore, batchMaxAfter },
+    ...(lone ? { lone } : {}),
+    scenarios,
+  };
 }
 
 const f0 = (x: number) => x.toFixed(0);

@@ -1,21 +1,17 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/harness.ts';
+import { threadNice, threadsAtNice } from '../testing/thread-nice.ts';
 import { writeTinyModel } from '../testing/tiny-generator.ts';
 import { WORKER_NICE } from './thread-priority.mjs';
 import { defaultWorkers, WorkerPool } from './worker-pool.ts';
 
 /** This (main) thread's nice value before any pool exists. */
 const NICE_BEFORE_POOL = getPriority();
-
-/** A thread's nice value: field 19 of /proc/<pid>/task/<tid>/stat (after "(comm)"). */
-function threadNice(tid: string): number {
-  return Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-}
 
 describe('WorkerPool', () => {
   let dir: string;
@@ -53,7 +49,7 @@ describe('WorkerPool', () => {
     'runs its workers below the HTTP thread: nice WORKER_NICE (2), the calling thread unchanged',
     () => {
       expect(WORKER_NICE).toBe(2);
-      const lowered = readdirSync('/proc/self/task').filter((tid) => threadNice(tid) === WORKER_NICE);
+      const lowered = threadsAtNice(WORKER_NICE);
       // The two session workers (loaded and run above) at least; this thread itself stays as it was
       // before the pool started (0, or what `nice` started the tests with).
       expect(lowered.length).toBeGreaterThanOrEqual(2);
@@ -64,12 +60,11 @@ describe('WorkerPool', () => {
   it.runIf(existsSync('/proc/thread-self') && NICE_BEFORE_POOL < 12)(
     'runs its workers at the nice value it is given (--worker-nice)',
     async () => {
-      const atTwelve = () => readdirSync('/proc/self/task').filter((tid) => threadNice(tid) === 12);
-      expect(atTwelve()).toHaveLength(0);
+      expect(threadsAtNice(12)).toHaveLength(0);
       const other = new WorkerPool({ workers: 2, intraOpThreads: 1, workerNice: 12 });
       try {
         await other.load('m#1', join(dir, 'm', 'model.onnx'), 'cpu');
-        expect(atTwelve().length).toBeGreaterThanOrEqual(2);
+        expect(threadsAtNice(12).length).toBeGreaterThanOrEqual(2);
         expect(threadNice(String(process.pid))).toBe(NICE_BEFORE_POOL);
       } finally {
         await other.close();

@@ -4,5 +4,6 @@
  */
 export * from './harness.ts';
 export * from './test-card.ts';
+export * from './thread-nice.ts';
 export * from './tiny-generator.ts';
 export * from './tiny-conditional.ts';
