@@ -4,7 +4,7 @@
  * same model, written as the "Serving" section of BENCHMARKS.md. `npm run bench` calls
  * benchServing(); run alone with
  *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
- *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N]
+ *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N] [--inline-max-ms MS]
  *        [--inline-threads N] [--worker-nice N] [--busy N]
  *        [--only n:connections[:format],...] [--no-lone] [--no-fast-path] [--out file.md]
  * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
@@ -25,6 +25,7 @@ export interface BenchServingOptions extends BenchModelOptions {
   readonly intraOpThreads?: number;
   readonly maxDelayMs?: number;
   readonly inlineMaxSamples?: number;
+  readonly inlineMaxMs?: number;
   readonly inlineThreads?: number;
   readonly workerNice?: number;
   readonly busy?: number;
@@ -69,6 +70,7 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
       ...(options.intraOpThreads !== undefined ? { intraOpThreads: options.intraOpThreads } : {}),
       ...(options.maxDelayMs !== undefined ? { maxDelayMs: options.maxDelayMs } : {}),
       ...(options.inlineMaxSamples !== undefined ? { inlineMaxSamples: options.inlineMaxSamples } : {}),
+      ...(options.inlineMaxMs !== undefined ? { inlineMaxMs: options.inlineMaxMs } : {}),
       ...(options.inlineThreads !== undefined ? { inlineThreads: options.inlineThreads } : {}),
       ...(options.workerNice !== undefined ? { workerNice: options.workerNice } : {}),
       ...(options.busy !== undefined ? { busy: options.busy } : {}),
@@ -114,6 +116,7 @@ if (isMain(import.meta.url)) {
       threads: { type: 'string' },
       'max-delay-ms': { type: 'string' },
       'inline-max': { type: 'string' },
+      'inline-max-ms': { type: 'string' },
       'inline-threads': { type: 'string' },
       'worker-nice': { type: 'string' },
       busy: { type: 'string' },
@@ -133,6 +136,7 @@ if (isMain(import.meta.url)) {
     ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
     ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),
     ...(values['inline-max'] ? { inlineMaxSamples: Number(values['inline-max']) } : {}),
+    ...(values['inline-max-ms'] ? { inlineMaxMs: Number(values['inline-max-ms']) } : {}),
     ...(values['inline-threads'] ? { inlineThreads: Number(values['inline-threads']) } : {}),
     ...(values['worker-nice'] !== undefined ? { workerNice: Number(values['worker-nice']) } : {}),
     ...(values.busy ? { busy: Number(values.busy) } : {}),

@@ -50,13 +50,29 @@ export const SERVE_SETTINGS = {
     min: 0,
     max: 10_000,
   },
+  // A lone client's request runs inline when its run is short: there the hop to a worker and back
+  // (~0.3 ms here, two thread wake-ups) is a large part of the request, and inline has none. A long run
+  // gains nothing from it: split over the one-thread workers it spent 35% less CPU per sample at 64
+  // samples for the same samples/s, and leaves the HTTP thread free. So the bound is a run time
+  // (--inline-max-ms, 10), with the sample count (--inline-max, up to the max batch) a cap. Measured on
+  // the 2-core machine against the naive server, alternating (BENCHMARKS.md, "A lone client's larger
+  // requests"): at 16 x 1 inline matched the split on a calm machine and beat it on a busy one (0.45-0.75x
+  // of the naive server split, 0.81-1.03x inline), for 30-40% more CPU; at 64 x 1 it gained nothing.
   inlineMaxSamples: {
     flag: '--inline-max <n>',
     description:
-      'a lone client (one client connection open; probes and metric scrapes do not count): its request of at most n samples that finds every worker idle runs at once on the HTTP thread (no hop to a worker; 0 = never)',
-    default: 4,
+      "a lone client (one client connection open; probes and metric scrapes do not count): its request of at most n samples (and at most the model's max batch) that finds every worker idle runs at once on the HTTP thread (no hop to a worker; 0 = never)",
+    default: 64,
     min: 0,
     max: 4096,
+  },
+  inlineMaxMs: {
+    flag: '--inline-max-ms <ms>',
+    description:
+      "a lone client's request runs inline (--inline-max) only if the model's recent runs say it takes at most this long: longer runs lose little to the hop to a worker and spend less CPU split over the workers; also the longest a probe or metrics scrape waits behind an inline run",
+    default: 10,
+    min: 0,
+    max: 10_000,
   },
   inlineThreads: {
     flag: '--inline-threads <n>',

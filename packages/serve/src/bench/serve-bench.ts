@@ -42,6 +42,8 @@ export interface ServeBenchOptions {
   readonly maxDelayMs?: number;
   /** ganforge's --inline-max (default: the server's default). */
   readonly inlineMaxSamples?: number;
+  /** ganforge's --inline-max-ms (default: the server's default). */
+  readonly inlineMaxMs?: number;
   /** ganforge's --inline-threads (default: the server's default). */
   readonly inlineThreads?: number;
   /** ganforge's --worker-nice (default: the server's default). */
@@ -81,6 +83,7 @@ export interface ServeBenchResult {
   readonly maxBatch: number;
   readonly maxDelayMs: number;
   readonly inlineMaxSamples: number;
+  readonly inlineMaxMs: number;
   readonly inlineThreads: number;
   readonly workerNice: number;
   readonly busy: number;
@@ -159,6 +162,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const maxBatch = o.maxBatch ?? 64;
   const maxDelayMs = o.maxDelayMs ?? 0;
   const inlineMaxSamples = o.inlineMaxSamples ?? SERVE_SETTINGS.inlineMaxSamples.default;
+  const inlineMaxMs = o.inlineMaxMs ?? SERVE_SETTINGS.inlineMaxMs.default;
   const inlineThreads = o.inlineThreads || defaultInlineThreads(cores);
   const workerNice = o.workerNice ?? SERVE_SETTINGS.workerNice.default;
   const busy = o.busy ?? 0;
@@ -184,6 +188,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     maxBatch,
     maxDelayMs,
     inlineMaxSamples,
+    inlineMaxMs,
     inlineThreads,
     workerNice,
     // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
@@ -255,6 +260,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     maxBatch,
     maxDelayMs,
     inlineMaxSamples,
+    inlineMaxMs,
     inlineThreads,
     durationS,
     rounds,
@@ -297,7 +303,7 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     "Latency percentiles are autocannon's (1 ms resolution), request-weighted over the slices.",
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
-    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline max ${r.inlineMaxSamples} samples on ${r.inlineThreads} intra-op thread(s), workers at nice ${r.workerNice}; ${r.durationS} s per row and server${r.busy > 0 ? `; ${r.busy} busy-loop process(es) spinning a core each at normal priority throughout (other work on the machine, as a training run would be: \`--busy ${r.busy}\`)` : ''}`,
+    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline (a lone client) max ${r.inlineMaxSamples} samples and ${r.inlineMaxMs} ms on ${r.inlineThreads} intra-op thread(s), workers at nice ${r.workerNice}; ${r.durationS} s per row and server${r.busy > 0 ? `; ${r.busy} busy-loop process(es) spinning a core each at normal priority throughout (other work on the machine, as a training run would be: \`--busy ${r.busy}\`)` : ''}`,
     `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s (${f0(r.raw.batchMaxBefore)} before the load, ${f0(r.raw.batchMaxAfter)} after)`,
     ...(lone ? [lone] : []),
     ...(r.fastPath

@@ -129,3 +129,76 @@ describe('BatchScheduler dispatch', () => {
     expect(drained).toBe(true);
   });
 });
+
+/** A stand-in pool that also has the HTTP thread's session (WorkerPool.runInline), each run taking `inlineMs`. */
+class InlineStubPool extends StubPool {
+  readonly inlineRuns: number[] = [];
+  inlineMs = 1;
+  canRunInline(): boolean {
+    return this.idleCount() === this.size;
+  }
+  runInline(req: RunRequest): Promise<RunResult> {
+    this.inlineRuns.push(req.n);
+    return Promise.resolve({ data: req.latents.map((v) => v * 10), dims: [req.n, D], runMs: this.inlineMs });
+  }
+}
+
+describe('BatchScheduler: what runs on the HTTP thread (inline)', () => {
+  function setUpInline(o: { inlineMaxSamples: number; inlineMaxMs?: number }, t: object = {}) {
+    const pool = new InlineStubPool(2, 2);
+    const scheduler = new BatchScheduler(pool as unknown as WorkerPool, {
+      maxBatch: 64,
+      maxDelayMs: 0,
+      queueLimit: 1000,
+      ...o,
+    });
+    scheduler.setTarget('m', { ...target, ...t });
+    return { pool, scheduler };
+  }
+
+  it('runs a request of up to inlineMaxSamples inline, a larger one on the workers', async () => {
+    const { pool, scheduler } = setUpInline({ inlineMaxSamples: 8 });
+    expect(Array.from(await scheduler.submit('m', rows(0, 8), 8, 10_000))).toEqual(
+      Array.from(rows(0, 8), (v) => v * 10),
+    );
+    expect(pool.inlineRuns).toEqual([8]);
+    void scheduler.submit('m', rows(0, 9), 9, 10_000);
+    expect(pool.inlineRuns).toEqual([8]);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([5, 4]);
+    for (const r of pool.runs) r.finish();
+  });
+
+  it("never runs more than the model's max batch inline", () => {
+    const { pool, scheduler } = setUpInline({ inlineMaxSamples: 64 }, { maxBatch: 4 });
+    void scheduler.submit('m', rows(0, 5), 5, 10_000);
+    expect(pool.inlineRuns).toEqual([]);
+    for (const r of pool.runs) r.finish();
+  });
+
+  it('sends a request to the workers when its run is estimated past inlineMaxMs, from the runs measured so far', async () => {
+    // The warm-up's guess: 2 ms per sample, so 8 samples = 16 ms > 10 ms.
+    const { pool, scheduler } = setUpInline({ inlineMaxSamples: 64, inlineMaxMs: 10 }, { msPerSample: 2 });
+    await scheduler.submit('m', rows(0, 4), 4, 10_000); // 8 ms: inline
+    expect(pool.inlineRuns).toEqual([4]);
+    // That run took 1 ms (0.25 ms per sample), and replaced the guess: 8 samples are now 2 ms.
+    await scheduler.submit('m', rows(0, 8), 8, 10_000);
+    expect(pool.inlineRuns).toEqual([4, 8]);
+    // Runs slow down to 20 ms for 8 samples (2.5 ms per sample): the moving average (a fifth of each new
+    // run) climbs from 0.225 to 0.68, 1.04 and 1.34 ms per sample: 8 samples are now 10.7 ms...
+    pool.inlineMs = 20;
+    for (let i = 0; i < 3; i++) await scheduler.submit('m', rows(0, 8), 8, 10_000);
+    expect(pool.inlineRuns).toEqual([4, 8, 8, 8, 8]);
+    // ...and the next such request goes to the workers, split over both.
+    void scheduler.submit('m', rows(0, 8), 8, 10_000);
+    expect(pool.inlineRuns).toHaveLength(5);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([4, 4]);
+    for (const r of pool.runs) r.finish();
+  });
+
+  it('runs nothing inline before any run of the model has been measured or guessed, when inlineMaxMs is set', () => {
+    const { pool, scheduler } = setUpInline({ inlineMaxSamples: 64, inlineMaxMs: 10 });
+    void scheduler.submit('m', rows(0, 1), 1, 10_000);
+    expect(pool.inlineRuns).toEqual([]);
+    for (const r of pool.runs) r.finish();
+  });
+});

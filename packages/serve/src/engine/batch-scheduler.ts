@@ -24,11 +24,17 @@ export interface BatchingOptions {
   /** Samples waiting (not yet running) per model past which requests are refused with 429. */
   readonly queueLimit: number;
   /**
-   * A batch of at most this many samples that finds every worker idle and nothing else waiting runs on
-   * the HTTP thread's own session (WorkerPool.runInline), without the hop to a worker and back; 0 =
-   * never. Default (settings.ts): 0 unless measured otherwise.
+   * A batch of at most this many samples (and at most the model's max batch) that finds every worker
+   * idle and nothing else waiting runs on the HTTP thread's own session (WorkerPool.runInline), without
+   * the hop to a worker and back; 0 = never (the default here; the server's is in settings.ts).
    */
   readonly inlineMaxSamples?: number;
+  /**
+   * ...and only if its run is expected to take at most this many milliseconds (from the model's recent
+   * runs, ModelQueue.estimateMs): the longest an inline run may hold the HTTP thread, and so a monitor's
+   * request (probe, scrape) that arrives meanwhile. Default: no limit.
+   */
+  readonly inlineMaxMs?: number;
   /**
    * Whether running inline is allowed right now (default: always). The server allows it while a single
    * client is connected: an inline run blocks the HTTP thread, so with several clients their requests
@@ -270,6 +276,8 @@ export class BatchScheduler {
   private inlineAllowed(q: ModelQueue, samples: number): boolean {
     return (
       samples <= (this.options.inlineMaxSamples ?? 0) &&
+      samples <= q.maxBatch &&
+      q.estimateMs(samples) <= (this.options.inlineMaxMs ?? Infinity) &&
       this.pool.canRunInline(q.target.key) &&
       (this.options.inlineWhen?.() ?? true)
     );
@@ -316,6 +324,7 @@ export class BatchScheduler {
   ): Float32Array {
     this.observer.onBatch?.(q.name, size, requests, result.runMs, inline);
     this.runMsAverage = 0.8 * this.runMsAverage + 0.2 * result.runMs;
+    q.observeRun(size, result.runMs);
     return result.data;
   }
 

@@ -1,8 +1,9 @@
 /**
  * One batch run as several session.runs side by side, on workers that would otherwise sit idle
- * (batch-scheduler.ts decides when). A lone request for 16 samples on a 2-core machine then takes both
- * cores, as one session with two intra-op threads would, instead of one worker while the other waits;
- * under load every worker is busy and batches run whole.
+ * (batch-scheduler.ts decides when). A lone request too long to run on the HTTP thread (--inline-max-ms),
+ * say 64 samples on a 2-core machine, then takes both cores, as one session with two intra-op threads
+ * would, instead of one worker while the other waits; under load every worker is busy and batches run
+ * whole.
  */
 
 /** Splits rows [0, n) into `parts` contiguous ranges as equal as can be (at most n of them). */

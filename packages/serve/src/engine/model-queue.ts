@@ -12,6 +12,11 @@ export interface BatchTarget {
    * and the value used when this is absent.
    */
   readonly maxBatch?: number;
+  /**
+   * A first guess at a run's milliseconds per sample, until this target's runs measure it (the
+   * warm-up's: a session's first run, which also plans and allocates, so it guesses high).
+   */
+  readonly msPerSample?: number;
 }
 
 /** One request waiting for (or in) a batch. */
@@ -33,6 +38,9 @@ export class ModelQueue {
   running = 0;
   /** Latents per batch: the target's own limit, capped at the server-wide one. */
   readonly maxBatch: number;
+  /** Milliseconds per sample of this target's recent runs (moving average); see `estimateMs`. */
+  private msPerSample: number | undefined;
+  private measured = false;
 
   constructor(
     readonly name: string,
@@ -40,6 +48,25 @@ export class ModelQueue {
     serverMaxBatch: number,
   ) {
     this.maxBatch = Math.min(target.maxBatch ?? serverMaxBatch, serverMaxBatch);
+    this.msPerSample = target.msPerSample;
+  }
+
+  /**
+   * About how long one run of `samples` samples takes, from this target's recent runs (a worker's and
+   * the HTTP thread's alike, so it errs high for the latter, which has more threads); Infinity before
+   * anything is known.
+   */
+  estimateMs(samples: number): number {
+    return this.msPerSample === undefined ? Infinity : samples * this.msPerSample;
+  }
+
+  /** A run of `size` samples took `runMs`: the first measured run replaces the guess, later ones average in. */
+  observeRun(size: number, runMs: number): void {
+    if (size <= 0) return;
+    const perSample = runMs / size;
+    this.msPerSample =
+      this.measured && this.msPerSample !== undefined ? 0.8 * this.msPerSample + 0.2 * perSample : perSample;
+    this.measured = true;
   }
 
   /** Latents waiting. */

@@ -61,9 +61,11 @@ export function createServer(options: ServeOptions): GanforgeServer {
       maxBatch,
       maxDelayMs: setting('maxDelayMs', options.maxDelayMs),
       inlineMaxSamples,
+      inlineMaxMs: setting('inlineMaxMs', options.inlineMaxMs),
       // A lone client (one client connection open, no gRPC listener): nobody else's request can
       // arrive while an inline run holds this thread (engine/inline-sessions.ts). Monitors' kept-alive
-      // connections (metrics scrapes, probes) do not count: their requests never wait on a run.
+      // connections (metrics scrapes, probes) do not count: their requests wait at most one inline
+      // run, which --inline-max-ms bounds.
       inlineWhen: () => clients.size <= 1 && grpc === undefined,
       queueLimit: queueLimit,
     },

@@ -36,6 +36,11 @@ export interface ServeOptions {
    * nothing queued runs on the HTTP thread's own session (engine/inline-sessions.ts); 0 = never.
    */
   readonly inlineMaxSamples?: number;
+  /**
+   * ...if the model's recent runs say such a run takes at most this many milliseconds: how long an
+   * inline run may hold the HTTP thread (and a probe that arrives meanwhile).
+   */
+  readonly inlineMaxMs?: number;
   /** Intra-op threads of those HTTP-thread sessions. Default: defaultInlineThreads() (two, one on one core). */
   readonly inlineThreads?: number;
   /**

@@ -12,6 +12,8 @@ export interface LoadedVersion {
   readonly session: LoadedSession;
   readonly spec: ModelSpec;
   readonly limits: ModelLimits;
+  /** The slowest session's warm-up run (one sample), in ms: a first, high guess at a run's cost per sample. */
+  readonly warmupMs: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function loadVersion(o: {
     latentDim: spec.latentDim,
     distribution: spec.distribution,
   });
-  await pool.runOnEach({
+  const warmups = await pool.runOnEach({
     key,
     inputName: spec.inputName,
     outputName: spec.outputName,
@@ -68,5 +70,13 @@ export async function loadVersion(o: {
       ? { classes: { inputName: spec.conditioning.inputName, ids: new Int32Array(1) } }
       : {}),
   });
-  return { card, cardJson, modelOnnx, session, spec, limits };
+  return {
+    card,
+    cardJson,
+    modelOnnx,
+    session,
+    spec,
+    limits,
+    warmupMs: Math.max(0, ...warmups.map((r) => r.runMs)),
+  };
 }

@@ -190,7 +190,7 @@ export class ModelRegistry {
     const serving = previous?.status === 'ready' ? previous : undefined;
     if (!serving) this.set({ name, status: 'loading', generation: previous?.generation ?? 0, fingerprint });
     try {
-      const { card, cardJson, modelOnnx, session, spec, limits } = await loadVersion({
+      const { card, cardJson, modelOnnx, session, spec, limits, warmupMs } = await loadVersion({
         modelsDir,
         name,
         key,
@@ -205,6 +205,7 @@ export class ModelRegistry {
         outputName: spec.outputName,
         latentDim: spec.latentDim,
         maxBatch: limits.maxBatch,
+        msPerSample: warmupMs,
         ...(spec.conditioning ? { classInputName: spec.conditioning.inputName } : {}),
       });
       this.generations.set(name, generation);
