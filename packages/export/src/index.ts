@@ -1,6 +1,7 @@
 export { convertToOnnx, SUPPORTED_OPSETS, IR_VERSION, BATCH_DIM } from './convert/to-onnx.ts';
 export type { ConvertOptions, ConvertedModel, Opset } from './convert/to-onnx.ts';
 export { encodeModel, decodeModel, floatAttr, intAttr, floatTensor, floatValueInfo } from './onnx/proto.ts';
+export { foldBatchNorms } from './onnx/fold-batch-norm.ts';
 export { checkParity, maxAbsDiff, predictTfjs, DEFAULT_TOLERANCE } from './parity/check.ts';
 export type { ParityReport, ParityRequest } from './parity/check.ts';
 export { RUNTIMES, runOrtNode, runOrtWeb, ortWebDistDir } from './parity/runtimes.ts';

@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { GanforgeError } from '@ganforge/core';
+import { foldBatchNorms } from '../onnx/fold-batch-norm.ts';
 import { GraphBuilder } from '../onnx/graph.ts';
 import type { Value } from '../onnx/graph.ts';
 import { floatValueInfo, int64ValueInfo } from '../onnx/proto.ts';
@@ -43,6 +44,11 @@ export interface ConvertOptions {
    * the op forms it writes, like the built-in ones.
    */
   readonly converters?: Readonly<Record<string, ConverterEntry>>;
+  /**
+   * Write each BatchNormalization into the Gemm or convolution before it where it can (onnx/fold-batch-norm.ts):
+   * a faster graph, the same values to float32 rounding. Default true; false keeps one node per tfjs layer.
+   */
+  readonly foldBatchNorms?: boolean;
 }
 
 export interface ConvertedModel {
@@ -141,6 +147,8 @@ export function convertToOnnx(model: tfl.LayersModel, options: ConvertOptions = 
   if (result.dtype === 'int64') {
     throw new GanforgeError('export_unsupported', `model '${model.name}' outputs its class input`);
   }
+  // Each BatchNormalization written into the Gemm or convolution before it (onnx/fold-batch-norm.ts).
+  if (options.foldBatchNorms !== false) foldBatchNorms(g.nodes, g.initializers, [result.name]);
   const value = g.toTf(result, 'output');
   // The output keeps its graph name: its producer writes it directly, unless another node reads that value.
   const producer = g.nodes.find((n) => n.output?.[0] === value.name);
