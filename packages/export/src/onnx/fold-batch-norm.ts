@@ -31,11 +31,14 @@ export function foldBatchNorms(
   return folded;
 }
 
+/** A BatchNormalization as y = scale[c] * x + shift[c], per channel c. */
+interface Affine {
+  readonly scale: Float64Array;
+  readonly shift: Float64Array;
+}
+
 /** The per-channel scale and shift of a BatchNormalization whose four parameters are initializers. */
-function affineOf(
-  graph: FoldableGraph,
-  bn: NodeProto,
-): { scale: Float64Array; shift: Float64Array } | undefined {
+function affineOf(graph: FoldableGraph, bn: NodeProto): Affine | undefined {
   const inputs = bn.input ?? [];
   if (inputs.length !== 5 || (bn.output ?? []).length !== 1) return undefined;
   if ((bn.attribute ?? []).some((a) => a.name === 'training_mode' && Number(a.i ?? 0) !== 0))
@@ -79,11 +82,6 @@ function foldOne(graph: FoldableGraph, bn: NodeProto): boolean {
     default:
       return false;
   }
-}
-
-interface Affine {
-  readonly scale: Float64Array;
-  readonly shift: Float64Array;
 }
 
 /** Conv weight [Cout, Cin/g, kh, kw]; ConvTranspose weight [Cin, Cout/g, kh, kw] (group 1 only). */
