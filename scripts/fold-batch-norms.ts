@@ -10,20 +10,16 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
-import { decodeModel, DEFAULT_TOLERANCE, encodeModel, foldBatchNorms, maxAbsDiff } from '@ganforge/export';
-
-async function run(
-  bytes: Uint8Array,
-  feeds: Record<string, ort.Tensor>,
-  output: string,
-): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes);
-  try {
-    return (await session.run(feeds))[output]!.data as Float32Array;
-  } finally {
-    await session.release();
-  }
-}
+import {
+  decodeModel,
+  DEFAULT_TOLERANCE,
+  encodeModel,
+  feedsOf,
+  foldBatchNorms,
+  maxAbsDiff,
+  runOrtNode,
+  type OrtRunRequest,
+} from '@ganforge/export';
 
 /**
  * The folded graph's run time over the original's at a few batch sizes (two intra-op threads, as the server's
@@ -33,7 +29,7 @@ async function run(
 async function speedRatios(
   original: Uint8Array,
   folded: Uint8Array,
-  feedsFor: (n: number) => Record<string, ort.Tensor>,
+  requestFor: (n: number) => OrtRunRequest,
 ): Promise<string> {
   const options = { intraOpNumThreads: 2, interOpNumThreads: 1 };
   const sessions = [
@@ -43,7 +39,7 @@ async function speedRatios(
   const out: string[] = [];
   try {
     for (const n of [1, 16, 64]) {
-      const feeds = feedsFor(n);
+      const feeds = feedsOf(ort.Tensor, requestFor(n));
       const reps = Math.max(4, Math.round(128 / n));
       const time = async (s: ort.InferenceSession) => {
         const t = performance.now();
@@ -77,33 +73,33 @@ async function foldModel(dir: string): Promise<string> {
   if (count === 0) return `${dir}: nothing to fold`;
   const folded = encodeModel(model);
   const { inputName, outputName } = card.onnx;
-  const feedsFor = (n: number): Record<string, ort.Tensor> => {
-    const feeds: Record<string, ort.Tensor> = {
-      [inputName]: new ort.Tensor(
-        'float32',
-        sampleLatents({ seed: 1, n, latentDim: card.latent.size, distribution: card.latent.distribution }),
-        [n, card.latent.size],
-      ),
-    };
-    if (card.conditioning) {
-      const classes = card.conditioning.classes.length;
-      feeds[card.conditioning.input] = new ort.Tensor(
-        'int64',
-        BigInt64Array.from({ length: n }, (_, i) => BigInt(i % classes)),
-        [n],
-      );
-    }
-    return feeds;
-  };
+  const { conditioning } = card;
+  const requestFor = (n: number, bytes: Uint8Array = original): OrtRunRequest => ({
+    model: bytes,
+    inputName,
+    outputName,
+    input: sampleLatents({ seed: 1, n, latentDim: card.latent.size, distribution: card.latent.distribution }),
+    dims: [n, card.latent.size],
+    ...(conditioning
+      ? {
+          classes: {
+            name: conditioning.input,
+            values: Array.from({ length: n }, (_, i) => i % conditioning.classes.length),
+          },
+        }
+      : {}),
+  });
   const n = 64;
-  const feeds = feedsFor(n);
-  const diff = maxAbsDiff(await run(original, feeds, outputName), await run(folded, feeds, outputName));
+  const diff = maxAbsDiff(
+    (await runOrtNode(requestFor(n))).data,
+    (await runOrtNode(requestFor(n, folded))).data,
+  );
   if (!(diff <= DEFAULT_TOLERANCE)) {
     throw new Error(
       `${dir}: the folded graph differs by ${diff} (tolerance ${DEFAULT_TOLERANCE}); left as it was`,
     );
   }
-  const speed = await speedRatios(original, folded, feedsFor);
+  const speed = await speedRatios(original, folded, requestFor);
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, folded);
   await rename(temp, file);

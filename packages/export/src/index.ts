@@ -4,8 +4,8 @@ export { encodeModel, decodeModel, floatAttr, intAttr, floatTensor, floatValueIn
 export { foldBatchNorms } from './onnx/fold-batch-norm.ts';
 export { checkParity, maxAbsDiff, predictTfjs, DEFAULT_TOLERANCE } from './parity/check.ts';
 export type { ParityReport, ParityRequest } from './parity/check.ts';
-export { RUNTIMES, runOrtNode, runOrtWeb, ortWebDistDir } from './parity/runtimes.ts';
-export type { RuntimeName } from './parity/runtimes.ts';
+export { RUNTIMES, feedsOf, runOrtNode, runOrtWeb, ortWebDistDir } from './parity/runtimes.ts';
+export type { RunRequest as OrtRunRequest, RuntimeName } from './parity/runtimes.ts';
 export { buildCard, CARD_METADATA_KEY, GANFORGE_VERSION } from './card/build-card.ts';
 export type { ModelProvenance, Network } from './card/build-card.ts';
 export { writeModelDir, prepareModelDir, MODEL_FILE, CARD_FILE } from './write/atomic-model-dir.ts';

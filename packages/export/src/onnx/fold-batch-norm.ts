@@ -180,6 +180,12 @@ function intsOf(node: NodeProto, name: string): number[] {
   return ((node.attribute ?? []).find((a) => a.name === name)?.ints ?? []).map(Number);
 }
 
+/** A little-endian view of an initializer's raw_data, if it holds its values there. */
+function rawView(t: TensorProto): DataView | undefined {
+  const raw = t.rawData;
+  return raw && raw.length > 0 ? new DataView(raw.buffer, raw.byteOffset, raw.byteLength) : undefined;
+}
+
 /** The graph's nodes and constants, with who reads what. */
 class FoldableGraph {
   constructor(
@@ -211,41 +217,43 @@ class FoldableGraph {
   constant(name: string): Float32Array | undefined {
     const t = this.initializer(name);
     if (!t || t.dataType !== 1) return undefined;
-    if (t.rawData && t.rawData.length > 0) {
-      const raw = t.rawData;
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      return Float32Array.from({ length: raw.byteLength / 4 }, (_, i) => view.getFloat32(i * 4, true));
-    }
+    const raw = rawView(t);
+    if (raw) return Float32Array.from({ length: raw.byteLength / 4 }, (_, i) => raw.getFloat32(i * 4, true));
     return Float32Array.from(t.floatData ?? []);
   }
 
-  /** A float32 initializer that only `reader` reads (so it can be rewritten for it). */
-  ownConstant(name: string, reader: NodeProto): Float32Array | undefined {
+  /** Whether `reader` is the one node that reads `name` (so it can be rewritten for it). */
+  private readOnlyBy(name: string, reader: NodeProto): boolean {
     const readers = this.readers(name);
-    return readers.length === 1 && readers[0] === reader ? this.constant(name) : undefined;
+    return readers.length === 1 && readers[0] === reader;
+  }
+
+  /** A float32 initializer that only `reader` reads. */
+  ownConstant(name: string, reader: NodeProto): Float32Array | undefined {
+    return this.readOnlyBy(name, reader) ? this.constant(name) : undefined;
   }
 
   /** An int64 initializer's values, if only `reader` reads it. */
   constantInts(name: string, reader: NodeProto): number[] | undefined {
     const t = this.initializer(name);
-    const readers = this.readers(name);
-    if (!t || t.dataType !== 7 || readers.length !== 1 || readers[0] !== reader) return undefined;
-    if (t.rawData && t.rawData.length > 0) {
-      const raw = t.rawData;
-      const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-      return Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
-    }
+    if (!t || t.dataType !== 7 || !this.readOnlyBy(name, reader)) return undefined;
+    const raw = rawView(t);
+    if (raw)
+      return Array.from({ length: raw.byteLength / 8 }, (_, i) => Number(raw.getBigInt64(i * 8, true)));
     return (t.int64Data ?? []).map(Number);
   }
 
   replaceConstant(name: string, dims: readonly number[], values: Float32Array): void {
-    const i = this.initializers.findIndex((t) => t.name === name);
-    this.initializers[i] = floatTensor(name, dims, values);
+    this.put(floatTensor(name, dims, values));
   }
 
   replaceInts(name: string, values: readonly number[]): void {
-    const i = this.initializers.findIndex((t) => t.name === name);
-    this.initializers[i] = int64Tensor(name, values);
+    this.put(int64Tensor(name, values));
+  }
+
+  /** Puts `t` in place of the initializer of the same name. */
+  private put(t: TensorProto): void {
+    this.initializers[this.initializers.findIndex((x) => x.name === t.name)] = t;
   }
 
   addConstant(base: string, values: Float32Array): string {

@@ -28,7 +28,7 @@ export interface RunRequest {
 type TensorClass = typeof ortNode.Tensor | typeof ortWeb.Tensor;
 
 /** The feeds of one run: the float input and, for a conditional model, the class ids as int64 (BigInt64Array). */
-function feedsOf<T extends TensorClass>(Tensor: T, req: RunRequest): Record<string, InstanceType<T>> {
+export function feedsOf<T extends TensorClass>(Tensor: T, req: RunRequest): Record<string, InstanceType<T>> {
   const feeds: Record<string, InstanceType<T>> = {
     [req.inputName]: new Tensor('float32', req.input, req.dims) as InstanceType<T>,
   };

@@ -38,9 +38,8 @@ export class ModelQueue {
   running = 0;
   /** Latents per batch: the target's own limit, capped at the server-wide one. */
   readonly maxBatch: number;
-  /** Milliseconds per sample of this target's recent runs (moving average); see `estimateMs`. */
-  private msPerSample: number | undefined;
-  private measured = false;
+  /** Milliseconds per sample of this target's measured runs (moving average); see `estimateMs`. */
+  private measuredMsPerSample: number | undefined;
 
   constructor(
     readonly name: string,
@@ -48,25 +47,24 @@ export class ModelQueue {
     serverMaxBatch: number,
   ) {
     this.maxBatch = Math.min(target.maxBatch ?? serverMaxBatch, serverMaxBatch);
-    this.msPerSample = target.msPerSample;
   }
 
   /**
    * About how long one run of `samples` samples takes, from this target's recent runs (a worker's and
-   * the HTTP thread's alike, so it errs high for the latter, which has more threads); Infinity before
-   * anything is known.
+   * the HTTP thread's alike, so it errs high for the latter, which has more threads), else from the
+   * target's first guess; Infinity before anything is known.
    */
   estimateMs(samples: number): number {
-    return this.msPerSample === undefined ? Infinity : samples * this.msPerSample;
+    const msPerSample = this.measuredMsPerSample ?? this.target.msPerSample;
+    return msPerSample === undefined ? Infinity : samples * msPerSample;
   }
 
   /** A run of `size` samples took `runMs`: the first measured run replaces the guess, later ones average in. */
   observeRun(size: number, runMs: number): void {
     if (size <= 0) return;
     const perSample = runMs / size;
-    this.msPerSample =
-      this.measured && this.msPerSample !== undefined ? 0.8 * this.msPerSample + 0.2 * perSample : perSample;
-    this.measured = true;
+    const before = this.measuredMsPerSample;
+    this.measuredMsPerSample = before === undefined ? perSample : 0.8 * before + 0.2 * perSample;
   }
 
   /** Latents waiting. */
