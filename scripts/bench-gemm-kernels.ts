@@ -6,11 +6,11 @@
  * puts it into BENCHMARKS.md.
  *   node --import tsx scripts/bench-gemm-kernels.ts [--rounds 5]
  */
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type WasmGemm } from '@ganforge/backend';
 import { pseudoRandomTensor } from '@ganforge/backend/testing';
 import { isMain } from './bench-support.ts';
+import { numberOption, parseScriptArgs } from './script-args.ts';
 
 type Shape4 = [number, number, number, number];
 
@@ -161,6 +161,11 @@ export async function gemmKernelTable(rounds = 5, times = 7): Promise<string> {
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' } } });
-  process.stdout.write(`${await gemmKernelTable(values.rounds ? Number(values.rounds) : undefined)}\n`);
+  const cmd = {
+    name: 'bench-gemm-kernels',
+    usage: 'usage: node --import tsx scripts/bench-gemm-kernels.ts [--rounds N]',
+  };
+  const { values } = parseScriptArgs(cmd, { options: { rounds: { type: 'string' } } });
+  const rounds = numberOption(cmd, 'rounds', values.rounds, { integer: true, min: 1 });
+  process.stdout.write(`${await gemmKernelTable(rounds)}\n`);
 }

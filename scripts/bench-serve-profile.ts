@@ -12,7 +12,6 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseModelCard } from '@ganforge/core';
 import {
   formatProfileSummary,
@@ -24,8 +23,15 @@ import {
   type LoadScenario,
 } from '@ganforge/serve/bench';
 import { firstModel, ROOT } from './bench-support.ts';
+import { numberOption, parseScriptArgs, usageError } from './script-args.ts';
 
-const { values } = parseArgs({
+const COMMAND = {
+  name: 'bench-serve-profile',
+  usage: `usage: node --import tsx scripts/bench-serve-profile.ts [--models <dir>] [--model <name>] [--n 1]
+       [--connections 32] [--format npy|png|v2] [--duration 10] [--workers N] [--threads N]
+       [--interval-us 250] [--no-fast-path] [--keep <file.cpuprofile>]`,
+};
+const { values } = parseScriptArgs(COMMAND, {
   options: {
     models: { type: 'string' },
     model: { type: 'string' },
@@ -42,23 +48,33 @@ const { values } = parseArgs({
 });
 const modelsDir = values.models ?? join(ROOT, 'models');
 const model = values.model ?? firstModel(modelsDir);
-if (!model) throw new Error(`no model in ${modelsDir}: pass --models and --model`);
+if (!model) usageError(COMMAND, `no model in ${modelsDir}: pass --models and --model`);
 const format = values.format;
-if (format !== 'npy' && format !== 'png' && format !== 'v2') throw new Error('--format is npy, png or v2');
-const scenario: LoadScenario = { n: Number(values.n), connections: Number(values.connections), format };
+if (format !== 'npy' && format !== 'png' && format !== 'v2')
+  usageError(COMMAND, `--format: expected npy, png or v2, got '${format}'`);
+const whole = { integer: true, min: 1 };
+const scenario: LoadScenario = {
+  n: numberOption(COMMAND, 'n', values.n, whole)!,
+  connections: numberOption(COMMAND, 'connections', values.connections, whole)!,
+  format,
+};
+const durationS = numberOption(COMMAND, 'duration', values.duration, { above: true })!;
+const intervalUs = numberOption(COMMAND, 'interval-us', values['interval-us'], whole)!;
+const workers = numberOption(COMMAND, 'workers', values.workers, whole);
+const threads = numberOption(COMMAND, 'threads', values.threads, whole);
 const card = parseModelCard(JSON.parse(readFileSync(join(modelsDir, model, 'card.json'), 'utf8')));
 const dir = mkdtempSync(join(tmpdir(), 'ganforge-profile-'));
 const profileOut = join(dir, 'main.cpuprofile');
 
 const server = await startServer({
   modelsDir,
-  ...(values.workers ? { workers: Number(values.workers) } : {}),
-  ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
+  ...(workers !== undefined ? { workers } : {}),
+  ...(threads !== undefined ? { intraOpThreads: threads } : {}),
   queueLimit: 16_384,
   device: 'cpu',
   ...(values['no-fast-path'] ? { fastPath: false } : {}),
   profileOut,
-  profileIntervalUs: Number(values['interval-us']),
+  profileIntervalUs: intervalUs,
 });
 try {
   const request = requestFor(
@@ -77,7 +93,6 @@ try {
   });
   server.child.kill('SIGUSR2');
   await profiling;
-  const durationS = Number(values.duration);
   const r = await load(request, scenario, durationS);
   await server.stop();
   const requests = Math.round(r.requestsPerSec * durationS) + r.non2xx;

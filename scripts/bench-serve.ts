@@ -2,18 +2,20 @@
  * Serving benchmark: samples/s and p50/p99 latency of `ganforge serve` under concurrent load
  * (autocannon, loopback) against a naive per-request server and raw session.run throughput of the
  * same model, written as the "Serving" section of BENCHMARKS.md. `npm run bench` calls
- * benchServing(); run alone with
- *   node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
- *        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N] [--inline-max-ms MS]
- *        [--inline-threads N] [--worker-nice N] [--busy N]
- *        [--only n:connections[:format],...] [--no-lone] [--no-fast-path] [--out file.md]
+ * benchServing(); run alone with `node --import tsx scripts/bench-serve.ts [options]` (`--help` lists them).
  * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
  * that many slices per server, run interleaved with the naive server's (ABBA).
  * --busy N keeps N processes spinning a core each at normal priority throughout (servers and raw alike):
  * a machine shared with other work, such as a training run.
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
  */
-import { parseArgs } from 'node:util';
+import {
+  numberOption,
+  parseScriptArgs,
+  usageError,
+  type NumberRule,
+  type ScriptCommand,
+} from './script-args.ts';
 import { isMain, writeBenchSection, type BenchFixture, type BenchModelOptions } from './bench-support.ts';
 import { benchGrpc, benchServe, formatGrpcBench, formatServeBench } from '@ganforge/serve/bench';
 import { writeTinyModel } from '@ganforge/serve/testing';
@@ -102,8 +104,31 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
   });
 }
 
+const COMMAND: ScriptCommand = {
+  name: 'bench-serve',
+  usage: `usage: node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
+       [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N] [--inline-max-ms MS]
+       [--inline-threads N] [--worker-nice N] [--busy N] [--only n:connections[:format],...]
+       [--no-lone] [--no-fast-path] [--no-grpc] [--out file.md]`,
+};
+
+/** --only's rows, each "n:connections" or "n:connections:format": whole numbers from 1, format npy, png or v2. */
+function onlyRows(raw: string): string[] {
+  const rows = raw.split(',');
+  for (const row of rows) {
+    const [n, connections, format = 'npy', ...rest] = row.split(':');
+    const count = (v: string | undefined) => v !== undefined && /^[1-9]\d*$/.test(v);
+    if (!count(n) || !count(connections) || !['npy', 'png', 'v2'].includes(format) || rest.length > 0)
+      usageError(
+        COMMAND,
+        `--only: '${row}' is not n:connections[:format] (whole numbers from 1; format npy, png or v2)`,
+      );
+  }
+  return rows;
+}
+
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({
+  const { values } = parseScriptArgs(COMMAND, {
     options: {
       models: { type: 'string' },
       model: { type: 'string' },
@@ -124,24 +149,27 @@ if (isMain(import.meta.url)) {
       out: { type: 'string' },
     },
   });
-  const section = await benchServing({
+  const num = (flag: keyof typeof values, rule: NumberRule = { integer: true }) =>
+    numberOption(COMMAND, flag, values[flag] as string | undefined, rule);
+  const options: BenchServingOptions = {
     ...(values.models ? { modelsDir: values.models } : {}),
     ...(values.model ? { model: values.model } : {}),
-    ...(values.duration ? { durationS: Number(values.duration) } : {}),
-    ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
+    durationS: num('duration', { above: true }),
+    rounds: num('rounds', { integer: true, min: 1 }),
     ...(values['no-lone'] ? { lone: false } : {}),
     ...(values['no-fast-path'] ? { fastPath: false } : {}),
     ...(values['no-grpc'] ? { grpc: false } : {}),
-    ...(values.workers ? { workers: Number(values.workers) } : {}),
-    ...(values.threads ? { intraOpThreads: Number(values.threads) } : {}),
-    ...(values['max-delay-ms'] ? { maxDelayMs: Number(values['max-delay-ms']) } : {}),
-    ...(values['inline-max'] ? { inlineMaxSamples: Number(values['inline-max']) } : {}),
-    ...(values['inline-max-ms'] ? { inlineMaxMs: Number(values['inline-max-ms']) } : {}),
-    ...(values['inline-threads'] ? { inlineThreads: Number(values['inline-threads']) } : {}),
-    ...(values['worker-nice'] !== undefined ? { workerNice: Number(values['worker-nice']) } : {}),
-    ...(values.busy ? { busy: Number(values.busy) } : {}),
-    ...(values.only ? { only: values.only.split(',') } : {}),
+    workers: num('workers', { integer: true, min: 1 }),
+    intraOpThreads: num('threads', { integer: true, min: 1 }),
+    maxDelayMs: num('max-delay-ms', {}),
+    inlineMaxSamples: num('inline-max'),
+    inlineMaxMs: num('inline-max-ms', {}),
+    inlineThreads: num('inline-threads', { integer: true, min: 1 }),
+    workerNice: num('worker-nice', { integer: true, max: 19 }),
+    busy: num('busy'),
+    ...(values.only !== undefined ? { only: onlyRows(values.only) } : {}),
     ...(values.out ? { benchmarksFile: values.out } : {}),
-  });
-  process.stdout.write(section);
+  };
+  // An option not given is undefined here: the benchmark's default applies.
+  process.stdout.write(await benchServing(options));
 }

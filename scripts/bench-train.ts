@@ -11,9 +11,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { resolveTrainConfig, type TrainConfig } from '@ganforge/train';
 import { BENCHMARKS_FILE, isMain, ROOT, writeMarkdownSection } from './bench-support.ts';
+import { numberOption, parseScriptArgs } from './script-args.ts';
 
 const CLI = join(ROOT, 'packages/cli/bin/ganforge.mjs');
 const PEER = join(ROOT, 'scripts/peers/torch_gan_step.py');
@@ -319,10 +319,17 @@ export async function benchTraining(
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string' }, quick: { type: 'boolean' } } });
+  const cmd = {
+    name: 'bench-train',
+    usage: 'usage: node --import tsx scripts/bench-train.ts [--rounds N] [--quick]',
+  };
+  const { values } = parseScriptArgs(cmd, {
+    options: { rounds: { type: 'string' }, quick: { type: 'boolean' } },
+  });
+  const rounds = numberOption(cmd, 'rounds', values.rounds, { integer: true, min: 1 });
   process.stdout.write(
     await benchTraining({
-      ...(values.rounds ? { rounds: Number(values.rounds) } : {}),
+      ...(rounds !== undefined ? { rounds } : {}),
       ...(values.quick ? { quick: true } : {}),
     }),
   );

@@ -8,7 +8,6 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   isMain,
   ROOT,
@@ -19,6 +18,7 @@ import {
 import { benchWeb, formatWebBench } from '@ganforge/web/bench';
 import { chromiumSkipReason, launchChromium } from '../test/support/chromium.ts';
 import { writeDcganModel } from '../test/support/web-models.ts';
+import { numberOption, parseScriptArgs } from './script-args.ts';
 
 export interface BenchBrowserOptions extends BenchModelOptions {
   readonly reps?: number;
@@ -48,13 +48,18 @@ export async function benchBrowser(options: BenchBrowserOptions = {}): Promise<s
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({
+  const cmd = {
+    name: 'bench-web',
+    usage: 'usage: node --import tsx scripts/bench-web.ts [--models <dir>] [--model <name>] [--reps N]',
+  };
+  const { values } = parseScriptArgs(cmd, {
     options: { models: { type: 'string' }, model: { type: 'string' }, reps: { type: 'string' } },
   });
+  const reps = numberOption(cmd, 'reps', values.reps, { integer: true, min: 1 });
   const section = await benchBrowser({
     ...(values.models ? { modelsDir: values.models } : {}),
     ...(values.model ? { model: values.model } : {}),
-    ...(values.reps ? { reps: Number(values.reps) } : {}),
+    ...(reps !== undefined ? { reps } : {}),
   });
   console.log(section);
 }

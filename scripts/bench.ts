@@ -6,6 +6,16 @@
 import { benchBrowser } from './bench-web.ts';
 import { benchServing } from './bench-serve.ts';
 import { benchTraining } from './bench-train.ts';
+import { parseScriptArgs } from './script-args.ts';
+
+parseScriptArgs(
+  {
+    name: 'bench',
+    usage:
+      'usage: npm run bench (every benchmark; no options). One alone, with its options: node --import tsx scripts/bench-serve.ts --help (also bench-train.ts, bench-web.ts)',
+  },
+  { options: {} },
+);
 
 const started = Date.now();
 for (const [name, run] of [

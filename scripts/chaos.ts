@@ -11,7 +11,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { cliInputs } from './chaos/cli-inputs.ts';
 import { hotReload } from './chaos/hot-reload.ts';
 import { overload } from './chaos/overload.ts';
@@ -42,6 +41,7 @@ import {
 } from './chaos/support.ts';
 import { trainKill } from './chaos/train-kill.ts';
 import { traversalCors } from './chaos/traversal-cors.ts';
+import { parseScriptArgs, usageError } from './script-args.ts';
 
 const EXPERIMENTS: readonly Experiment[] = [
   hotReload,
@@ -62,40 +62,25 @@ function log(message: string): void {
   );
 }
 
-function usageError(message: string): never {
-  process.stderr.write(`chaos: ${message}\n${USAGE}\n`);
-  process.exit(2);
-}
+const COMMAND = { name: 'chaos', usage: USAGE };
 
 function parseOptions(argv: string[]) {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean', default: false },
-        only: { type: 'string' },
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    usageError(e instanceof Error ? e.message : String(e));
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    process.exit(0);
-  }
+  const { values } = parseScriptArgs(COMMAND, {
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      seed: { type: 'string' },
+    },
+  });
   const names = values.only?.split(',').map((s) => s.trim()) ?? EXPERIMENTS.map((e) => e.name);
   const unknown = names.filter((n) => !EXPERIMENTS.some((e) => e.name === n));
-  if (unknown.length) usageError(`unknown experiment '${unknown.join("', '")}'`);
+  if (unknown.length) usageError(COMMAND, `unknown experiment '${unknown.join("', '")}'`);
   let seed = Math.floor(Math.random() * 2 ** 32);
   if (values.seed !== undefined) {
     if (!/^\d+$/.test(values.seed) || Number(values.seed) >= 2 ** 32)
-      usageError(`--seed: expected a whole number from 0 to ${2 ** 32 - 1}, got '${values.seed}'`);
+      usageError(COMMAND, `--seed: expected a whole number from 0 to ${2 ** 32 - 1}, got '${values.seed}'`);
     seed = Number(values.seed);
   }
   return {

@@ -20,6 +20,7 @@ import {
   runOrtNode,
   type OrtRunRequest,
 } from '@ganforge/export';
+import { parseScriptArgs, usageError } from './script-args.ts';
 
 /**
  * The folded graph's run time over the original's at a few batch sizes (two intra-op threads, as the server's
@@ -106,13 +107,12 @@ async function foldModel(dir: string): Promise<string> {
   return `${dir}: folded ${count} BatchNormalization(s); ${original.length} -> ${folded.length} bytes; max |difference| ${diff.toExponential(2)} over ${n} samples; run time folded / original (onnxruntime-node, 2 threads, median of 9 alternating rounds): ${speed}`;
 }
 
-const dirs = process.argv.slice(2);
-if (dirs.length === 0) {
-  process.stderr.write(
-    'usage: node --import tsx scripts/fold-batch-norms.ts <model dir> [<model dir> ...]\n',
-  );
-  process.exit(2);
-}
+const COMMAND = {
+  name: 'fold-batch-norms',
+  usage: 'usage: node --import tsx scripts/fold-batch-norms.ts <model dir> [<model dir> ...]',
+};
+const dirs = parseScriptArgs(COMMAND, { options: {}, allowPositionals: true }).positionals;
+if (dirs.length === 0) usageError(COMMAND, 'no model folder given');
 for (const dir of dirs) {
   try {
     process.stdout.write(`${await foldModel(dir)}\n`);

@@ -13,13 +13,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { parseModelCard, sampleLatents } from '@ganforge/core';
 import { WorkerPool } from '@ganforge/serve';
 import { firstModel, ROOT } from './bench-support.ts';
+import { numberOption, parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
+const COMMAND = {
+  name: 'probe-worker-handoff',
+  usage:
+    'usage: node --import tsx scripts/probe-worker-handoff.ts [--n 1] [--rounds 15] [--block 200] [--model <name>]',
+};
+const { values } = parseScriptArgs(COMMAND, {
   options: {
     n: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '15' },
@@ -27,9 +32,9 @@ const { values } = parseArgs({
     model: { type: 'string' },
   },
 });
-const n = Number(values.n);
-const rounds = Number(values.rounds);
-const block = Number(values.block);
+const n = numberOption(COMMAND, 'n', values.n, { integer: true, min: 1 })!;
+const rounds = numberOption(COMMAND, 'rounds', values.rounds, { integer: true, min: 1 })!;
+const block = numberOption(COMMAND, 'block', values.block, { integer: true, min: 1 })!;
 const modelsDir = join(ROOT, 'models');
 const model = values.model ?? firstModel(modelsDir);
 if (!model) throw new Error(`no unconditional model in ${modelsDir}`);

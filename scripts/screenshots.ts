@@ -7,13 +7,18 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { launchChromium } from '../test/support/chromium.ts';
 import { ROOT } from './bench-support.ts';
+import { parseScriptArgs } from './script-args.ts';
 
-const { values } = parseArgs({
-  options: { server: { type: 'string', default: 'http://127.0.0.1:8080' }, report: { type: 'string' } },
-});
+const { values } = parseScriptArgs(
+  {
+    name: 'screenshots',
+    usage:
+      'usage: node --import tsx scripts/screenshots.ts [--server URL] [--report runs/<run>/report/index.html]',
+  },
+  { options: { server: { type: 'string', default: 'http://127.0.0.1:8080' }, report: { type: 'string' } } },
+);
 const outDir = join(ROOT, 'docs', 'images');
 mkdirSync(outDir, { recursive: true });
 const browser = await launchChromium();

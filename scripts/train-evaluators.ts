@@ -13,7 +13,6 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { FASHION_MNIST_CLASSES, loadDataset, MNIST_CLASSES } from '@ganforge/data';
 import { selectBackend } from '@ganforge/backend';
 import { writeDirAtomic } from '@ganforge/runs';
@@ -45,6 +44,7 @@ import {
   trainEvaluator,
 } from '@ganforge/eval';
 import type { EvaluatorCard, LayersModel } from '@ganforge/eval';
+import { numberOption, parseScriptArgs, usageError } from './script-args.ts';
 
 const CLASS_NAMES: Record<string, readonly string[]> = {
   mnist: MNIST_CLASSES,
@@ -54,7 +54,12 @@ const DEFAULT_EPOCHS: Record<string, number> = { mnist: 5, 'fashion-mnist': 6 };
 const OPSET = 13;
 const SEED = 0;
 
-const { values } = parseArgs({
+const COMMAND = {
+  name: 'train-evaluators',
+  usage: `usage: node --import tsx scripts/train-evaluators.ts [--only mnist|fashion-mnist] [--epochs N]
+       [--backend wasm|cpu|auto] [--batch 128] [--limit N] [--out models/evaluators]`,
+};
+const { values } = parseScriptArgs(COMMAND, {
   options: {
     only: { type: 'string' },
     epochs: { type: 'string' },
@@ -65,8 +70,14 @@ const { values } = parseArgs({
   },
 });
 
+if (values.only !== undefined && !(values.only in CLASS_NAMES))
+  usageError(COMMAND, `--only: expected mnist or fashion-mnist, got '${values.only}'`);
+if (!['wasm', 'cpu', 'auto'].includes(values.backend))
+  usageError(COMMAND, `--backend: expected wasm, cpu or auto, got '${values.backend}'`);
 const names = values.only ? [values.only] : ['mnist', 'fashion-mnist'];
-const batchSize = Number(values.batch);
+const batchSize = numberOption(COMMAND, 'batch', values.batch, { integer: true, min: 1 })!;
+const limitOption = numberOption(COMMAND, 'limit', values.limit, { integer: true, min: 1 });
+const epochsOption = numberOption(COMMAND, 'epochs', values.epochs, { integer: true, min: 1 });
 const outDir = resolve(values.out);
 
 function log(msg: string): void {
@@ -122,10 +133,10 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 
 async function buildOne(name: string, backend: BackendInfo): Promise<void> {
   const kind = name as 'mnist' | 'fashion-mnist';
-  const limit = values.limit ? Number(values.limit) : undefined;
+  const limit = limitOption;
   const trainSet = await loadDataset({ kind, split: 'train', ...(limit ? { limit } : {}) });
   const testSet = await loadDataset({ kind, split: 'test' });
-  const epochs = values.epochs ? Number(values.epochs) : (DEFAULT_EPOCHS[name] ?? 3);
+  const epochs = epochsOption ?? DEFAULT_EPOCHS[name] ?? 3;
   const numClasses = trainSet.numClasses ?? 10;
   const model = buildEvaluatorNetwork(numClasses);
   log(

@@ -15,11 +15,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeAdapter, probeAdapter } from '@ganforge/backend';
 import { ortReason } from '@ganforge/serve';
 import * as ort from 'onnxruntime-node';
 import { ROOT } from '../bench-support.ts';
+import { numberOption, parseScriptArgs } from '../script-args.ts';
 
 interface Check {
   readonly what: string;
@@ -165,10 +165,14 @@ function trainStep(backend: string, steps: number): Check {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const cmd = {
+    name: 'gpu-check',
+    usage: 'usage: node --import tsx scripts/gpu/gpu-check.ts [--out dir] [--steps 5]',
+  };
+  const { values } = parseScriptArgs(cmd, {
     options: { out: { type: 'string', default: 'gpu-check' }, steps: { type: 'string', default: '5' } },
   });
-  const steps = Number(values.steps);
+  const steps = numberOption(cmd, 'steps', values.steps, { integer: true, min: 1 })!;
   const checks: Check[] = [...machineChecks(), await dawnCheck()];
   const cpu = await ortRun('cpu');
   checks.push(cpu.check);
