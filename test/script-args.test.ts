@@ -87,13 +87,14 @@ describe('scripts: command-line mistakes', () => {
   }, 120_000);
 
   it('a value an option does not take is named with what it takes', async () => {
-    const [duration, only, nice, rounds, backend, folders] = await Promise.all([
+    const [duration, only, nice, rounds, backend, folders, naivePng] = await Promise.all([
       runScript('bench-serve', ['--duration', 'soon']),
       runScript('bench-serve', ['--only', '16:8:gif']),
       runScript('bench-serve', ['--worker-nice', '25']),
       runScript('bench-train', ['--rounds', '0']),
       runScript('train-evaluators', ['--backend', 'gpu']),
       runScript('fold-batch-norms', []),
+      runScript('bench-serve-profile', ['--naive', '--format', 'png']),
     ]);
     expectUsageError(duration!, 'bench-serve', "--duration: expected a number above 0, got 'soon'");
     expectUsageError(
@@ -105,5 +106,10 @@ describe('scripts: command-line mistakes', () => {
     expectUsageError(rounds!, 'bench-train', "--rounds: expected a whole number from 1, got '0'");
     expectUsageError(backend!, 'train-evaluators', "--backend: expected wasm, cpu or auto, got 'gpu'");
     expectUsageError(folders!, 'fold-batch-norms', 'no model folder given');
+    expectUsageError(
+      naivePng!,
+      'bench-serve-profile',
+      '--naive: the naive server answers npy only, not --format png',
+    );
   }, 120_000);
 });

@@ -12,6 +12,8 @@ export interface BenchServer {
 
 export const GANFORGE_CHILD = fileURLToPath(new URL('./serve-child.ts', import.meta.url));
 export const NAIVE_CHILD = fileURLToPath(new URL('./naive-server.ts', import.meta.url));
+/** The naive server with a CPU profiler on SIGUSR2 (options `profileOut`, `profileIntervalUs`). */
+export const NAIVE_PROFILED_CHILD = fileURLToPath(new URL('./naive-profiled.ts', import.meta.url));
 
 /**
  * Starts `script` (serve-child.ts or naive-server.ts) with `options` as its JSON argument; resolves

@@ -5,7 +5,13 @@
  */
 export * from './serve-bench.ts';
 export * from './targets.ts';
-export { startServer, NAIVE_CHILD, GANFORGE_CHILD, type BenchServer } from './bench-servers.ts';
+export {
+  startServer,
+  NAIVE_CHILD,
+  NAIVE_PROFILED_CHILD,
+  GANFORGE_CHILD,
+  type BenchServer,
+} from './bench-servers.ts';
 export { load, requestFor, type BenchModel } from './load.ts';
 export * from './profile-summary.ts';
 export * from './grpc-bench.ts';

@@ -8,7 +8,7 @@ import { defaultWorkers } from '../engine/worker-pool.ts';
 import { defaultInlineThreads } from '../engine/inline-sessions.ts';
 import { NAIVE_CHILD, startServer, type BenchServer } from './bench-servers.ts';
 import { startBusyLoops } from './busy-loops.ts';
-import { checkTargets, formatTargets } from './targets.ts';
+import { checkTargets, formatTargets, sliceRange } from './targets.ts';
 import {
   interleaved,
   interleavedAll,
@@ -70,6 +70,11 @@ export interface ScenarioResult extends LoadScenario, LoadResult {
   readonly ratio: number;
   /** The naive server on the same scenario, measured interleaved with ganforge (npy scenarios). */
   readonly naive?: LoadResult;
+  /**
+   * ganforge's samples/s over the naive server's, slice by slice (each ganforge slice against the
+   * naive slice of the same round): how far the row's ratio moves within the run.
+   */
+  readonly sliceRatios?: readonly number[];
 }
 
 export interface ServeBenchResult {
@@ -233,6 +238,9 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
       const d = (k: string) => seriesValue(metricsAfter, k) - seriesValue(metricsBefore, k);
       const batches = d(`ganforge_batch_size_count{model="${o.model}"}`);
       const ours = mergeLoads(r.a);
+      const sliceRatios = r.b.every((b) => b.samplesPerSec > 0)
+        ? r.b.map((b, i) => r.a[i]!.samplesPerSec / b.samplesPerSec)
+        : [];
       scenarios.push({
         ...s,
         ...ours,
@@ -240,6 +248,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
         rawBatchMax: rowRaw,
         ratio: ours.samplesPerSec / rowRaw,
         ...(r.b.length > 0 ? { naive: mergeLoads(r.b) } : {}),
+        ...(sliceRatios.length > 1 ? { sliceRatios } : {}),
       });
     }
   } finally {
@@ -282,7 +291,11 @@ const label = (s: LoadScenario): string =>
 export function formatServeBench(r: ServeBenchResult, note = ''): string {
   const rows = r.scenarios.map((s) => {
     const p = s.naive;
-    const vsNaive = p && p.samplesPerSec > 0 ? `${(s.samplesPerSec / p.samplesPerSec).toFixed(2)}x` : '-';
+    const range = sliceRange(s);
+    const vsNaive =
+      p && p.samplesPerSec > 0
+        ? `${(s.samplesPerSec / p.samplesPerSec).toFixed(2)}x${range ? ` (${range})` : ''}`
+        : '-';
     const cpu = cpuUsPerSample(s, r.durationS);
     const peerCpu = p ? cpuUsPerSample(p, r.durationS) : undefined;
     const cpuVs = cpu && peerCpu ? `${(peerCpu / cpu).toFixed(2)}x` : '-';
@@ -300,7 +313,9 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     'session options, no batching: `packages/serve/src/bench/naive-server.ts`) on the same scenario, and raw',
     `\`session.run\` of the same model at the max batch, the three interleaved per row (A B C, C B A; ${r.rounds} slice(s) each)`,
     'so background load falls on all of them alike; "vs raw" is against the raw figure of the same row.',
-    "Latency percentiles are autocannon's (1 ms resolution), request-weighted over the slices.",
+    'Latency percentiles are autocannon\'s (1 ms resolution), request-weighted over the slices. "vs naive" is the',
+    "ratio of the row's merged slices; in brackets, the lowest and highest ratio of one ganforge slice to the naive",
+    'slice of the same round: a row whose range spans 1.00 is level with the naive server within this run.',
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
     `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline (a lone client) max ${r.inlineMaxSamples} samples and ${r.inlineMaxMs} ms on ${r.inlineThreads} intra-op thread(s), workers at nice ${r.workerNice}; ${r.durationS} s per row and server${r.busy > 0 ? `; ${r.busy} busy-loop process(es) spinning a core each at normal priority throughout (other work on the machine, as a training run would be: \`--busy ${r.busy}\`)` : ''}`,

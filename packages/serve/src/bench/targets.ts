@@ -1,4 +1,4 @@
-import type { ServeBenchResult } from './serve-bench.ts';
+import type { ScenarioResult, ServeBenchResult } from './serve-bench.ts';
 
 /** One of the serving targets, checked against a benchmark run (undefined: the run lacks the row). */
 export interface TargetCheck {
@@ -8,6 +8,13 @@ export interface TargetCheck {
 }
 
 const x = (v: number) => `${v.toFixed(2)}x`;
+
+/** A row's lowest and highest slice ratio against the naive server ("0.91-1.05"), if it has two or more. */
+export function sliceRange(s: Pick<ScenarioResult, 'sliceRatios'>): string | undefined {
+  const r = s.sliceRatios;
+  if (!r || r.length < 2) return undefined;
+  return `${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)}`;
+}
 
 /**
  * The serving targets as ratios within one run (so they hold on any machine): n=1 at 32 connections
@@ -58,7 +65,7 @@ export function checkTargets(r: ServeBenchResult): TargetCheck[] {
         ? 'not run'
         : behind.length === 0
           ? `all ${compared.length} rows`
-          : `behind at ${behind.map((s) => `${s.n}x${s.connections} (${x(s.samplesPerSec / s.naive!.samplesPerSec)})`).join(', ')}`,
+          : `behind at ${behind.map((s) => `${s.n}x${s.connections} (${x(s.samplesPerSec / s.naive!.samplesPerSec)}${sliceRange(s) ? `; slices ${sliceRange(s)}` : ''})`).join(', ')}`,
     met: compared.length === 0 ? undefined : behind.length === 0,
   });
   return checks;
