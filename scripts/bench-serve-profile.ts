@@ -4,9 +4,7 @@
  * warm-up, then CPU-profiles its main thread (inspector, in the server process) while the load runs,
  * and prints the self time by area and by function, and ganforge's functions by inclusive time, each
  * per request.
- *   node --import tsx scripts/bench-serve-profile.ts [--models <dir>] [--model <name>] [--n 1]
- *        [--connections 32] [--format npy|png|v2] [--duration 10] [--workers N] [--threads N] [--inline-threads N]
- *        [--interval-us 250] [--no-fast-path] [--naive] [--keep <file.cpuprofile>]
+ *   node --import tsx scripts/bench-serve-profile.ts [options]   (`--help` lists them)
  * --keep also writes the raw profile (open it in Chrome DevTools or speedscope). --naive profiles the
  * serving benchmark's naive server (packages/serve/src/bench/naive-server.ts, npy only) the same way,
  * for a side-by-side reading of where the two spend a request.
@@ -20,6 +18,7 @@ import {
   load,
   NAIVE_PROFILED_CHILD,
   requestFor,
+  startProfiling,
   startServer,
   summarizeProfile,
   type CpuProfile,
@@ -94,16 +93,7 @@ try {
     scenario,
   );
   await load(request, scenario, 2); // warm-up: JIT, pools
-  const profiling = new Promise<void>((resolve) => {
-    const onData = (c: Buffer) => {
-      if (!c.toString().includes('profiling')) return;
-      server.child.stdout!.off('data', onData);
-      resolve();
-    };
-    server.child.stdout!.on('data', onData);
-  });
-  server.child.kill('SIGUSR2');
-  await profiling;
+  await startProfiling(server);
   const r = await load(request, scenario, durationS);
   await server.stop();
   const requests = Math.round(r.requestsPerSec * durationS) + r.non2xx;

@@ -46,3 +46,20 @@ export function startServer(options: object, script = GANFORGE_CHILD): Promise<B
     child.once('exit', (code) => reject(new Error(`benchmark server exited with code ${code}`)));
   });
 }
+
+/**
+ * Starts the CPU profiler of a server started with `profileOut` (signal-profiler.ts: SIGUSR2);
+ * resolves once it runs. `stop()` then writes the profile.
+ */
+export function startProfiling(server: BenchServer): Promise<void> {
+  const started = new Promise<void>((resolve) => {
+    const onData = (c: Buffer) => {
+      if (!c.toString().includes('profiling')) return;
+      server.child.stdout!.off('data', onData);
+      resolve();
+    };
+    server.child.stdout!.on('data', onData);
+  });
+  server.child.kill('SIGUSR2');
+  return started;
+}

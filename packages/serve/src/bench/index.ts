@@ -7,6 +7,7 @@ export * from './serve-bench.ts';
 export * from './targets.ts';
 export {
   startServer,
+  startProfiling,
   NAIVE_CHILD,
   NAIVE_PROFILED_CHILD,
   GANFORGE_CHILD,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NAIVE_PROFILED_CHILD, startServer } from './bench-servers.ts';
+import { NAIVE_PROFILED_CHILD, startProfiling, startServer } from './bench-servers.ts';
 
 const MODELS = fileURLToPath(new URL('../../../../models', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ganforge-signal-profiler-'));
@@ -22,13 +22,7 @@ describe('signal profiler (bench)', () => {
       NAIVE_PROFILED_CHILD,
     );
     const exited = new Promise<number | null>((resolve) => server.child.once('exit', resolve));
-    const started = new Promise<void>((resolve) => {
-      server.child.stdout!.on('data', (c: Buffer) => {
-        if (c.toString().includes('profiling')) resolve();
-      });
-    });
-    server.child.kill('SIGUSR2');
-    await started;
+    await startProfiling(server);
     const sample = async () => {
       const r = await fetch(`${server.url}/v1/models/mnist-dcgan/samples`, {
         method: 'POST',
