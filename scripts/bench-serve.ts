@@ -29,6 +29,7 @@ export interface BenchServingOptions extends BenchModelOptions {
   readonly inlineMaxSamples?: number;
   readonly inlineMaxMs?: number;
   readonly inlineThreads?: number;
+  readonly spreadMinSamples?: number;
   readonly workerNice?: number;
   readonly busy?: number;
   /** Rows to run, as "n:connections" (npy) or "n:connections:format" (npy, png, v2). */
@@ -74,6 +75,7 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
       ...(options.inlineMaxSamples !== undefined ? { inlineMaxSamples: options.inlineMaxSamples } : {}),
       ...(options.inlineMaxMs !== undefined ? { inlineMaxMs: options.inlineMaxMs } : {}),
       ...(options.inlineThreads !== undefined ? { inlineThreads: options.inlineThreads } : {}),
+      ...(options.spreadMinSamples !== undefined ? { spreadMinSamples: options.spreadMinSamples } : {}),
       ...(options.workerNice !== undefined ? { workerNice: options.workerNice } : {}),
       ...(options.busy !== undefined ? { busy: options.busy } : {}),
       ...(options.only
@@ -108,7 +110,7 @@ const COMMAND: ScriptCommand = {
   name: 'bench-serve',
   usage: `usage: node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
        [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N] [--inline-max-ms MS]
-       [--inline-threads N] [--worker-nice N] [--busy N] [--only n:connections[:format],...]
+       [--inline-threads N] [--spread-min N] [--worker-nice N] [--busy N] [--only n:connections[:format],...]
        [--no-lone] [--no-fast-path] [--no-grpc] [--out file.md]`,
 };
 
@@ -143,6 +145,7 @@ if (isMain(import.meta.url)) {
       'inline-max': { type: 'string' },
       'inline-max-ms': { type: 'string' },
       'inline-threads': { type: 'string' },
+      'spread-min': { type: 'string' },
       'worker-nice': { type: 'string' },
       busy: { type: 'string' },
       only: { type: 'string' },
@@ -165,6 +168,7 @@ if (isMain(import.meta.url)) {
     inlineMaxSamples: num('inline-max'),
     inlineMaxMs: num('inline-max-ms', {}),
     inlineThreads: num('inline-threads', { integer: true, min: 1 }),
+    spreadMinSamples: num('spread-min', { integer: true, min: 1 }),
     workerNice: num('worker-nice', { integer: true, max: 19 }),
     busy: num('busy'),
     ...(values.only !== undefined ? { only: onlyRows(values.only) } : {}),

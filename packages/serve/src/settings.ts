@@ -50,6 +50,16 @@ export const SERVE_SETTINGS = {
     min: 0,
     max: 10_000,
   },
+  // A second worker costs a hop and a core the HTTP thread needs for small requests: small batches wait
+  // for a running worker instead (engine/worker-spread.ts, where the measurement is).
+  spreadMinSamples: {
+    flag: '--spread-min <n>',
+    description:
+      'a batch starts on a further worker while the cores less one are running batches, or is split over idle workers, only with at least n samples (parts of n or more); smaller ones wait for a running worker and join its next batch (1 = any batch on any idle worker)',
+    default: 8,
+    min: 1,
+    max: 4096,
+  },
   // A lone client's request runs inline when its run is short: there the hop to a worker and back
   // (~0.3 ms here, two thread wake-ups) is a large part of the request, and inline has none. A long run
   // gains nothing from it: split over the one-thread workers it spent 35% less CPU per sample at 64

@@ -46,6 +46,8 @@ export interface ServeBenchOptions {
   readonly inlineMaxMs?: number;
   /** ganforge's --inline-threads (default: the server's default). */
   readonly inlineThreads?: number;
+  /** ganforge's --spread-min (default: the server's default). */
+  readonly spreadMinSamples?: number;
   /** ganforge's --worker-nice (default: the server's default). */
   readonly workerNice?: number;
   /**
@@ -90,6 +92,7 @@ export interface ServeBenchResult {
   readonly inlineMaxSamples: number;
   readonly inlineMaxMs: number;
   readonly inlineThreads: number;
+  readonly spreadMinSamples: number;
   readonly workerNice: number;
   readonly busy: number;
   readonly durationS: number;
@@ -169,6 +172,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const inlineMaxSamples = o.inlineMaxSamples ?? SERVE_SETTINGS.inlineMaxSamples.default;
   const inlineMaxMs = o.inlineMaxMs ?? SERVE_SETTINGS.inlineMaxMs.default;
   const inlineThreads = o.inlineThreads || defaultInlineThreads(cores);
+  const spreadMinSamples = o.spreadMinSamples ?? SERVE_SETTINGS.spreadMinSamples.default;
   const workerNice = o.workerNice ?? SERVE_SETTINGS.workerNice.default;
   const busy = o.busy ?? 0;
   const dir = join(o.modelsDir, o.model);
@@ -195,6 +199,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     inlineMaxSamples,
     inlineMaxMs,
     inlineThreads,
+    spreadMinSamples,
     workerNice,
     // Samples in progress: room for the largest scenario (64 x 128 connections = 8192), so the table
     // measures throughput, not admission control (npm run chaos measures that).
@@ -271,6 +276,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     inlineMaxSamples,
     inlineMaxMs,
     inlineThreads,
+    spreadMinSamples,
     durationS,
     rounds,
     fastPath: o.fastPath !== false,
@@ -318,7 +324,7 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     'slice of the same round: a row whose range spans 1.00 is level with the naive server within this run.',
     '',
     `- model: \`${r.model}\`${note ? ` (${note})` : ''}; execution provider: ${r.provider}`,
-    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline (a lone client) max ${r.inlineMaxSamples} samples and ${r.inlineMaxMs} ms on ${r.inlineThreads} intra-op thread(s), workers at nice ${r.workerNice}; ${r.durationS} s per row and server${r.busy > 0 ? `; ${r.busy} busy-loop process(es) spinning a core each at normal priority throughout (other work on the machine, as a training run would be: \`--busy ${r.busy}\`)` : ''}`,
+    `- machine: ${r.cpu}, ${r.cores} cores (shared with the load generator; 1-min load average ${r.loadAverage[0].toFixed(1)} before, ${r.loadAverage[1].toFixed(1)} after); ganforge: ${r.workers} worker(s) x ${r.threadsPerWorker} intra-op thread(s), max batch ${r.maxBatch}, max delay ${r.maxDelayMs} ms, inline (a lone client) max ${r.inlineMaxSamples} samples and ${r.inlineMaxMs} ms on ${r.inlineThreads} intra-op thread(s), a further worker for batches of ${r.spreadMinSamples}+ samples, workers at nice ${r.workerNice}; ${r.durationS} s per row and server${r.busy > 0 ? `; ${r.busy} busy-loop process(es) spinning a core each at normal priority throughout (other work on the machine, as a training run would be: \`--busy ${r.busy}\`)` : ''}`,
     `- raw session.run (${r.workers * r.threadsPerWorker} threads): batch 1: ${f0(r.raw.batch1)} samples/s; batch ${r.maxBatch}: ${f0(r.raw.batchMax)} samples/s (${f0(r.raw.batchMaxBefore)} before the load, ${f0(r.raw.batchMaxAfter)} after)`,
     ...(lone ? [lone] : []),
     ...(r.fastPath

@@ -49,6 +49,7 @@ function run(scenarios: ScenarioResult[]): ServeBenchResult {
     inlineMaxSamples: 64,
     inlineMaxMs: 10,
     inlineThreads: 2,
+    spreadMinSamples: 8,
     workerNice: 2,
     busy: 0,
     durationS: 4,

@@ -130,6 +130,88 @@ describe('BatchScheduler dispatch', () => {
   });
 });
 
+describe('BatchScheduler: small batches wait for a running worker (worker-spread.ts)', () => {
+  /** Two workers, one of them free for any batch, a further one only for 8 samples or more. */
+  function setUpSpread(o: { maxDelayMs?: number } = {}, t: object = {}) {
+    const pool = new StubPool(2, 2);
+    const batches: number[] = [];
+    const scheduler = new BatchScheduler(
+      pool as unknown as WorkerPool,
+      { maxBatch: 64, maxDelayMs: 0, queueLimit: 1000, spread: { freeWorkers: 1, minSamples: 8 }, ...o },
+      { onBatch: (_m, size) => batches.push(size) },
+    );
+    scheduler.setTarget('m', { ...target, ...t });
+    return { pool, scheduler, batches };
+  }
+
+  it('queues small requests while one worker runs, and runs them as one batch when it finishes', async () => {
+    const { pool, scheduler } = setUpSpread();
+    const first = scheduler.submit('m', rows(0, 1), 1, 10_000);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1]);
+    const later = [1, 2, 3].map((k) => scheduler.submit('m', rows(k, 1), 1, 10_000));
+    // The other worker is idle, yet 3 samples do not start on it.
+    expect(pool.runs).toHaveLength(1);
+    expect(pool.idleCount()).toBe(1);
+    expect(scheduler.queueDepth('m')).toBe(3);
+    pool.runs[0]!.finish();
+    await first;
+    await new Promise((r) => setImmediate(r));
+    // One batch of three on one worker: 3 samples are not split either.
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1, 3]);
+    pool.runs[1]!.finish();
+    const got = await Promise.all(later);
+    for (const [i, a] of got.entries())
+      expect(Array.from(a)).toEqual(Array.from(rows(i + 1, 1), (v) => v * 10));
+  });
+
+  it('starts a further worker as soon as the waiting requests reach minSamples', () => {
+    const { pool, scheduler } = setUpSpread();
+    void scheduler.submit('m', rows(0, 1), 1, 10_000);
+    void scheduler.submit('m', rows(1, 7), 7, 10_000);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1]);
+    void scheduler.submit('m', rows(8, 1), 1, 10_000);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1, 8]);
+    expect(scheduler.queueDepth('m')).toBe(0);
+    for (const r of pool.runs) r.finish();
+  });
+
+  it('splits a lone batch only into parts of minSamples or more', () => {
+    const { pool, scheduler } = setUpSpread();
+    void scheduler.submit('m', rows(0, 15), 15, 10_000);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([15]);
+    pool.runs[0]!.finish();
+    void scheduler.submit('m', rows(0, 16), 16, 10_000);
+    expect(pool.runs.slice(1).map((r) => r.req.n)).toEqual([8, 8]);
+    for (const r of pool.runs.slice(1)) r.finish();
+  });
+
+  it('lets a full batch of a model capped below minSamples start on a further worker', () => {
+    const { pool, scheduler } = setUpSpread({}, { maxBatch: 4 });
+    void scheduler.submit('m', rows(0, 1), 1, 10_000);
+    void scheduler.submit('m', rows(1, 3), 3, 10_000);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1]);
+    void scheduler.submit('m', rows(4, 1), 1, 10_000);
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1, 4]);
+    for (const r of pool.runs) r.finish();
+  });
+
+  it('with a queue delay, a held batch waits for the running worker, not for the delay timer', async () => {
+    const { pool, scheduler } = setUpSpread({ maxDelayMs: 2 });
+    void scheduler.submit('m', rows(0, 1), 1, 10_000);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(pool.runs).toHaveLength(1); // waited 2 ms for company, then started
+    void scheduler.submit('m', rows(1, 1), 1, 10_000);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(pool.runs).toHaveLength(1); // past its delay, still waiting for the running worker
+    pool.runs[0]!.finish();
+    await new Promise((r) => setImmediate(r));
+    // Both workers idle again: it waits out its delay (already past) and starts.
+    await new Promise((r) => setTimeout(r, 5));
+    expect(pool.runs.map((r) => r.req.n)).toEqual([1, 1]);
+    pool.runs[1]!.finish();
+  });
+});
+
 /** A stand-in pool that also has the HTTP thread's session (WorkerPool.runInline), each run taking `inlineMs`. */
 class InlineStubPool extends StubPool {
   readonly inlineRuns: number[] = [];

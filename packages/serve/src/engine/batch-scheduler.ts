@@ -3,6 +3,7 @@
 import { GanforgeError } from '@ganforge/core';
 import { joinRows, requestsIn, splitRows } from './batch-split.ts';
 import { ModelQueue, type BatchTarget, type Job } from './model-queue.ts';
+import { mayStart, splitParts, UNLIMITED_SPREAD, type WorkerSpread } from './worker-spread.ts';
 import type { RunRequest, RunResult, WorkerPool } from './worker-pool.ts';
 
 export type { BatchTarget } from './model-queue.ts';
@@ -41,6 +42,12 @@ export interface BatchingOptions {
    * would wait unread instead of queueing for the workers (and for a batch).
    */
   readonly inlineWhen?: () => boolean;
+  /**
+   * How far small batches spread over the workers (worker-spread.ts): a batch starts on a worker while
+   * `freeWorkers` others run, or is split into parts, only with `minSamples` samples or more. Default:
+   * no limit (every idle worker takes any batch; a lone batch splits over all of them).
+   */
+  readonly spread?: WorkerSpread;
 }
 
 /** Observers for metrics; all optional. */
@@ -67,12 +74,14 @@ export class BatchScheduler {
   private runMsAverage = 10;
   /** `drained` callers, told when their session has nothing waiting or running. */
   private readonly drainWaiters: { key: string | undefined; resolve: () => void }[] = [];
+  private readonly spread: WorkerSpread;
 
   constructor(
     private readonly pool: WorkerPool,
     private readonly options: BatchingOptions,
     private readonly observer: BatchObserver = {},
   ) {
+    this.spread = options.spread ?? UNLIMITED_SPREAD;
     pool.onIdle = () => this.pump();
   }
 
@@ -239,33 +248,51 @@ export class BatchScheduler {
     this.timer = undefined;
     const now = performance.now();
     let nextDue = Infinity;
+    /** Queues whose batch waits for a running worker (worker-spread.ts), not for the delay timer. */
+    const held = new Set<ModelQueue>();
     // Retired queues (a removed model) still drain what they accepted.
     const queues = [...this.queues.values(), ...this.retired.filter((q) => q.jobs.length > 0)];
     // Round-robin over models so one busy model cannot starve the others.
     for (let k = 0; k < queues.length && this.pool.idleCount() > 0; k++) {
       const q = queues[(this.cursor + k) % queues.length]!;
       while (q.jobs.length > 0 && this.pool.idleCount() > 0) {
+        const rows = q.rows();
+        // Too small for one more worker while others run: it waits for a running one to finish (no timer:
+        // that worker's end pumps), joined there by what arrives meanwhile.
+        if (
+          !mayStart(
+            this.spread,
+            this.pool.size - this.pool.idleCount(),
+            Math.min(rows, q.maxBatch),
+            q.maxBatch,
+          )
+        ) {
+          held.add(q);
+          break;
+        }
         const due = q.jobs[0]!.enqueuedAt + this.options.maxDelayMs;
-        if (q.rows() < q.maxBatch && due > now) {
+        if (rows < q.maxBatch && due > now) {
           nextDue = Math.min(nextDue, due);
           break;
         }
         const jobs = q.take();
-        // Nothing else waiting: the workers that would stay idle run parts of this batch (batch-split.ts).
+        const samples = jobs.reduce((s, j) => s + j.n, 0);
+        // Nothing else waiting: the workers that would stay idle run parts of this batch (batch-split.ts),
+        // parts big enough to pay for their hop (worker-spread.ts)...
         const alone = q.jobs.length === 0 && queues.every((o) => o === q || o.jobs.length === 0);
         // ...or, when it is small and every worker is idle, this thread runs it at once (inline-sessions.ts).
-        const inline =
-          alone &&
-          this.inlineAllowed(
-            q,
-            jobs.reduce((s, j) => s + j.n, 0),
-          );
-        this.start(q, jobs, inline ? 'inline' : alone ? this.pool.idleCount() : 1);
+        const inline = alone && this.inlineAllowed(q, samples);
+        this.start(
+          q,
+          jobs,
+          inline ? 'inline' : alone ? splitParts(this.spread, this.pool.idleCount(), samples, q.maxBatch) : 1,
+        );
       }
     }
     this.cursor++;
     for (const q of queues) {
-      if (q.jobs.length > 0) nextDue = Math.min(nextDue, q.jobs[0]!.enqueuedAt + this.options.maxDelayMs);
+      if (q.jobs.length > 0 && !held.has(q))
+        nextDue = Math.min(nextDue, q.jobs[0]!.enqueuedAt + this.options.maxDelayMs);
     }
     if (nextDue !== Infinity && this.pool.idleCount() > 0) {
       this.timer = setTimeout(() => this.pump(), Math.max(0, nextDue - now));

@@ -3,7 +3,8 @@
  * (batch-scheduler.ts decides when). A lone request too long to run on the HTTP thread (--inline-max-ms),
  * say 64 samples on a 2-core machine, then takes both cores, as one session with two intra-op threads
  * would, instead of one worker while the other waits; under load every worker is busy and batches run
- * whole.
+ * whole. Parts are never smaller than `--spread-min` samples (worker-spread.ts): a smaller part's hop costs
+ * about as much as its run.
  */
 
 /** Splits rows [0, n) into `parts` contiguous ranges as equal as can be (at most n of them). */

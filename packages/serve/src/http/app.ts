@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { BatchScheduler } from '../engine/batch-scheduler.ts';
 import { listenGrpc, type GrpcListener } from '../grpc/grpc-server.ts';
 import { defaultWorkers, WorkerPool } from '../engine/worker-pool.ts';
+import { defaultFreeWorkers } from '../engine/worker-spread.ts';
 import { ModelRegistry } from '../registry/model-registry.ts';
 import { setting } from '../settings.ts';
 import type { ServeContext } from './context.ts';
@@ -62,6 +63,10 @@ export function createServer(options: ServeOptions): GanforgeServer {
       maxDelayMs: setting('maxDelayMs', options.maxDelayMs),
       inlineMaxSamples,
       inlineMaxMs: setting('inlineMaxMs', options.inlineMaxMs),
+      spread: {
+        freeWorkers: defaultFreeWorkers(),
+        minSamples: setting('spreadMinSamples', options.spreadMinSamples),
+      },
       // A lone client (one client connection open, no gRPC listener): nobody else's request can
       // arrive while an inline run holds this thread (engine/inline-sessions.ts). Monitors' kept-alive
       // connections (metrics scrapes, probes) do not count: their requests wait at most one inline

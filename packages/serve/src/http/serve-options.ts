@@ -31,6 +31,11 @@ export interface ServeOptions {
    */
   readonly maxDelayMs?: number;
   /**
+   * A batch starts on a further worker while (cores - 1) run, or is split over idle workers, only with
+   * at least this many samples (engine/worker-spread.ts); 1 = any batch on any idle worker.
+   */
+  readonly spreadMinSamples?: number;
+  /**
    * A lone client's request (one client connection open: health probes and metric scrapes do not
    * count, http/client-connections.ts) of at most this many samples that finds every worker idle and
    * nothing queued runs on the HTTP thread's own session (engine/inline-sessions.ts); 0 = never.
