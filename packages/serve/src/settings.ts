@@ -55,7 +55,7 @@ export const SERVE_SETTINGS = {
   spreadMinSamples: {
     flag: '--spread-min <n>',
     description:
-      'a batch starts on a further worker while the cores less one are running batches, or is split over idle workers, only with at least n samples (parts of n or more); smaller ones wait for a running worker and join its next batch (1 = any batch on any idle worker)',
+      "a batch starts on a further worker while the cores less one are running batches, or is split over idle workers, only with at least n samples (parts of n or more); a smaller one waits for its model's running batch to finish and joins the next (1 = any batch on any idle worker)",
     default: 8,
     min: 1,
     max: 4096,

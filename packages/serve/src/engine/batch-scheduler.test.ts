@@ -175,6 +175,18 @@ describe('BatchScheduler: small batches wait for a running worker (worker-spread
     for (const r of pool.runs) r.finish();
   });
 
+  it("does not hold a model's small batch behind another model's running batch", () => {
+    const { pool, scheduler } = setUpSpread();
+    scheduler.setTarget('other', { ...target, key: 'o#1' });
+    void scheduler.submit('other', rows(0, 1), 1, 10_000);
+    void scheduler.submit('m', rows(0, 1), 1, 10_000);
+    expect(pool.runs.map((r) => [r.req.key, r.req.n])).toEqual([
+      ['o#1', 1],
+      ['m#1', 1],
+    ]);
+    for (const r of pool.runs) r.finish();
+  });
+
   it('splits a lone batch only into parts of minSamples or more', () => {
     const { pool, scheduler } = setUpSpread();
     void scheduler.submit('m', rows(0, 15), 15, 10_000);

@@ -257,9 +257,11 @@ export class BatchScheduler {
       const q = queues[(this.cursor + k) % queues.length]!;
       while (q.jobs.length > 0 && this.pool.idleCount() > 0) {
         const rows = q.rows();
-        // Too small for one more worker while others run: it waits for a running one to finish (no timer:
-        // that worker's end pumps), joined there by what arrives meanwhile.
+        // Too small for one more worker while others run, one of them this model's batch: it waits for
+        // that one to finish (no timer: its end pumps), joined there by what arrives meanwhile. Never
+        // behind another model's batch alone: that would add its run to this one's latency.
         if (
+          q.running > 0 &&
           !mayStart(
             this.spread,
             this.pool.size - this.pool.idleCount(),

@@ -6,8 +6,9 @@ import { availableParallelism } from 'node:os';
  * hop to a session worker costs here") and a core, and the HTTP thread needs a core of its own for
  * small requests (parsing, validating, encoding and writing them). So a batch may start on an idle
  * worker while another runs, or be split into parts over the idle workers, only when it is big enough
- * for that to pay: otherwise what arrives while a worker runs waits for that worker to finish (less
- * than one run) and joins one bigger batch there. Nothing waits for nothing: with `freeWorkers`
+ * for that to pay: otherwise what arrives while a worker runs the model's batch waits for that worker
+ * to finish (less than one run) and joins one bigger batch there (never behind another model's batch
+ * alone: batch-scheduler.ts). Nothing waits for nothing: with `freeWorkers`
  * workers or fewer running, a batch of any size starts at once.
  *
  * Measured on the 2-core machine with the shipped DCGAN against the naive server, alternating runs of
