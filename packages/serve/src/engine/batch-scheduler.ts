@@ -262,12 +262,7 @@ export class BatchScheduler {
         // behind another model's batch alone: that would add its run to this one's latency.
         if (
           q.running > 0 &&
-          !mayStart(
-            this.spread,
-            this.pool.size - this.pool.idleCount(),
-            Math.min(rows, q.maxBatch),
-            q.maxBatch,
-          )
+          !mayStart(this.spread, this.pool.size - this.pool.idleCount(), rows, q.maxBatch)
         ) {
           held.add(q);
           break;

@@ -8,8 +8,8 @@ import { availableParallelism } from 'node:os';
  * worker while another runs, or be split into parts over the idle workers, only when it is big enough
  * for that to pay: otherwise what arrives while a worker runs the model's batch waits for that worker
  * to finish (less than one run) and joins one bigger batch there (never behind another model's batch
- * alone: batch-scheduler.ts). Nothing waits for nothing: with `freeWorkers`
- * workers or fewer running, a batch of any size starts at once.
+ * alone: batch-scheduler.ts). Nothing waits for nothing: while fewer than
+ * `freeWorkers` workers run, a batch of any size starts at once.
  *
  * Measured on the 2-core machine with the shipped DCGAN against the naive server, alternating runs of
  * `scripts/bench-serve.ts --only 1:8,4:8,1:32,16:8` (BENCHMARKS.md, "Small batches on one worker"):
@@ -44,7 +44,10 @@ function enough(spread: WorkerSpread, maxBatch: number): number {
   return Math.max(1, Math.min(spread.minSamples, maxBatch));
 }
 
-/** Whether a batch of `samples` (at most `maxBatch`) may start on an idle worker while `busy` workers run. */
+/**
+ * Whether `samples` waiting (for a model whose batches hold at most `maxBatch`) may start a batch on an
+ * idle worker while `busy` workers run.
+ */
 export function mayStart(spread: WorkerSpread, busy: number, samples: number, maxBatch: number): boolean {
   return busy < spread.freeWorkers || samples >= enough(spread, maxBatch);
 }
