@@ -4,7 +4,8 @@
  * same model, written as the "Serving" section of BENCHMARKS.md. `npm run bench` calls
  * benchServing(); run alone with `node --import tsx scripts/bench-serve.ts [options]` (`--help` lists them).
  * --only picks rows (format npy unless given: npy, png or v2); --rounds splits each row's time into
- * that many slices per server, run interleaved with the naive server's (ABBA).
+ * that many slices per server, run interleaved with the naive server's (ABBA); --warmup S gives each
+ * server S seconds of the first row's load before anything is measured (default 4; 0: none).
  * --busy N keeps N processes spinning a core each at normal priority throughout (servers and raw alike):
  * a machine shared with other work, such as a training run.
  * Without a model it uses the first one in models/, or a fixture MLP generator (100-256-256-784).
@@ -23,6 +24,8 @@ import { writeTinyModel } from '@ganforge/serve/testing';
 export interface BenchServingOptions extends BenchModelOptions {
   readonly durationS?: number;
   readonly rounds?: number;
+  /** Seconds of discarded load on each server before the measurements (default 4). */
+  readonly warmUpS?: number;
   readonly workers?: number;
   readonly intraOpThreads?: number;
   readonly maxDelayMs?: number;
@@ -67,6 +70,7 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
       model,
       ...(options.durationS !== undefined ? { durationS: options.durationS } : {}),
       ...(options.rounds !== undefined ? { rounds: options.rounds } : {}),
+      ...(options.warmUpS !== undefined ? { warmUpS: options.warmUpS } : {}),
       ...(options.lone !== undefined ? { lone: options.lone } : {}),
       ...(options.fastPath !== undefined ? { fastPath: options.fastPath } : {}),
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
@@ -109,7 +113,7 @@ export function benchServing(options: BenchServingOptions = {}): Promise<string>
 const COMMAND: ScriptCommand = {
   name: 'bench-serve',
   usage: `usage: node --import tsx scripts/bench-serve.ts [--models <dir>] [--model <name>] [--duration 5]
-       [--rounds 2] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N] [--inline-max-ms MS]
+       [--rounds 2] [--warmup 4] [--workers 1] [--threads N] [--max-delay-ms 0] [--inline-max N] [--inline-max-ms MS]
        [--inline-threads N] [--spread-min N] [--worker-nice N] [--busy N] [--only n:connections[:format],...]
        [--no-lone] [--no-fast-path] [--no-grpc] [--out file.md]`,
 };
@@ -136,6 +140,7 @@ if (isMain(import.meta.url)) {
       model: { type: 'string' },
       duration: { type: 'string' },
       rounds: { type: 'string' },
+      warmup: { type: 'string' },
       'no-lone': { type: 'boolean' },
       'no-fast-path': { type: 'boolean' },
       'no-grpc': { type: 'boolean' },
@@ -159,6 +164,7 @@ if (isMain(import.meta.url)) {
     ...(values.model ? { model: values.model } : {}),
     durationS: num('duration', { above: true }),
     rounds: num('rounds', { integer: true, min: 1 }),
+    warmUpS: num('warmup', { min: 0 }),
     ...(values['no-lone'] ? { lone: false } : {}),
     ...(values['no-fast-path'] ? { fastPath: false } : {}),
     ...(values['no-grpc'] ? { grpc: false } : {}),

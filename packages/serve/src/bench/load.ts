@@ -200,12 +200,19 @@ export function mergeLone(slices: readonly LoneLatency[]): LoneLatency {
 /**
  * Runs the measurements `fns` interleaved, `rounds` times each, every other round in reverse order
  * (A B C, C B A, ...), so a drift in the machine's background load over the measurement falls on all of
- * them about equally. Returns each one's results in its own list.
+ * them about equally. `reversedFirst` starts with the reversed order (C B A, A B C, ...): a caller
+ * measuring several rows alternates it, so that no one measurement is always the first after whatever
+ * came before the row. Returns each one's results in its own list.
  */
-export async function interleavedAll<T>(rounds: number, fns: readonly (() => Promise<T>)[]): Promise<T[][]> {
+export async function interleavedAll<T>(
+  rounds: number,
+  fns: readonly (() => Promise<T>)[],
+  reversedFirst = false,
+): Promise<T[][]> {
   const out = fns.map(() => [] as T[]);
   for (let i = 0; i < rounds; i++) {
-    const order = fns.map((_, k) => (i % 2 === 0 ? k : fns.length - 1 - k));
+    const forward = (i % 2 === 0) !== reversedFirst;
+    const order = fns.map((_, k) => (forward ? k : fns.length - 1 - k));
     for (const k of order) out[k]!.push(await fns[k]!());
   }
   return out;

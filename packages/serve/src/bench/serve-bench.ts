@@ -36,6 +36,15 @@ export interface ServeBenchOptions {
    * server's in ABBA order (default 2), so the machine's background load falls on both alike.
    */
   readonly rounds?: number;
+  /**
+   * Seconds of load on each server before anything is measured, in pieces of about a second taken in
+   * turns (default 4): the first row's scenario, discarded. Without it the first row measured a cold
+   * start: on the 2-core machine the first 1 x 1 slices ran at a third to a half of the same slices
+   * seconds later (ganforge's first 1.3 s slice 1,020-1,460 samples/s against 3,000-3,400 after; the
+   * naive server's 2,270-2,520 against 3,100-3,350; raw session.run, in this process, ramped from 6,700
+   * to 10,500 alike), and ganforge, measured first, took most of it.
+   */
+  readonly warmUpS?: number;
   readonly workers?: number;
   readonly intraOpThreads?: number;
   readonly maxBatch?: number;
@@ -97,6 +106,7 @@ export interface ServeBenchResult {
   readonly busy: number;
   readonly durationS: number;
   readonly rounds: number;
+  readonly warmUpS: number;
   readonly fastPath: boolean;
   readonly provider: string;
   readonly raw: {
@@ -164,6 +174,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const durationS = o.durationS ?? 5;
   const rounds = Math.max(1, o.rounds ?? 2);
   const slice = durationS / rounds;
+  const warmUpS = o.warmUpS ?? 4;
   const workers = o.workers ?? defaultWorkers();
   const cores = availableParallelism();
   const threadsPerWorker = o.intraOpThreads ?? Math.max(1, Math.floor(cores / workers));
@@ -216,6 +227,16 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
         ? undefined
         : await startServer({ modelsDir: o.modelsDir, model: o.model }, NAIVE_CHILD);
     const peer = naive;
+    const scenarioList = o.scenarios ?? DEFAULT_SCENARIOS;
+    const first = scenarioList[0];
+    if (first && warmUpS > 0) {
+      const servers = [ganforge, ...(peer && first.format === 'npy' ? [peer] : [])];
+      const pieces = Math.ceil(warmUpS);
+      await interleavedAll(
+        pieces,
+        servers.map((server) => () => load(requestFor(server.url, model, first), first, warmUpS / pieces)),
+      );
+    }
     if (o.lone !== false) {
       const body = JSON.stringify({ n: 1, seed: 7, format: 'npy' });
       const path = `/v1/models/${o.model}/samples`;
@@ -226,17 +247,22 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
       );
       lone = { ganforge: mergeLone(r.a), ...(peer ? { naive: mergeLone(r.b) } : {}) };
     }
-    for (const s of o.scenarios ?? DEFAULT_SCENARIOS) {
+    for (const [row, s] of scenarioList.entries()) {
       const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
-      // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...).
+      // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...),
+      // every other row starting with the naive server (C B A, A B C, ...).
       const rawSlices: number[] = [];
-      const measured = await interleavedAll<unknown>(rounds, [
-        () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
-        async () => void rawSlices.push(await raw(maxBatch, slice)),
-        ...(peer && s.format === 'npy'
-          ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
-          : []),
-      ]);
+      const measured = await interleavedAll<unknown>(
+        rounds,
+        [
+          () => load(requestFor(ganforge.url, model, s), s, slice, ganforge.child.pid),
+          async () => void rawSlices.push(await raw(maxBatch, slice)),
+          ...(peer && s.format === 'npy'
+            ? [() => load(requestFor(peer.url, model, s), s, slice, peer.child.pid)]
+            : []),
+        ],
+        row % 2 === 1,
+      );
       const r = { a: measured[0] as LoadResult[], b: (measured[2] ?? []) as LoadResult[] };
       const rowRaw = rawSlices.reduce((a, v) => a + v, 0) / rawSlices.length;
       const metricsAfter = await (await fetch(`${ganforge.url}/metrics`)).text();
@@ -279,6 +305,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     spreadMinSamples,
     durationS,
     rounds,
+    warmUpS,
     fastPath: o.fastPath !== false,
     provider: ganforge.provider,
     raw: { batch1, batchMax, batchMaxBefore, batchMaxAfter },
@@ -317,8 +344,10 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     'threads, dynamic batching) under concurrent load from autocannon on loopback, each server in its own process,',
     'against, in the same run: a naive server (node:http, one `session.run` per request on the main thread, default',
     'session options, no batching: `packages/serve/src/bench/naive-server.ts`) on the same scenario, and raw',
-    `\`session.run\` of the same model at the max batch, the three interleaved per row (A B C, C B A; ${r.rounds} slice(s) each)`,
-    'so background load falls on all of them alike; "vs raw" is against the raw figure of the same row.',
+    `\`session.run\` of the same model at the max batch, the three interleaved per row (A B C, C B A; ${r.rounds} slice(s) each;`,
+    'every other row starts with the naive server) so background load falls on all of them alike; "vs raw" is against',
+    `the raw figure of the same row. Before anything is measured, each server gets ${r.warmUpS} s of the first row's load,`,
+    'in turns, discarded (warm-up).',
     'Latency percentiles are autocannon\'s (1 ms resolution), request-weighted over the slices. "vs naive" is the',
     "ratio of the row's merged slices; in brackets, the lowest and highest ratio of one ganforge slice to the naive",
     'slice of the same round: a row whose range spans 1.00 is level with the naive server within this run.',

@@ -54,6 +54,7 @@ function run(scenarios: ScenarioResult[]): ServeBenchResult {
     busy: 0,
     durationS: 4,
     rounds: 3,
+    warmUpS: 4,
     fastPath: true,
     provider: 'cpu',
     raw: { batch1: 5000, batchMax: 10_000, batchMaxBefore: 10_000, batchMaxAfter: 10_000 },

@@ -16,6 +16,12 @@ export function sliceRange(s: Pick<ScenarioResult, 'sliceRatios'>): string | und
   return `${Math.min(...r).toFixed(2)}-${Math.max(...r).toFixed(2)}`;
 }
 
+/** A row behind the naive server, as the target's line names it: "1x1 (0.93x; slices 0.80-1.05)". */
+function behindRow(s: ScenarioResult): string {
+  const range = sliceRange(s);
+  return `${s.n}x${s.connections} (${x(s.samplesPerSec / s.naive!.samplesPerSec)}${range ? `; slices ${range}` : ''})`;
+}
+
 /**
  * The serving targets as ratios within one run (so they hold on any machine): n=1 at 32 connections
  * >= 1.2x the naive server's samples/s with a p50 no worse; n=16 at 8 connections >= 0.8x raw
@@ -65,7 +71,7 @@ export function checkTargets(r: ServeBenchResult): TargetCheck[] {
         ? 'not run'
         : behind.length === 0
           ? `all ${compared.length} rows`
-          : `behind at ${behind.map((s) => `${s.n}x${s.connections} (${x(s.samplesPerSec / s.naive!.samplesPerSec)}${sliceRange(s) ? `; slices ${sliceRange(s)}` : ''})`).join(', ')}`,
+          : `behind at ${behind.map(behindRow).join(', ')}`,
     met: compared.length === 0 ? undefined : behind.length === 0,
   });
   return checks;
