@@ -39,10 +39,10 @@ export interface ServeBenchOptions {
   /**
    * Seconds of load on each server before anything is measured, in pieces of about a second taken in
    * turns (default 4): the first row's scenario, discarded. Without it the first row measured a cold
-   * start: on the 2-core machine the first 1 x 1 slices ran at a third to a half of the same slices
-   * seconds later (ganforge's first 1.3 s slice 1,020-1,460 samples/s against 3,000-3,400 after; the
-   * naive server's 2,270-2,520 against 3,100-3,350; raw session.run, in this process, ramped from 6,700
-   * to 10,500 alike), and ganforge, measured first, took most of it.
+   * start: on the 2-core machine ganforge's first 1.3 s slice of 1 x 1 ran at 1,020-1,460 samples/s
+   * against 3,000-3,400 a few slices later, the naive server's at 1,620-2,520 against 3,000-3,500, and
+   * ganforge, measured first in every row then, took most of it (BENCHMARKS.md, "A warm-up before the
+   * first row").
    */
   readonly warmUpS?: number;
   readonly workers?: number;
