@@ -23,6 +23,7 @@ import { ServeMetrics } from './metrics.ts';
 import { rateLimiter, refuseWhileClosing, requestMetrics, requestRecorder } from './middleware.ts';
 import { openApiDocument } from './openapi.ts';
 import { healthRoutes } from './routes-health.ts';
+import { monitorRoutes } from './monitoring.ts';
 import { v1Routes } from './routes-v1.ts';
 import { inferRest, v2ErrorShape, v2Routes } from './routes-v2.ts';
 import { requestSchemas } from './schemas.ts';
@@ -148,10 +149,11 @@ export function createServer(options: ServeOptions): GanforgeServer {
   app.use(jsonParser);
 
   const openapi = openApiDocument(schemas, version);
-  app.use(healthRoutes({ registry, metrics, isClosing: () => closing, openapi }));
+  const monitor = monitorRoutes(ctx);
+  app.use(healthRoutes({ monitor, openapi }));
   options.mount?.(app);
   app.use('/v1', v1Routes(ctx));
-  app.use('/v2', v2Routes(ctx, version));
+  app.use('/v2', v2Routes(ctx, version, monitor));
   app.use(unmatchedRoute);
   const logError = (err: unknown, status: number) => {
     if (status >= 500) logger.error({ err }, 'request failed');
@@ -175,6 +177,7 @@ export function createServer(options: ServeOptions): GanforgeServer {
           jsonParser,
           maxBodyBytes,
           v2Infer: inferRest,
+          monitor,
         });
 
   const loaded = registry.scan().then(() => {

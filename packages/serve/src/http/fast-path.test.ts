@@ -129,6 +129,11 @@ const FAST: readonly Case[] = [
   ['v2 broken JSON', 'POST', '/v2/models/tiny/infer', '{"inputs": ['],
   ['v2 empty body', 'POST', '/v2/models/tiny/infer', ''],
   ['v2 unknown model', 'POST', '/v2/models/ghost/infer', infer()],
+  ['liveness', 'GET', '/healthz'],
+  ['readiness', 'GET', '/readyz'],
+  ['liveness with an origin', 'GET', '/healthz', undefined, { origin: 'https://embed.example' }],
+  ['v2 server live', 'GET', '/v2/health/live'],
+  ['v2 server ready', 'GET', '/v2/health/ready'],
 ];
 
 /** Requests the fast path leaves to Express (so they are answered as they always were). */
@@ -157,6 +162,11 @@ const EXPRESS: readonly Case[] = [
   ['encoded name', 'POST', '/v1/models/t%69ny/samples', { n: 1, format: 'npy' }],
   ['versioned v2 infer', 'POST', '/v2/models/tiny/versions/1/infer', infer()],
   ['samples.jpg', 'GET', '/v1/models/tiny/samples.jpg'],
+  ['HEAD liveness', 'HEAD', '/healthz'],
+  ['liveness with a query', 'GET', '/healthz?probe=1'],
+  ['liveness, trailing slash', 'GET', '/healthz/'],
+  ['conditional readiness', 'GET', '/readyz', undefined, { 'if-none-match': '"x"' }],
+  ['API description', 'GET', '/openapi.json'],
 ];
 
 describe.each([
@@ -208,6 +218,26 @@ describe.each([
     const { a, b, viaExpress } = await both(c);
     expect(viaExpress, 'went through Express').toBe(true);
     expectSame(a, b, label);
+  });
+
+  it('answers a metrics scrape itself, with the status and headers Express gives it', async () => {
+    const before = fast.expressRequests();
+    const [a, b] = [
+      await exchange(fast.port, 'GET', '/metrics'),
+      await exchange(express.port, 'GET', '/metrics'),
+    ];
+    expect(fast.expressRequests(), 'went through Express').toBe(before);
+    expect(a.status).toBe(200);
+    // The counts in the body move with every request, and so does its length.
+    const shape = (e: Exchange) => e.headers.filter(([name]) => name.toLowerCase() !== 'content-length');
+    expect(shape(a)).toEqual(shape(b));
+    const families = (e: Exchange) =>
+      e.body
+        .toString()
+        .split('\n')
+        .filter((l) => l.startsWith('# TYPE'));
+    expect(families(a)).toEqual(families(b));
+    expect(families(a)).toContain('# TYPE ganforge_http_requests_total counter');
   });
 
   it('leaves the same request metrics (routes, methods, statuses, latency counts)', async () => {

@@ -6,6 +6,7 @@ import { writeError } from './errors.ts';
 import { isPending, parseJsonBody, plainJsonLength, readBody } from './fast-body.ts';
 import { recordHeaders, type HeaderList } from './fixed-headers.ts';
 import type { InFlight } from './in-flight.ts';
+import type { MonitorAnswer, MonitorRoutes } from './monitoring.ts';
 import type { RecordRequest } from './middleware.ts';
 import { getSamplesImage, plainSend, postSamples } from './sample-handlers.ts';
 
@@ -20,10 +21,13 @@ import { getSamplesImage, plainSend, postSamples } from './sample-handlers.ts';
  * count that shutdown waits on — so a request gets the same status, headers and bytes either way (the
  * equivalence tests, fast-path.test.ts, compare them).
  *
+ * It also answers the polled routes (liveness, readiness, metrics: monitoring.ts), which keeps the
+ * periodic probes and scrapes of a load balancer or Prometheus out of Express (monitorGet, below).
+ *
  * It takes only the plain form of each request and hands anything else to Express untouched (it
  * returns false before reading a byte): other methods and paths, HEAD, a path that is not exactly
- * /v1/models/<name>/samples, /v1/models/<name>/samples.png|.webp or /v2/models/<name>/infer (a name
- * needing no decoding, no trailing slash, no other case), conditional GETs (If-None-Match,
+ * /v1/models/<name>/samples, /v1/models/<name>/samples.png|.webp, /v2/models/<name>/infer (a name
+ * needing no decoding, no trailing slash, no other case) or a polled path (no query), conditional GETs (If-None-Match,
  * If-Modified-Since: Express's freshness check), GETs with a body, bodies that are not plain JSON
  * (fast-body.ts), and every request while the server shuts down (Express answers 503 + Connection:
  * close). The server builds it only without a rate limit (express-rate-limit keeps its own counts).
@@ -46,6 +50,8 @@ export interface FastPathOptions {
   readonly maxBodyBytes: number;
   /** POST /v2/models/:name/infer with its parsed JSON body; absent: that route stays on Express. */
   readonly v2Infer?: (ctx: ServeContext, name: string, body: unknown, res: ServerResponse) => Promise<void>;
+  /** The polled routes (liveness, readiness, metrics), answered as their Express routes answer them. */
+  readonly monitor?: MonitorRoutes;
 }
 
 /** A model name as it can appear in a fast-path URL: nothing to decode, nothing to normalize. */
@@ -137,6 +143,35 @@ export function createFastPath(o: FastPathOptions): FastPath {
     return true;
   }
 
+  /**
+   * GET of a polled route (monitoring.ts): exactly its path, no query, no body, not conditional. These
+   * are off Express for the sake of the generating routes. Express gives every request it handles
+   * prototypes of its own. Each such request, reaching node:http's response and stream code between
+   * fast-path requests, deoptimized about 30 of its functions ("wrong map", `node --trace-deopt`), every
+   * time, and they ran slower until re-optimized. Measured on the 2-core machine at 4 samples x 1
+   * connection: a /healthz probe before each 2 s slice cost 4-12% of the slice's samples/s; a /metrics
+   * scrape before each, 13%. Answered here, a probe deoptimizes them once (new maps), then never again.
+   */
+  function monitorGet(req: IncomingMessage, res: ServerResponse, url: string): boolean {
+    const m = o.monitor?.get(url);
+    const h = req.headers;
+    if (
+      !m ||
+      h['if-none-match'] !== undefined ||
+      h['if-modified-since'] !== undefined ||
+      h['content-length'] !== undefined ||
+      h['transfer-encoding'] !== undefined
+    )
+      return false;
+    begin(req, res, m);
+    answer(
+      Promise.resolve(m.answer()).then((a) => sendMonitorAnswer(res, a)),
+      res,
+      url.startsWith('/v2/') ? 'v2' : 'v1',
+    );
+    return true;
+  }
+
   return (req, res, closing) => {
     if (closing) return false;
     const url = req.url!;
@@ -151,9 +186,21 @@ export function createFastPath(o: FastPathOptions): FastPath {
       }
       return false;
     }
-    if (req.method === 'GET' && url.startsWith(V1)) return get(req, res, url);
+    if (req.method === 'GET') return url.startsWith(V1) ? get(req, res, url) : monitorGet(req, res, url);
     return false;
   };
+}
+
+/** A monitoring answer as its Express route sends it (routes-health.ts): res.json, or the text as bytes. */
+function sendMonitorAnswer(res: ServerResponse, a: MonitorAnswer): void {
+  res.statusCode = a.status;
+  if ('json' in a) {
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    plainSend(res, Buffer.from(JSON.stringify(a.json)));
+  } else {
+    res.setHeader('Content-Type', a.contentType);
+    plainSend(res, Buffer.from(a.text));
+  }
 }
 
 function noop(): void {}

@@ -1,38 +1,27 @@
-import { Router } from 'express';
-import type { ModelRegistry } from '../registry/model-registry.ts';
+import { Router, type Response } from 'express';
 import { labelRoute } from './errors.ts';
-import type { ServeMetrics } from './metrics.ts';
+import type { MonitorAnswer, MonitorRoutes } from './monitoring.ts';
 
 /** /healthz, /readyz, /metrics and /openapi.json: what load balancers, scrapers and clients poll. */
-export function healthRoutes(o: {
-  readonly registry: ModelRegistry;
-  readonly metrics: ServeMetrics;
-  readonly isClosing: () => boolean;
-  readonly openapi: object;
-}): Router {
-  const { registry, metrics, isClosing, openapi } = o;
+export function healthRoutes(o: { readonly monitor: MonitorRoutes; readonly openapi: object }): Router {
   const r = Router();
-  r.get('/healthz', labelRoute, (_req, res) => {
-    res.json({ status: 'live' });
-  });
-  r.get('/readyz', labelRoute, (_req, res) => {
-    const models = registry.list().map((e) => ({
-      name: e.name,
-      status: e.status,
-      executionProvider: e.provider ?? null,
-      ...(e.error ? { error: e.error } : {}),
-    }));
-    const closing = isClosing();
-    const ready = registry.allReady() && !closing;
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : closing ? 'shutting_down' : 'not_ready', models });
-  });
-  r.get('/metrics', labelRoute, async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  for (const path of ['/healthz', '/readyz', '/metrics']) {
+    const { answer } = o.monitor.get(path)!;
+    r.get(path, labelRoute, async (_req, res) => sendMonitorAnswer(res, await answer()));
+  }
   r.get('/openapi.json', labelRoute, (_req, res) => {
-    res.json(openapi);
+    res.json(o.openapi);
   });
   return r;
+}
+
+/**
+ * A monitoring answer through Express. Text goes out as bytes, so Express keeps its Content-Type as
+ * given (for /metrics, prom-client's own) instead of re-ordering its parameters; the fast path sends
+ * the same.
+ */
+export function sendMonitorAnswer(res: Response, a: MonitorAnswer): void {
+  res.status(a.status);
+  if ('json' in a) res.json(a.json);
+  else res.type(a.contentType).send(Buffer.from(a.text));
 }

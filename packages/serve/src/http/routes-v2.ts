@@ -5,7 +5,9 @@ import { admit, generate, readyModel, type ServeContext } from './context.ts';
 import { labelRoute, parseOrThrow, v2ErrorBody, type ErrorBody } from './errors.ts';
 import { binaryInferBody, sendBinaryInfer, wantsBinaryOutput } from './v2-binary.ts';
 import { checkV2Classes, checkV2Latents, checkV2Outputs, v2InputHeads, v2OutputTensor } from './v2-infer.ts';
-import { checkV2Version, v2Model, v2ModelReady, v2ServerMetadata, v2ServerReady } from './v2-status.ts';
+import { checkV2Version, v2Model, v2ModelReady, v2ServerMetadata } from './v2-status.ts';
+import type { MonitorRoutes } from './monitoring.ts';
+import { sendMonitorAnswer } from './routes-health.ts';
 import { v2ModelMetadata } from './views.ts';
 
 function flatten(data: readonly unknown[], out: number[] = []): number[] {
@@ -66,19 +68,16 @@ function versionParam(params: Record<string, unknown>): string | undefined {
  * `{"error": "<message>"}` (v2 clients such as tritonclient read a string), plus our `code`. The answers
  * and checks are v2-status.ts's and v2-infer.ts's, which the gRPC service (grpc/) calls too.
  */
-export function v2Routes(ctx: ServeContext, version: string): Router {
+export function v2Routes(ctx: ServeContext, version: string, monitor: MonitorRoutes): Router {
   const r = Router();
 
   r.get('/', labelRoute, (_req, res) => {
     res.json(v2ServerMetadata(version));
   });
-  r.get('/health/live', labelRoute, (_req, res) => {
-    res.json({ live: true });
-  });
-  r.get('/health/ready', labelRoute, (_req, res) => {
-    const ready = v2ServerReady(ctx);
-    res.status(ready ? 200 : 503).json({ ready });
-  });
+  for (const path of ['/health/live', '/health/ready']) {
+    const { answer } = monitor.get(`/v2${path}`)!;
+    r.get(path, labelRoute, async (_req, res) => sendMonitorAnswer(res, await answer()));
+  }
 
   r.get(['/models/:name', '/models/:name/versions/:version'], labelRoute, (req, res) => {
     res.json(v2ModelMetadata(v2Model(ctx, String(req.params.name), versionParam(req.params))));
