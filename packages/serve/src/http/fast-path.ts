@@ -6,7 +6,7 @@ import { writeError } from './errors.ts';
 import { isPending, parseJsonBody, plainJsonLength, readBody } from './fast-body.ts';
 import { recordHeaders, type HeaderList } from './fixed-headers.ts';
 import type { InFlight } from './in-flight.ts';
-import type { MonitorAnswer, MonitorRoutes } from './monitoring.ts';
+import { sendMonitorAnswer, type MonitorRoutes } from './monitoring.ts';
 import type { RecordRequest } from './middleware.ts';
 import { getSamplesImage, plainSend, postSamples } from './sample-handlers.ts';
 
@@ -27,8 +27,8 @@ import { getSamplesImage, plainSend, postSamples } from './sample-handlers.ts';
  * It takes only the plain form of each request and hands anything else to Express untouched (it
  * returns false before reading a byte): other methods and paths, HEAD, a path that is not exactly
  * /v1/models/<name>/samples, /v1/models/<name>/samples.png|.webp, /v2/models/<name>/infer (a name
- * needing no decoding, no trailing slash, no other case) or a polled path (no query), conditional GETs (If-None-Match,
- * If-Modified-Since: Express's freshness check), GETs with a body, bodies that are not plain JSON
+ * needing no decoding, no trailing slash, no other case) or a polled path (no query), conditional
+ * GETs (If-None-Match, If-Modified-Since: Express's freshness check), GETs with a body, bodies that are not plain JSON
  * (fast-body.ts), and every request while the server shuts down (Express answers 503 + Connection:
  * close). The server builds it only without a rate limit (express-rate-limit keeps its own counts).
  */
@@ -165,7 +165,7 @@ export function createFastPath(o: FastPathOptions): FastPath {
       return false;
     begin(req, res, m);
     answer(
-      Promise.resolve(m.answer()).then((a) => sendMonitorAnswer(res, a)),
+      Promise.resolve(m.answer()).then((a) => sendMonitorAnswer(res, a, plainSend)),
       res,
       url.startsWith('/v2/') ? 'v2' : 'v1',
     );
@@ -189,18 +189,6 @@ export function createFastPath(o: FastPathOptions): FastPath {
     if (req.method === 'GET') return url.startsWith(V1) ? get(req, res, url) : monitorGet(req, res, url);
     return false;
   };
-}
-
-/** A monitoring answer as its Express route sends it (routes-health.ts): res.json, or the text as bytes. */
-function sendMonitorAnswer(res: ServerResponse, a: MonitorAnswer): void {
-  res.statusCode = a.status;
-  if ('json' in a) {
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    plainSend(res, Buffer.from(JSON.stringify(a.json)));
-  } else {
-    res.setHeader('Content-Type', a.contentType);
-    plainSend(res, Buffer.from(a.text));
-  }
 }
 
 function noop(): void {}

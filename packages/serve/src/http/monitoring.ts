@@ -1,4 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { ServeContext } from './context.ts';
+import type { Send } from './sample-handlers.ts';
 import { v2ServerReady } from './v2-status.ts';
 
 /** What a monitoring route answers: a status and a JSON value, or a status and text of a content type. */
@@ -54,4 +56,16 @@ export function monitorRoutes(ctx: ServeContext): MonitorRoutes {
     ],
   ];
   return new Map(routes.map(([path, answer]) => [path, { route: path, answer }]));
+}
+
+/**
+ * A monitoring answer on `res`, written once for both paths (as sample-handlers.ts writes the sample
+ * routes): `send` is expressSend on the Express routes, plainSend on the fast path. JSON goes out as
+ * res.json would send it; text as bytes, so Express keeps its Content-Type as given (for /metrics,
+ * prom-client's own) instead of re-ordering its parameters.
+ */
+export function sendMonitorAnswer(res: ServerResponse, a: MonitorAnswer, send: Send): void {
+  res.statusCode = a.status;
+  res.setHeader('Content-Type', 'json' in a ? 'application/json; charset=utf-8' : a.contentType);
+  send(res, Buffer.from('json' in a ? JSON.stringify(a.json) : a.text));
 }

@@ -6,8 +6,8 @@ import { labelRoute, parseOrThrow, v2ErrorBody, type ErrorBody } from './errors.
 import { binaryInferBody, sendBinaryInfer, wantsBinaryOutput } from './v2-binary.ts';
 import { checkV2Classes, checkV2Latents, checkV2Outputs, v2InputHeads, v2OutputTensor } from './v2-infer.ts';
 import { checkV2Version, v2Model, v2ModelReady, v2ServerMetadata } from './v2-status.ts';
-import type { MonitorRoutes } from './monitoring.ts';
-import { sendMonitorAnswer } from './routes-health.ts';
+import { sendMonitorAnswer, type MonitorRoutes } from './monitoring.ts';
+import { expressSend } from './sample-handlers.ts';
 import { v2ModelMetadata } from './views.ts';
 
 function flatten(data: readonly unknown[], out: number[] = []): number[] {
@@ -76,7 +76,7 @@ export function v2Routes(ctx: ServeContext, version: string, monitor: MonitorRou
   });
   for (const path of ['/health/live', '/health/ready']) {
     const { answer } = monitor.get(`/v2${path}`)!;
-    r.get(path, labelRoute, async (_req, res) => sendMonitorAnswer(res, await answer()));
+    r.get(path, labelRoute, async (_req, res) => sendMonitorAnswer(res, await answer(), expressSend));
   }
 
   r.get(['/models/:name', '/models/:name/versions/:version'], labelRoute, (req, res) => {
