@@ -289,6 +289,46 @@ describe('BatchScheduler: what runs on the HTTP thread (inline)', () => {
     for (const r of pool.runs) r.finish();
   });
 
+  it('runLone: the inline run submit would start, or undefined wherever submit would do anything else', async () => {
+    const { pool, scheduler } = setUpInline({ inlineMaxSamples: 8 });
+    const lone = scheduler.runLone('m', rows(0, 2), 2);
+    expect(lone).toBeDefined();
+    expect(Array.from(await lone!)).toEqual(Array.from(rows(0, 2), (v) => v * 10));
+    expect(pool.inlineRuns).toEqual([2]);
+    // Too many samples for the HTTP thread, an unknown model: undefined, and nothing ran.
+    expect(scheduler.runLone('m', rows(0, 9), 9)).toBeUndefined();
+    expect(scheduler.runLone('ghost', rows(0, 1), 1)).toBeUndefined();
+    // A worker busy with this model's batch: submit would queue, so runLone declines.
+    void scheduler.submit('m', rows(0, 9), 9, 10_000);
+    expect(pool.runs.length).toBeGreaterThan(0);
+    expect(scheduler.runLone('m', rows(0, 1), 1)).toBeUndefined();
+    for (const r of pool.runs) r.finish();
+    await Promise.resolve();
+    expect(pool.inlineRuns).toEqual([2]);
+    // A model with a class input: its ids come with submit; a queue delay: requests wait for company.
+    scheduler.setTarget('c', { ...target, key: 'c#1', classInputName: 'y' });
+    expect(scheduler.runLone('c', rows(0, 1), 1)).toBeUndefined();
+    const delayed = new BatchScheduler(pool as unknown as WorkerPool, {
+      maxBatch: 64,
+      maxDelayMs: 5,
+      queueLimit: 1000,
+      inlineMaxSamples: 8,
+    });
+    delayed.setTarget('m', target);
+    expect(delayed.runLone('m', rows(0, 1), 1)).toBeUndefined();
+    expect(pool.inlineRuns).toEqual([2]);
+  });
+
+  it('runLone: a failed run rejects as a failed inference, and the model is drained after it', async () => {
+    const { pool, scheduler } = setUpInline({ inlineMaxSamples: 8 });
+    pool.runInline = () => Promise.reject(new Error('session exploded'));
+    await expect(scheduler.runLone('m', rows(0, 1), 1)).rejects.toMatchObject({
+      code: 'inference_failed',
+      status: 500,
+    });
+    await scheduler.drained('m#1');
+  });
+
   it('runs nothing inline before any run of the model has been measured or guessed, when inlineMaxMs is set', () => {
     const { pool, scheduler } = setUpInline({ inlineMaxSamples: 64, inlineMaxMs: 10 });
     void scheduler.submit('m', rows(0, 1), 1, 10_000);

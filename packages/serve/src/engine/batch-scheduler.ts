@@ -220,6 +220,26 @@ export class BatchScheduler {
     });
   }
 
+  /**
+   * The inline lane's entry (http/inline-lane.ts): the run `submit` would start on this thread at once
+   * for an unconditional model's `n` latents, or undefined where `submit` would do anything else
+   * (queue it, refuse it, or reject it), the caller then submitting as usual. Same run, same
+   * bookkeeping and metrics as `submit`'s; the difference is what the caller skips around it.
+   */
+  runLone(name: string, latents: Float32Array, n: number): Promise<Float32Array> | undefined {
+    const q = this.queues.get(name);
+    if (
+      !q ||
+      q.target.classInputName !== undefined ||
+      this.options.maxDelayMs > 0 ||
+      q.jobs.length > 0 ||
+      !this.nothingWaiting() ||
+      !this.inlineAllowed(q, n)
+    )
+      return undefined;
+    return this.runAlone(q, latents, n, undefined);
+  }
+
   /** Seconds until the queue has likely drained: its batches times the average run time (at least 1). */
   private retryAfterSeconds(q: ModelQueue): number {
     return Math.max(1, Math.ceil(this.secondsFor(q.rows(), q.maxBatch)));
@@ -319,7 +339,7 @@ export class BatchScheduler {
    * the run blocks this thread, so no timer could fire before it ends; the split over workers; the
    * rows handed back per job). Same metrics as a batch of one.
    */
-  private async runAlone(
+  private runAlone(
     q: ModelQueue,
     latents: Float32Array,
     n: number,
@@ -327,15 +347,27 @@ export class BatchScheduler {
   ): Promise<Float32Array> {
     this.observer.onQueueWait?.(q.name, 0);
     q.running++;
-    try {
-      const result = await this.pool.runInline(runRequest(q, latents, n, classes));
-      return this.ran(q, n, 1, result, true);
-    } catch (e) {
-      throw inferenceFailed(q.name, e);
-    } finally {
+    // One promise step from the session's answer to the caller's (no async function around it): on a
+    // lone client's path every step runs cold (http/inline-lane.ts).
+    const done = () => {
       q.running--;
       this.notifyDrained();
-    }
+    };
+    return this.pool.runInline(runRequest(q, latents, n, classes)).then(
+      (result) => {
+        try {
+          return this.ran(q, n, 1, result, true);
+        } catch (e) {
+          throw inferenceFailed(q.name, e);
+        } finally {
+          done();
+        }
+      },
+      (e: unknown) => {
+        done();
+        throw inferenceFailed(q.name, e);
+      },
+    );
   }
 
   /** A run of `size` latents for `requests` requests has finished: metrics, the run-time average; its rows. */

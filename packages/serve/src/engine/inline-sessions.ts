@@ -67,28 +67,35 @@ export class InlineSessions {
   }
 
   /** Runs on the calling thread (it blocks for the run's duration); same inputs and result as a worker's run. */
-  async run(req: RunRequest): Promise<RunResult> {
+  run(req: RunRequest): Promise<RunResult> {
     const s = this.sessions.get(req.key);
-    if (!s) throw new Error(`no inline session '${req.key}'`);
-    const feeds: Record<string, ort.Tensor> = {
-      [req.inputName]: new ort.Tensor('float32', req.latents, [req.n, req.latentDim]),
-    };
-    if (req.classes) {
-      const ids = BigInt64Array.from(req.classes.ids, (c) => BigInt(c));
-      feeds[req.classes.inputName] = new ort.Tensor('int64', ids, [req.n]);
+    if (!s) return Promise.reject(new Error(`no inline session '${req.key}'`));
+    let feeds: Record<string, ort.Tensor>;
+    try {
+      feeds = { [req.inputName]: new ort.Tensor('float32', req.latents, [req.n, req.latentDim]) };
+      if (req.classes) {
+        const ids = BigInt64Array.from(req.classes.ids, (c) => BigInt(c));
+        feeds[req.classes.inputName] = new ort.Tensor('int64', ids, [req.n]);
+      }
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
     const started = performance.now();
     this.busy = true;
-    let out: ort.InferenceSession.OnnxValueMapType;
-    try {
-      out = await s.run(feeds, [req.outputName]);
-    } finally {
-      this.busy = false;
-    }
-    const runMs = performance.now() - started;
-    this.runs++;
-    const tensor = out[req.outputName]!;
-    return { data: tensor.data as Float32Array, dims: [...tensor.dims], runMs };
+    // A plain promise step rather than an async function: see BatchScheduler.runAlone.
+    return s.run(feeds, [req.outputName]).then(
+      (out) => {
+        this.busy = false;
+        const runMs = performance.now() - started;
+        this.runs++;
+        const tensor = out[req.outputName]!;
+        return { data: tensor.data as Float32Array, dims: [...tensor.dims], runMs };
+      },
+      (e: unknown) => {
+        this.busy = false;
+        throw e;
+      },
+    );
   }
 
   async close(): Promise<void> {

@@ -33,6 +33,24 @@ describe('Admission', () => {
     expect(a.inProgress).toBe(100);
   });
 
+  it('tryTake admits exactly where admit would, and counts until release', () => {
+    const a = new Admission(100, (samples) => samples / 40, 2);
+    expect(a.tryTake(500)).toBe(true); // nothing in progress: always admitted
+    expect(a.inProgress).toBe(500);
+    expect(a.tryTake(1)).toBe(false); // past the limit: admit would throw
+    expect(() => a.admit(1, response())).toThrow(/at capacity/);
+    expect(a.inProgress).toBe(500);
+    a.release(500);
+    expect(a.tryTake(60)).toBe(true);
+    // 60 + 30 = 90 samples is within the limit but 2.25 s of work, past the 2 s budget.
+    expect(a.tryTake(30)).toBe(false);
+    expect(() => a.admit(30, response())).toThrow(/recent speed/);
+    expect(a.tryTake(20)).toBe(true);
+    a.release(60);
+    a.release(20);
+    expect(a.inProgress).toBe(0);
+  });
+
   it('always admits a request when nothing is in progress, however large', () => {
     const a = new Admission(10, () => 99);
     a.admit(256, response());

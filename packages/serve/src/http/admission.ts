@@ -27,7 +27,7 @@ export class Admission {
   /** Admits `n` samples until `res` closes (answered or aborted); throws the 429 otherwise. */
   admit(n: number, res: { once(event: 'close', listener: () => void): unknown }): void {
     const overLimit = this.samples + n > this.limit;
-    if (this.samples > 0 && (overLimit || this.secondsFor(this.samples + n) > this.maxWaitSeconds)) {
+    if (this.refuses(n)) {
       const why = overLimit
         ? `the limit of ${this.limit}`
         : `what the workers can finish in ${this.maxWaitSeconds.toFixed(1)} s at their recent speed`;
@@ -44,5 +44,27 @@ export class Admission {
     res.once('close', () => {
       this.samples -= n;
     });
+  }
+
+  /**
+   * For a caller that answers within one call of its own (the inline lane, inline-lane.ts): admits `n`
+   * samples and returns true, or returns false where `admit` would throw its 429 (the caller then takes
+   * the route that throws it). The caller gives them back with `release` once it has answered.
+   */
+  tryTake(n: number): boolean {
+    if (this.refuses(n)) return false;
+    this.samples += n;
+    return true;
+  }
+
+  release(n: number): void {
+    this.samples -= n;
+  }
+
+  private refuses(n: number): boolean {
+    return (
+      this.samples > 0 &&
+      (this.samples + n > this.limit || this.secondsFor(this.samples + n) > this.maxWaitSeconds)
+    );
   }
 }

@@ -259,6 +259,35 @@ describe.each([
     );
   });
 
+  it(`the inline lane ${corsOrigins[0] === '*' ? 'answers' : 'stays out of'} a lone npy request, as Express answers it`, async () => {
+    // With CORS per request its headers come first, so the lane (one writeHead) stays out.
+    const taken = corsOrigins[0] === '*' ? 1 : 0;
+    const scrape = async () => (await rawRequest(fast.port, 'GET', '/metrics')).body.toString();
+    const lane = (text: string, model: string) =>
+      metricValue(text, `ganforge_inline_lane_requests_total{model="${model}"}`) ?? 0;
+    const cases: readonly (readonly [Case, number])[] = [
+      [['npy', 'POST', '/v1/models/rgb/samples', { n: 3, seed: 5, format: 'npy' }], taken],
+      // Over 16 KiB: head and data go out in two writes.
+      [['npy, large', 'POST', '/v1/models/wide/samples', { n: 2, seed: 5, format: 'npy' }], taken],
+      [['truncation', 'POST', '/v1/models/rgb/samples', { n: 2, truncation: 0.5, format: 'npy' }], taken],
+      // Not the lane's: JSON, explicit latents, an invalid body, a request over the card's limit.
+      [['json', 'POST', '/v1/models/rgb/samples', { n: 2, seed: 5, format: 'json' }], 0],
+      [['latents', 'POST', '/v1/models/tiny/samples', { latents: [z.slice(0, 4)], format: 'npy' }], 0],
+      [['invalid', 'POST', '/v1/models/rgb/samples', { n: 0, format: 'npy' }], 0],
+      [['over the limit', 'POST', '/v1/models/capped/samples', { n: 3, format: 'npy' }], 0],
+    ];
+    for (const [c, expected] of cases) {
+      const model = c[2].split('/')[3]!;
+      const before = lane(await scrape(), model);
+      const { a, b, viaExpress } = await both(c);
+      expect(viaExpress, c[0]).toBe(false);
+      expectSame(a, b, c[0]);
+      expect(lane(await scrape(), model) - before, c[0]).toBe(expected);
+    }
+    // Every sample the lane admitted has been given back.
+    expect(metricValue(await scrape(), 'ganforge_samples_in_progress')).toBe(0);
+  });
+
   it('same seed, same bytes, on either path (and another seed, other bytes)', async () => {
     const body = { n: 4, seed: 7, format: 'npy' };
     const [a, b, c] = [

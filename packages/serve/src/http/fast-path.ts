@@ -6,6 +6,7 @@ import { writeError } from './errors.ts';
 import { isPending, parseJsonBody, plainJsonLength, readBody } from './fast-body.ts';
 import { recordHeaders, type HeaderList } from './fixed-headers.ts';
 import type { InFlight } from './in-flight.ts';
+import { createInlineLane } from './inline-lane.ts';
 import { sendMonitorAnswer, type MonitorRoutes } from './monitoring.ts';
 import type { RecordRequest } from './middleware.ts';
 import { getSamplesImage, plainSend, postSamples } from './sample-handlers.ts';
@@ -20,6 +21,9 @@ import { getSamplesImage, plainSend, postSamples } from './sample-handlers.ts';
  * helmet and cors, recorded or called), the request metrics and log line (middleware.ts), the in-flight
  * count that shutdown waits on — so a request gets the same status, headers and bytes either way (the
  * equivalence tests, fast-path.test.ts, compare them).
+ *
+ * A lone client's npy request takes the inline lane (inline-lane.ts) when the scheduler would run it on
+ * this thread anyway: the same answer, with less of the per-request machinery around it.
  *
  * It also answers the polled routes (liveness, readiness, metrics: monitoring.ts), which keeps the
  * periodic probes and scrapes of a load balancer or Prometheus out of Express (monitorGet, below).
@@ -79,15 +83,44 @@ export function createFastPath(o: FastPathOptions): FastPath {
     : o.securityHeaders;
   const perRequestCors = o.cors?.anyOrigin === false ? o.cors.handler : undefined;
 
-  /** What every taken request gets first: counted in flight, recorded when answered, fixed headers. */
+  /**
+   * What every taken request gets first: counted in flight until its response closes (answered or
+   * aborted), and recorded then if it was answered. One 'close' listener for both: node:http emits
+   * 'close' after 'finish' for every response, and writableFinished tells the two apart.
+   */
   function begin(req: IncomingMessage, res: ServerResponse, label: { route: string }): void {
     const started = performance.now();
     o.inFlight.enter();
-    res.once('close', o.inFlight.leave);
-    res.once('finish', () => o.record(label.route, req.method!, req.url!, res.statusCode, started));
+    res.on('close', () => {
+      o.inFlight.leave();
+      if (res.writableFinished) o.record(label.route, req.method!, req.url!, res.statusCode, started);
+    });
+  }
+
+  function setFixed(res: ServerResponse): void {
     for (const [name, value] of headers) res.setHeader(name, value);
+  }
+
+  /**
+   * The app's fixed headers and CORS, set as its middleware sets them, before anything else is set: at
+   * once for a GET, after the body for a POST (which the inline lane may answer with its own writeHead).
+   */
+  function prepare(req: IncomingMessage, res: ServerResponse): void {
+    setFixed(res);
     perRequestCors?.(req as never, res as never, noop);
   }
+
+  /** The lone npy request's lane (inline-lane.ts); not with per-request CORS, whose headers come first. */
+  const lane = perRequestCors
+    ? undefined
+    : createInlineLane({
+        ctx,
+        fixedHeaders: headers,
+        fail: (res, err) => {
+          setFixed(res);
+          writeError(res, err, o.logError, 'v1');
+        },
+      });
 
   function answer(p: Promise<void>, res: ServerResponse, shape: 'v1' | 'v2'): void {
     p.catch((err: unknown) => writeError(res, err, o.logError, shape));
@@ -111,11 +144,21 @@ export function createFastPath(o: FastPathOptions): FastPath {
       const body = parseJsonBody(bytes, req.headers['content-type']!, o.jsonParser, res);
       const routed = (value: unknown) => {
         label.route = LABEL[route];
+        prepare(req, res);
         answer(run(value), res, shape);
       };
-      if (!isPending(body)) return routed(body);
+      if (!isPending(body)) {
+        if (route === 'samples' && lane?.(name, body, res)) {
+          label.route = LABEL.samples;
+          return;
+        }
+        return routed(body);
+      }
       // Bodies express.json rejects fail before routing, as they do in Express: route 'unmatched'.
-      body.then(routed, (err: unknown) => writeError(res, err, o.logError, shape));
+      body.then(routed, (err: unknown) => {
+        prepare(req, res);
+        writeError(res, err, o.logError, shape);
+      });
     });
     return true;
   }
@@ -138,6 +181,7 @@ export function createFastPath(o: FastPathOptions): FastPath {
     )
       return false;
     begin(req, res, { route: LABEL.image });
+    prepare(req, res);
     const parsed = parseQuery(query) as Record<string, unknown>;
     answer(getSamplesImage(ctx, name, ext, parsed, undefined, res, plainSend), res, 'v1');
     return true;
@@ -164,6 +208,7 @@ export function createFastPath(o: FastPathOptions): FastPath {
     )
       return false;
     begin(req, res, m);
+    prepare(req, res);
     answer(
       Promise.resolve(m.answer()).then((a) => sendMonitorAnswer(res, a, plainSend)),
       res,

@@ -5,6 +5,7 @@ import { MetricCells, type CounterCell, type HistogramCell } from './metric-cell
 interface ModelSeries {
   readonly samples: CounterCell;
   readonly inlineBatches: CounterCell;
+  readonly laneRequests: CounterCell;
   readonly batchSize: HistogramCell;
   readonly batchRequests: HistogramCell;
   readonly inference: HistogramCell;
@@ -67,6 +68,13 @@ export class ServeMetrics {
   readonly inlineBatches = new Counter({
     name: 'ganforge_inline_batches_total',
     help: "Batches run on the HTTP thread's own session instead of a worker (a lone client's small request, --inline-max)",
+    labelNames: ['model'] as const,
+    registers: [this.registry],
+    collect: this.flush,
+  });
+  readonly laneRequests = new Counter({
+    name: 'ganforge_inline_lane_requests_total',
+    help: 'Requests answered on the inline lane: a lone npy request, its run and its answer in one call (inline-lane.ts)',
     labelNames: ['model'] as const,
     registers: [this.registry],
     collect: this.flush,
@@ -151,6 +159,11 @@ export class ServeMetrics {
     this.series(model).samples.inc(n);
   }
 
+  /** A request answered on the inline lane (its samples and its run are recorded as any other's). */
+  recordLaneRequest(model: string): void {
+    this.series(model).laneRequests.inc();
+  }
+
   /** One session.run of `size` latents for `requests` requests, `seconds` long; `inline`: on the HTTP thread. */
   recordBatch(model: string, size: number, requests: number, seconds: number, inline: boolean): void {
     const s = this.series(model);
@@ -172,6 +185,7 @@ export class ServeMetrics {
       s = {
         samples: this.cells.counter(this.samples, labels),
         inlineBatches: this.cells.counter(this.inlineBatches, labels),
+        laneRequests: this.cells.counter(this.laneRequests, labels),
         batchSize: this.cells.histogram(this.batchSize, labels),
         batchRequests: this.cells.histogram(this.batchRequests, labels),
         inference: this.cells.histogram(this.inference, labels),

@@ -32,7 +32,7 @@ export const expressSend: Send = (res, body) => {
 };
 
 /** Bodies up to this size go out as one buffer: copying them costs less than a second write call. */
-const JOIN_BELOW_BYTES = 16 * 1024;
+export const JOIN_BELOW_BYTES = 16 * 1024;
 
 /**
  * Straight onto the socket: what res.send does for the requests the fast path takes (POST, or GET
