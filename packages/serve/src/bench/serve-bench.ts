@@ -160,6 +160,9 @@ function seriesValue(text: string, series: string): number {
  * server in its own process), against the naive server on the same scenario (interleaved, see
  * `rounds`), and raw `session.run` of the same model in the same run.
  */
+/** Seconds of each row's own load per server before its measured slices (discarded; see benchServe). */
+const ROW_SETTLE_S = 1;
+
 export async function benchServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
   const busyLoops = startBusyLoops(o.busy ?? 0);
   try {
@@ -249,6 +252,17 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     }
     for (const [row, s] of scenarioList.entries()) {
       const metricsBefore = await (await fetch(`${ganforge.url}/metrics`)).text();
+      // A short piece of the row's own load on each server, in the row's order, discarded: the reading
+      // above would otherwise sit right before ganforge's first slice. On the 2-core machine that slice of
+      // 1 x 1 ran at 0.69x of the naive server with the reading before it, against 1.02-1.11x for the
+      // row's other seven, and at 1.10x without it (BENCHMARKS.md, "The inline lane").
+      await interleavedAll(
+        1,
+        [ganforge, ...(peer && s.format === 'npy' ? [peer] : [])].map(
+          (server) => () => load(requestFor(server.url, model, s), s, ROW_SETTLE_S),
+        ),
+        row % 2 === 1,
+      );
       // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...),
       // every other row starting with the naive server (C B A, A B C, ...).
       const rawSlices: number[] = [];
@@ -347,7 +361,8 @@ export function formatServeBench(r: ServeBenchResult, note = ''): string {
     `\`session.run\` of the same model at the max batch, the three interleaved per row (A B C, C B A; ${r.rounds} slice(s) each;`,
     'every other row starts with the naive server) so background load falls on all of them alike; "vs raw" is against',
     `the raw figure of the same row. Before anything is measured, each server gets ${r.warmUpS} s of the first row's load,`,
-    'in turns, discarded (warm-up).',
+    `in turns, discarded (warm-up); each row starts with ${ROW_SETTLE_S} s of its own load on each server, also discarded`,
+    "(after ganforge's /metrics is read for the row's batch figures).",
     'Latency percentiles are autocannon\'s (1 ms resolution), request-weighted over the slices. "vs naive" is the',
     "ratio of the row's merged slices; in brackets, the lowest and highest ratio of one ganforge slice to the naive",
     'slice of the same round: a row whose range spans 1.00 is level with the naive server within this run.',
