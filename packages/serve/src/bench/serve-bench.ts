@@ -232,8 +232,10 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
     const peer = naive;
     const scenarioList = o.scenarios ?? DEFAULT_SCENARIOS;
     const first = scenarioList[0];
+    /** The servers a row loads: the naive server answers npy requests only. */
+    const serversFor = (s: LoadScenario) => [ganforge, ...(peer && s.format === 'npy' ? [peer] : [])];
     if (first && warmUpS > 0) {
-      const servers = [ganforge, ...(peer && first.format === 'npy' ? [peer] : [])];
+      const servers = serversFor(first);
       const pieces = Math.ceil(warmUpS);
       await interleavedAll(
         pieces,
@@ -258,9 +260,7 @@ async function measureServe(o: ServeBenchOptions): Promise<ServeBenchResult> {
       // row's other seven, and at 1.10x without it (BENCHMARKS.md, "The inline lane").
       await interleavedAll(
         1,
-        [ganforge, ...(peer && s.format === 'npy' ? [peer] : [])].map(
-          (server) => () => load(requestFor(server.url, model, s), s, ROW_SETTLE_S),
-        ),
+        serversFor(s).map((server) => () => load(requestFor(server.url, model, s), s, ROW_SETTLE_S)),
         row % 2 === 1,
       );
       // ganforge, raw session.run at the max batch, the naive server: interleaved (A B C, C B A, ...),

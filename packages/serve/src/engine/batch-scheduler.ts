@@ -185,13 +185,7 @@ export class BatchScheduler {
     }
     // A lone small request runs at once on this thread's session, without a queued job's bookkeeping
     // (with a queue delay it waits for company like any other: pump decides).
-    if (
-      this.options.maxDelayMs <= 0 &&
-      q.jobs.length === 0 &&
-      this.nothingWaiting() &&
-      this.inlineAllowed(q, n)
-    )
-      return this.runAlone(q, latents, n, classes);
+    if (this.runsAtOnce(q, n)) return this.runAlone(q, latents, n, classes);
     return new Promise<Float32Array>((resolve, reject) => {
       const job: Job = {
         latents,
@@ -228,16 +222,15 @@ export class BatchScheduler {
    */
   runLone(name: string, latents: Float32Array, n: number): Promise<Float32Array> | undefined {
     const q = this.queues.get(name);
-    if (
-      !q ||
-      q.target.classInputName !== undefined ||
-      this.options.maxDelayMs > 0 ||
-      q.jobs.length > 0 ||
-      !this.nothingWaiting() ||
-      !this.inlineAllowed(q, n)
-    )
-      return undefined;
+    if (!q || q.target.classInputName !== undefined || !this.runsAtOnce(q, n)) return undefined;
     return this.runAlone(q, latents, n, undefined);
+  }
+
+  /** Whether `n` samples for `q` run at once on this thread: no queue delay, nothing waiting, inline allowed. */
+  private runsAtOnce(q: ModelQueue, n: number): boolean {
+    return (
+      this.options.maxDelayMs <= 0 && q.jobs.length === 0 && this.nothingWaiting() && this.inlineAllowed(q, n)
+    );
   }
 
   /** Seconds until the queue has likely drained: its batches times the average run time (at least 1). */

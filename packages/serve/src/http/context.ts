@@ -28,6 +28,11 @@ export interface ServeContext {
 
 export type ReadyEntry = ModelEntry & { spec: ModelSpec; limits: ModelLimits };
 
+/** Whether `e` can serve now: loaded, with its spec and limits (what readyModel answers 503 to otherwise). */
+export function isReady(e: ModelEntry): e is ReadyEntry {
+  return e.status === 'ready' && e.spec !== undefined && e.limits !== undefined;
+}
+
 /** The entry for a request's model name: 404 when unknown (the name never reaches the file system), 503 when not ready. */
 export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
   const e = ctx.registry.get(name);
@@ -37,7 +42,7 @@ export function readyModel(ctx: ServeContext, name: string): ReadyEntry {
       hint: 'GET /v1/models lists the models',
     });
   }
-  if (e.status !== 'ready' || !e.spec || !e.limits) {
+  if (!isReady(e)) {
     throw new GanforgeError(
       'model_not_ready',
       `model '${name}' is ${e.status}${e.error ? `: ${e.error.message}` : ''}`,

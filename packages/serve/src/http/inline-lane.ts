@@ -1,9 +1,9 @@
 import type { ServerResponse } from 'node:http';
 import { npyPieces } from '../render/npy.ts';
-import type { ServeContext } from './context.ts';
+import { isReady, type ServeContext } from './context.ts';
 import type { HeaderList } from './fixed-headers.ts';
 import { seededLatents } from './latents.ts';
-import { JOIN_BELOW_BYTES, MIME } from './sample-handlers.ts';
+import { endPieces, MIME } from './sample-handlers.ts';
 
 /**
  * The inline lane: POST /v1/models/<name>/samples for npy, taken whole in one call when the scheduler
@@ -44,7 +44,7 @@ export function createInlineLane(o: InlineLaneOptions): InlineLane {
 
   return (name, body, res) => {
     const e = ctx.registry.get(name);
-    if (!e || e.status !== 'ready' || !e.spec || !e.limits || e.spec.conditioning) return false;
+    if (!e || !isReady(e) || e.spec.conditioning) return false;
     const parsed = ctx.schemas.samples.safeParse(body);
     if (!parsed.success) return false;
     const b = parsed.data;
@@ -83,12 +83,11 @@ export function createInlineLane(o: InlineLaneOptions): InlineLane {
 /**
  * A 200 with `fixed` headers, then Content-Type, X-Shape and Content-Length (the order the general
  * route's setHeader calls give), in one writeHead: node:http writes an array of headers given there
- * straight into the head, with no header map built first. A small body goes out joined with its head
- * (one write), a large one in two pieces without a copy, as plainSend does.
+ * straight into the head, with no header map built first. The body goes out as plainSend sends it.
  */
 function sendNpy(res: ServerResponse, fixed: readonly string[], data: Float32Array, shape: number[]): void {
-  const [head, bytes] = npyPieces(data, shape) as [Buffer, Buffer?];
-  const length = head.length + (bytes?.length ?? 0);
+  const pieces = npyPieces(data, shape);
+  const length = pieces.reduce((sum, p) => sum + p.length, 0);
   res.writeHead(200, [
     ...fixed,
     'Content-Type',
@@ -98,14 +97,5 @@ function sendNpy(res: ServerResponse, fixed: readonly string[], data: Float32Arr
     'Content-Length',
     String(length),
   ]);
-  if (!bytes) {
-    res.end(head);
-  } else if (length <= JOIN_BELOW_BYTES) {
-    res.end(Buffer.concat([head, bytes], length));
-  } else {
-    res.cork();
-    res.write(head);
-    res.end(bytes);
-    res.uncork();
-  }
+  endPieces(res, pieces, length);
 }

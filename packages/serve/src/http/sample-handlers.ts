@@ -32,30 +32,39 @@ export const expressSend: Send = (res, body) => {
 };
 
 /** Bodies up to this size go out as one buffer: copying them costs less than a second write call. */
-export const JOIN_BELOW_BYTES = 16 * 1024;
+const JOIN_BELOW_BYTES = 16 * 1024;
 
 /**
  * Straight onto the socket: what res.send does for the requests the fast path takes (POST, or GET
- * without conditional headers, so never fresh; never HEAD). A small body's pieces are joined and sent
- * with res.end alone (one pass through node:http's write path, headers and body in one syscall); a
- * large one's go out corked, without a copy.
+ * without conditional headers, so never fresh; never HEAD).
  */
 export const plainSend: Send = (res, body) => {
+  const pieces = Buffer.isBuffer(body) ? [body] : (body as readonly Buffer[]);
   let length = 0;
-  if (!Buffer.isBuffer(body)) for (const p of body as readonly Buffer[]) length += p.length;
-  if (Buffer.isBuffer(body) || length <= JOIN_BELOW_BYTES) {
-    const whole = Buffer.isBuffer(body) ? body : Buffer.concat(body as Buffer[], length);
-    res.setHeader('Content-Length', String(whole.length));
-    res.end(whole);
+  for (const p of pieces) length += p.length;
+  res.setHeader('Content-Length', String(length));
+  endPieces(res, pieces, length);
+};
+
+/**
+ * Ends `res` with `pieces`, `length` bytes in all, its head already set: a small body joined and sent
+ * with res.end alone (one pass through node:http's write path, head and body in one syscall), a large
+ * one corked, without a copy.
+ */
+export function endPieces(res: ServerResponse, pieces: readonly Buffer[], length: number): void {
+  if (pieces.length === 1) {
+    res.end(pieces[0]);
     return;
   }
-  const pieces = body as readonly Buffer[];
-  res.setHeader('Content-Length', String(length));
+  if (length <= JOIN_BELOW_BYTES) {
+    res.end(Buffer.concat(pieces as Buffer[], length));
+    return;
+  }
   res.cork();
   for (let i = 0; i + 1 < pieces.length; i++) res.write(pieces[i]);
   res.end(pieces[pieces.length - 1]);
   res.uncork();
-};
+}
 
 export const MIME = {
   npy: 'application/octet-stream',
